@@ -1,0 +1,115 @@
+//! Typed errors. Each has a stable `area/reason` code that the browser layer turns into a JS
+//! `TrailmarkError`, and config errors carry the JSON path of the offending value.
+
+use std::fmt;
+
+/// One problem found in a config document, at a JSON path such as
+/// `$.micro_journeys[1].steps[0].event`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// JSONPath-style location of the offending value (`$` is the document root).
+    pub path: String,
+    /// What is wrong, in one sentence.
+    pub message: String,
+}
+
+impl ConfigError {
+    /// A problem at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Why persisted state could not be decoded. Decoding failures never panic; the caller starts
+/// from a fresh state and reports this once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodecError {
+    /// The bytes do not start with Trailmark's magic number.
+    NotTrailmark,
+    /// Written by a newer format version than this build understands.
+    FutureVersion(u16),
+    /// The bytes end before the state does.
+    Truncated,
+    /// The checksum does not match the contents.
+    Checksum,
+    /// A field holds a value the format does not allow.
+    Invalid(&'static str),
+}
+
+impl fmt::Display for CodecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodecError::NotTrailmark => f.write_str("stored state is not Trailmark state"),
+            CodecError::FutureVersion(v) => {
+                write!(
+                    f,
+                    "stored state has format version {v}, newer than this build reads"
+                )
+            }
+            CodecError::Truncated => f.write_str("stored state is truncated"),
+            CodecError::Checksum => f.write_str("stored state fails its checksum"),
+            CodecError::Invalid(what) => write!(f, "stored state has an invalid {what}"),
+        }
+    }
+}
+
+/// Every error the engine reports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    /// The config has one or more problems; all of them are listed.
+    Config(Vec<ConfigError>),
+    /// Persisted state could not be read.
+    Codec(CodecError),
+    /// A call passed a value the engine cannot use (names the argument).
+    InvalidInput {
+        /// Which argument or field.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Stable `area/reason` code, e.g. `config/invalid`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Config(_) => "config/invalid",
+            Error::Codec(CodecError::FutureVersion(_)) => "state/future-version",
+            Error::Codec(_) => "state/corrupt",
+            Error::InvalidInput { .. } => "input/invalid",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(errors) => {
+                write!(f, "config has {} problem(s)", errors.len())?;
+                for e in errors {
+                    write!(f, "\n  {e}")?;
+                }
+                Ok(())
+            }
+            Error::Codec(e) => e.fmt(f),
+            Error::InvalidInput { field, message } => write!(f, "{field}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<CodecError> for Error {
+    fn from(e: CodecError) -> Error {
+        Error::Codec(e)
+    }
+}

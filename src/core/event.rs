@@ -1,0 +1,501 @@
+//! Touchpoints: the typed vocabulary of what a visitor did.
+//!
+//! Names follow the Segment e-commerce spec v2 (canonical) and accept GA4 recommended event names
+//! and a few Trailmark-specific names as aliases, so a site's existing `dataLayer` pushes or
+//! `analytics.track` calls can feed the engine unchanged. Unknown names are kept as
+//! [`EventKind::Custom`] with their original name, never dropped.
+
+use serde_json::{Map, Value};
+
+/// What kind of interaction a touchpoint records.
+///
+/// The canonical name of each kind is returned by [`EventKind::name`]; [`EventKind::parse`]
+/// accepts the canonical name and its aliases, case-insensitively.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventKind {
+    /// A page was viewed (`page_view`).
+    PageViewed,
+    /// A product list or category page was viewed (`view_item_list`).
+    ProductListViewed,
+    /// A product list was filtered or sorted.
+    ProductListFiltered,
+    /// A product was clicked in a list (`select_item`).
+    ProductClicked,
+    /// A product detail was viewed (`view_item`).
+    ProductViewed,
+    /// Products were compared side by side.
+    ProductsCompared,
+    /// The site was searched (`search`, `view_search_results`).
+    ProductsSearched,
+    /// A product was added to the cart (`add_to_cart`).
+    ProductAdded,
+    /// A product was removed from the cart (`remove_from_cart`).
+    ProductRemoved,
+    /// The cart was viewed (`view_cart`).
+    CartViewed,
+    /// Checkout began (`begin_checkout`).
+    CheckoutStarted,
+    /// A checkout step was viewed.
+    CheckoutStepViewed,
+    /// A checkout step was completed (`add_shipping_info`).
+    CheckoutStepCompleted,
+    /// Payment details were entered (`add_payment_info`).
+    PaymentInfoEntered,
+    /// A payment attempt failed.
+    PaymentFailed,
+    /// An order was placed (`purchase`).
+    OrderCompleted,
+    /// An order was refunded (`refund`).
+    OrderRefunded,
+    /// An order was cancelled.
+    OrderCancelled,
+    /// A coupon was applied.
+    CouponApplied,
+    /// A product was added to a wishlist (`add_to_wishlist`).
+    ProductAddedToWishlist,
+    /// A product was shared (`share`).
+    ProductShared,
+    /// Product reviews were read.
+    ReviewsViewed,
+    /// The visitor wrote a review.
+    ProductReviewed,
+    /// A promotion was viewed (`view_promotion`).
+    PromotionViewed,
+    /// A promotion was clicked (`select_promotion`).
+    PromotionClicked,
+    /// An account was created (`sign_up`).
+    SignedUp,
+    /// The visitor signed in (`login`).
+    SignedIn,
+    /// A form was submitted (`generate_lead`).
+    FormSubmitted,
+    /// A marked element was clicked (`data-tm-event` without a more specific name).
+    ElementClicked,
+    /// The page was scrolled to a depth threshold (property `depth`, percent).
+    ScrollDepth,
+    /// The visitor was engaged with the page for a while (property `seconds`).
+    Engaged,
+    /// A video started playing.
+    VideoPlayed,
+    /// Support or help was contacted.
+    SupportContacted,
+    /// Help or documentation content was viewed.
+    HelpViewed,
+    /// A survey question was answered.
+    SurveyAnswered,
+    /// A prompt was shown.
+    PromptShown,
+    /// A prompt was clicked.
+    PromptClicked,
+    /// A prompt was dismissed.
+    PromptDismissed,
+    /// A referral link or code was shared.
+    ReferralSent,
+    /// The visitor's own account area was viewed.
+    AccountViewed,
+    /// Anything else; the touchpoint keeps the name it was given.
+    Custom,
+}
+
+/// Canonical name and accepted aliases of every known kind, in one table so that parsing and
+/// naming can never disagree.
+const NAMES: &[(EventKind, &str, &[&str])] = &[
+    (
+        EventKind::PageViewed,
+        "Page Viewed",
+        &["page_view", "page", "pageview"],
+    ),
+    (
+        EventKind::ProductListViewed,
+        "Product List Viewed",
+        &["view_item_list", "catalog"],
+    ),
+    (
+        EventKind::ProductListFiltered,
+        "Product List Filtered",
+        &["filter_results"],
+    ),
+    (
+        EventKind::ProductClicked,
+        "Product Clicked",
+        &["select_item"],
+    ),
+    (
+        EventKind::ProductViewed,
+        "Product Viewed",
+        &["view_item", "product_view"],
+    ),
+    (
+        EventKind::ProductsCompared,
+        "Products Compared",
+        &["compare"],
+    ),
+    (
+        EventKind::ProductsSearched,
+        "Products Searched",
+        &["search", "view_search_results"],
+    ),
+    (EventKind::ProductAdded, "Product Added", &["add_to_cart"]),
+    (
+        EventKind::ProductRemoved,
+        "Product Removed",
+        &["remove_from_cart"],
+    ),
+    (EventKind::CartViewed, "Cart Viewed", &["view_cart", "cart"]),
+    (
+        EventKind::CheckoutStarted,
+        "Checkout Started",
+        &["begin_checkout"],
+    ),
+    (EventKind::CheckoutStepViewed, "Checkout Step Viewed", &[]),
+    (
+        EventKind::CheckoutStepCompleted,
+        "Checkout Step Completed",
+        &["add_shipping_info", "shipping_details"],
+    ),
+    (
+        EventKind::PaymentInfoEntered,
+        "Payment Info Entered",
+        &["add_payment_info", "payment_details"],
+    ),
+    (
+        EventKind::PaymentFailed,
+        "Payment Failed",
+        &["payment_error", "payment_failed"],
+    ),
+    (EventKind::OrderCompleted, "Order Completed", &["purchase"]),
+    (EventKind::OrderRefunded, "Order Refunded", &["refund"]),
+    (EventKind::OrderCancelled, "Order Cancelled", &[]),
+    (EventKind::CouponApplied, "Coupon Applied", &[]),
+    (
+        EventKind::ProductAddedToWishlist,
+        "Product Added to Wishlist",
+        &["add_to_wishlist", "wishlist_add"],
+    ),
+    (EventKind::ProductShared, "Product Shared", &["share"]),
+    (
+        EventKind::ReviewsViewed,
+        "Reviews Viewed",
+        &["review_page", "view_reviews"],
+    ),
+    (
+        EventKind::ProductReviewed,
+        "Product Reviewed",
+        &["write_review"],
+    ),
+    (
+        EventKind::PromotionViewed,
+        "Promotion Viewed",
+        &["view_promotion", "promo_page"],
+    ),
+    (
+        EventKind::PromotionClicked,
+        "Promotion Clicked",
+        &["select_promotion"],
+    ),
+    (EventKind::SignedUp, "Signed Up", &["sign_up"]),
+    (EventKind::SignedIn, "Signed In", &["login"]),
+    (
+        EventKind::FormSubmitted,
+        "Form Submitted",
+        &["generate_lead", "form_submit"],
+    ),
+    (EventKind::ElementClicked, "Element Clicked", &["click"]),
+    (EventKind::ScrollDepth, "Scroll Depth Reached", &["scroll"]),
+    (EventKind::Engaged, "Engaged", &["user_engagement"]),
+    (
+        EventKind::VideoPlayed,
+        "Video Playback Started",
+        &["video_start"],
+    ),
+    (
+        EventKind::SupportContacted,
+        "Support Contacted",
+        &["support_chat", "contact"],
+    ),
+    (EventKind::HelpViewed, "Help Viewed", &["view_help"]),
+    (
+        EventKind::SurveyAnswered,
+        "Survey Answered",
+        &["survey_answer"],
+    ),
+    (EventKind::PromptShown, "Prompt Shown", &["prompt_shown"]),
+    (
+        EventKind::PromptClicked,
+        "Prompt Clicked",
+        &["prompt_clicked"],
+    ),
+    (
+        EventKind::PromptDismissed,
+        "Prompt Dismissed",
+        &["prompt_dismissed"],
+    ),
+    (EventKind::ReferralSent, "Referral Sent", &["refer_friend"]),
+    (
+        EventKind::AccountViewed,
+        "Account Viewed",
+        &["account_page"],
+    ),
+];
+
+impl EventKind {
+    /// Every known kind, in declaration order (excluding [`EventKind::Custom`]).
+    pub fn all() -> impl Iterator<Item = EventKind> {
+        NAMES.iter().map(|(k, _, _)| *k)
+    }
+
+    /// The canonical (Segment-style) name, e.g. `"Product Viewed"`; `"Custom"` for custom events.
+    pub fn name(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(k, _, _)| *k == self)
+            .map_or("Custom", |(_, n, _)| n)
+    }
+
+    /// Parses a canonical name or alias, ignoring ASCII case and treating `_`, `-` and space
+    /// alike (`"product_viewed"`, `"Product Viewed"` and `"view_item"` all give
+    /// [`EventKind::ProductViewed`]). Unknown names give `None`.
+    pub fn parse(name: &str) -> Option<EventKind> {
+        NAMES.iter().find_map(|(k, canonical, aliases)| {
+            (loose_eq(canonical, name) || aliases.iter().any(|a| loose_eq(a, name))).then_some(*k)
+        })
+    }
+
+    /// Stable small number used by the persisted-state codec. Never reorder: append new kinds.
+    pub fn code(self) -> u8 {
+        if self == EventKind::Custom {
+            return 255;
+        }
+        NAMES.iter().position(|(k, _, _)| *k == self).unwrap_or(0) as u8
+    }
+
+    /// Inverse of [`EventKind::code`].
+    pub fn from_code(code: u8) -> Option<EventKind> {
+        if code == 255 {
+            return Some(EventKind::Custom);
+        }
+        NAMES.get(code as usize).map(|(k, _, _)| *k)
+    }
+}
+
+fn loose_eq(a: &str, b: &str) -> bool {
+    fn norm(c: u8) -> u8 {
+        match c {
+            b'_' | b'-' => b' ',
+            c => c.to_ascii_lowercase(),
+        }
+    }
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| norm(x) == norm(y))
+}
+
+/// One interaction, as fed to [`crate::core::Engine::ingest`].
+///
+/// Properties follow the Segment spec where one exists (`product_id`, `category`, `price`,
+/// `quantity`, `revenue`/`total`, `query`, `step`), with GA4 shapes (`items[]`, `value`,
+/// `search_term`) read as fallbacks by the accessors below.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Touchpoint {
+    /// What happened.
+    pub kind: EventKind,
+    /// The name as given for custom events; the canonical name otherwise.
+    pub name: String,
+    /// Free-form properties.
+    pub props: Map<String, Value>,
+    /// The page URL at the time, when known (used for channel classification and path rules).
+    pub url: Option<String>,
+    /// `document.referrer` at the time, when known.
+    pub referrer: Option<String>,
+}
+
+impl Touchpoint {
+    /// A touchpoint from a name (canonical, alias or custom) and properties.
+    pub fn new(name: &str, props: Map<String, Value>) -> Touchpoint {
+        let kind = EventKind::parse(name).unwrap_or(EventKind::Custom);
+        let name = match kind {
+            EventKind::Custom => name.to_owned(),
+            k => k.name().to_owned(),
+        };
+        Touchpoint {
+            kind,
+            name,
+            props,
+            url: None,
+            referrer: None,
+        }
+    }
+
+    /// A touchpoint of a known kind with no properties.
+    pub fn of(kind: EventKind) -> Touchpoint {
+        Touchpoint {
+            kind,
+            name: kind.name().to_owned(),
+            props: Map::new(),
+            url: None,
+            referrer: None,
+        }
+    }
+
+    /// A page view of `url`, arriving from `referrer`.
+    pub fn page(url: &str, referrer: Option<&str>) -> Touchpoint {
+        let mut t = Touchpoint::of(EventKind::PageViewed);
+        t.url = Some(url.to_owned());
+        t.referrer = referrer.map(str::to_owned);
+        t
+    }
+
+    /// Sets a property, builder-style.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Touchpoint {
+        self.props.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// Sets the page URL, builder-style.
+    pub fn at_url(mut self, url: &str) -> Touchpoint {
+        self.url = Some(url.to_owned());
+        self
+    }
+
+    /// A string property, also accepting numbers (ids are often numeric).
+    pub fn str_prop(&self, key: &str) -> Option<String> {
+        match self.props.get(key)? {
+            Value::String(s) if !s.is_empty() => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// A numeric property, also accepting numeric strings.
+    pub fn num_prop(&self, key: &str) -> Option<f64> {
+        let v = match self.props.get(key)? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }?;
+        v.is_finite().then_some(v)
+    }
+
+    /// The first GA4 `items[]` entry, if any.
+    fn first_item(&self) -> Option<&Map<String, Value>> {
+        self.props.get("items")?.as_array()?.first()?.as_object()
+    }
+
+    fn item_str(&self, key: &str) -> Option<String> {
+        match self.first_item()?.get(key)? {
+            Value::String(s) if !s.is_empty() => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The product this touchpoint is about (`product_id`, `sku`, `id` or GA4 `items[0].item_id`).
+    pub fn product_id(&self) -> Option<String> {
+        self.str_prop("product_id")
+            .or_else(|| self.str_prop("sku"))
+            .or_else(|| self.str_prop("id"))
+            .or_else(|| self.item_str("item_id"))
+    }
+
+    /// The product or list category (`category` or GA4 `items[0].item_category`).
+    pub fn category(&self) -> Option<String> {
+        self.str_prop("category")
+            .or_else(|| self.item_str("item_category"))
+    }
+
+    /// Unit price (`price` or `items[0].price`).
+    pub fn price(&self) -> Option<f64> {
+        self.num_prop("price").or_else(|| {
+            self.first_item()?
+                .get("price")?
+                .as_f64()
+                .filter(|p| p.is_finite())
+        })
+    }
+
+    /// Quantity, defaulting to 1 and never below 1.
+    pub fn quantity(&self) -> u32 {
+        let q = self
+            .num_prop("quantity")
+            .or_else(|| self.first_item()?.get("quantity")?.as_f64());
+        q.map_or(1, |q| q.clamp(1.0, 1_000_000.0) as u32)
+    }
+
+    /// Monetary value of an order (`revenue`, `total`, `value`), never negative.
+    pub fn value(&self) -> Option<f64> {
+        self.num_prop("revenue")
+            .or_else(|| self.num_prop("total"))
+            .or_else(|| self.num_prop("value"))
+            .map(|v| v.max(0.0))
+    }
+
+    /// Search query (`query` or GA4 `search_term`).
+    pub fn query(&self) -> Option<String> {
+        self.str_prop("query")
+            .or_else(|| self.str_prop("search_term"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_map_to_canonical_kinds() {
+        assert_eq!(
+            EventKind::parse("view_item"),
+            Some(EventKind::ProductViewed)
+        );
+        assert_eq!(
+            EventKind::parse("PRODUCT VIEWED"),
+            Some(EventKind::ProductViewed)
+        );
+        assert_eq!(
+            EventKind::parse("product_viewed"),
+            Some(EventKind::ProductViewed)
+        );
+        assert_eq!(
+            EventKind::parse("purchase"),
+            Some(EventKind::OrderCompleted)
+        );
+        assert_eq!(
+            EventKind::parse("begin_checkout"),
+            Some(EventKind::CheckoutStarted)
+        );
+        assert_eq!(EventKind::parse("chekout"), None);
+    }
+
+    #[test]
+    fn codes_round_trip_and_names_are_unique() {
+        let mut names = std::collections::BTreeSet::new();
+        for k in EventKind::all() {
+            assert_eq!(EventKind::from_code(k.code()), Some(k));
+            assert!(names.insert(k.name()), "duplicate name {}", k.name());
+        }
+        assert_eq!(
+            EventKind::from_code(EventKind::Custom.code()),
+            Some(EventKind::Custom)
+        );
+    }
+
+    #[test]
+    fn unknown_names_are_kept_as_custom() {
+        let t = Touchpoint::new("Newsletter Opened", Map::new());
+        assert_eq!(t.kind, EventKind::Custom);
+        assert_eq!(t.name, "Newsletter Opened");
+    }
+
+    #[test]
+    fn ga4_items_feed_product_accessors() {
+        let t = Touchpoint::new(
+            "add_to_cart",
+            serde_json::json!({"items": [{"item_id": "SKU1", "item_category": "Shoes", "price": 59.5, "quantity": 2}]})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        );
+        assert_eq!(t.kind, EventKind::ProductAdded);
+        assert_eq!(t.product_id().as_deref(), Some("SKU1"));
+        assert_eq!(t.category().as_deref(), Some("Shoes"));
+        assert_eq!(t.price(), Some(59.5));
+        assert_eq!(t.quantity(), 2);
+    }
+}

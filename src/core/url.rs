@@ -1,0 +1,1 @@
+//! Minimal URL reading (placeholder; being implemented).
