@@ -10,6 +10,7 @@ use super::event::{EventKind, Touchpoint};
 use super::micro::{names_event, JourneyStatus, MicroJourneyState};
 use super::profile::{Profile, Session};
 use super::stage::{Cause, StageEstimate, StageState};
+use super::url::Url;
 
 /// Everything the engine persists between page loads.
 #[derive(Clone, Debug, PartialEq)]
@@ -392,7 +393,8 @@ impl Engine {
     }
 
     fn apply_event_signals(&mut self, tp: &Touchpoint, now_ms: u64) {
-        let path = tp.url.as_deref().map(super::profile::url_path);
+        let url = tp.url.as_deref().map(Url::parse);
+        let path = url.as_ref().map(|u| u.path);
         let matching = self.matching(|def, t| {
             let Trigger::Event(kind, custom) = t else {
                 return false;

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, VecDeque};
 use super::channel::ChannelTouch;
 use super::config::{LifecycleConfig, RetentionConfig};
 use super::event::{EventKind, Touchpoint};
+use super::url::Url;
 
 const DAY_MS: u64 = 86_400_000;
 /// Distinct custom event names counted before the rest share one bucket.
@@ -216,7 +217,7 @@ impl Profile {
             at_ms: now_ms,
             kind: tp.kind,
             custom_name: (tp.kind == EventKind::Custom).then(|| truncate(&tp.name, 100)),
-            path: tp.url.as_deref().map(|u| truncate(url_path(u), 200)),
+            path: tp.url.as_deref().map(|u| truncate(Url::parse(u).path, 200)),
             product_id: product_id.as_deref().map(|p| truncate(p, 100)),
             category: category.as_deref().map(|c| truncate(c, 100)),
             value: tp.value().or_else(|| tp.price()),
@@ -354,19 +355,6 @@ impl Profile {
         while self.touches.len() > retention.max_channel_touches.max(1) as usize {
             self.touches.pop_front();
         }
-    }
-}
-
-/// The path part of a URL (TODO(lead): switch to crate::core::url once it lands).
-pub(crate) fn url_path(url: &str) -> &str {
-    let rest = url
-        .split_once("://")
-        .map_or(url, |(_, r)| r.find('/').map_or("/", |i| &r[i..]));
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    if end == 0 {
-        "/"
-    } else {
-        &rest[..end]
     }
 }
 

@@ -1,1 +1,257 @@
-//! Minimal URL reading (placeholder; being implemented).
+//! A tiny URL reader for page URLs and referrers: scheme, host, port, path and query-parameter
+//! lookup, borrowing from the input and allocating only to lowercase a host or decode a value.
+//!
+//! It reads what browsers hand us (`location.href`, `document.referrer`); it does not validate or
+//! normalise like the WHATWG parser, and it never panics. Decisions:
+//! - the host is ASCII-lowercased with a trailing `.` removed; `www.` is kept (a faithful reader),
+//!   and [`strip_www`] is what comparisons between sites use;
+//! - userinfo (`user:pass@`) is skipped; an IPv6 literal keeps its brackets;
+//! - a missing scheme is allowed (`example.com/a?b=c` or `//example.com/a`): the input then
+//!   starts with the authority;
+//! - query values are percent-decoded with `+` read as a space (form encoding); malformed `%`
+//!   escapes are kept literally and invalid UTF-8 becomes U+FFFD; parameter names compare
+//!   ASCII-case-insensitively; the fragment is ignored.
+
+use std::borrow::Cow;
+
+/// The parts of a URL that channel classification reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Url<'a> {
+    /// Scheme without `:`, as written (e.g. `https`); empty when absent.
+    pub scheme: &'a str,
+    /// Host, ASCII-lowercased, trailing dot removed; empty for URLs without an authority.
+    pub host: Cow<'a, str>,
+    /// Port, when one is written and valid.
+    pub port: Option<u16>,
+    /// Path, still percent-encoded (starts with `/` when present).
+    pub path: &'a str,
+    /// Query string without `?` and without the fragment, still encoded.
+    pub query: &'a str,
+}
+
+impl<'a> Url<'a> {
+    /// Reads `input`. Never fails: unreadable parts come back empty.
+    ///
+    /// ```
+    /// use trailmark::core::url::Url;
+    /// let u = Url::parse("https://WWW.Example.com:8080/a/b?q=running+shoes#top");
+    /// assert_eq!(u.host, "www.example.com");
+    /// assert_eq!(u.port, Some(8080));
+    /// assert_eq!(u.path, "/a/b");
+    /// assert_eq!(u.param("Q").as_deref(), Some("running shoes"));
+    /// ```
+    pub fn parse(input: &'a str) -> Url<'a> {
+        let input = input.trim();
+        let input = input.split('#').next().unwrap_or("");
+        let (scheme, rest) = split_scheme(input);
+        let (rest, query) = match rest.split_once('?') {
+            Some((r, q)) => (r, q),
+            None => (rest, ""),
+        };
+        let (authority, path) = if let Some(after) = rest.strip_prefix("//") {
+            split_at_slash(after)
+        } else if scheme.is_empty() {
+            split_at_slash(rest)
+        } else {
+            ("", rest) // `mailto:x`, `about:blank`: no authority
+        };
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let (host, port) = split_port(authority);
+        let host = host.strip_suffix('.').unwrap_or(host);
+        let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(host.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(host)
+        };
+        Url {
+            scheme,
+            host,
+            port,
+            path,
+            query,
+        }
+    }
+
+    /// The host without a leading `www.`.
+    pub fn host_without_www(&self) -> &str {
+        strip_www(&self.host)
+    }
+
+    /// The decoded value of the first query parameter called `name` (ASCII case-insensitive).
+    /// `?a` and `?a=` give `Some("")`.
+    pub fn param(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.params()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| decode(v))
+    }
+
+    /// Every `(name, raw value)` pair of the query, in order; values are still encoded.
+    pub fn params(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        let query: &'a str = self.query;
+        query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+    }
+}
+
+/// `host` without a leading `www.` (ASCII case-insensitive).
+pub fn strip_www(host: &str) -> &str {
+    match host.get(..4) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("www.") => &host[4..],
+        _ => host,
+    }
+}
+
+/// Percent-decodes a query component, reading `+` as a space.
+pub fn decode(raw: &str) -> Cow<'_, str> {
+    if !raw.bytes().any(|b| b == b'%' || b == b'+') {
+        return Cow::Borrowed(raw);
+    }
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                bytes.get(i + 1).and_then(hex),
+                bytes.get(i + 2).and_then(hex),
+            ) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(s) => Cow::Owned(s),
+        Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
+}
+
+fn hex(b: &u8) -> Option<u8> {
+    (*b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Splits `scheme:` off when the input starts with a valid scheme followed by `:`.
+fn split_scheme(input: &str) -> (&str, &str) {
+    if let Some((scheme, rest)) = input.split_once(':') {
+        let mut chars = scheme.chars();
+        let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        // `example.com:8080/x` is a host and port, not a scheme: a scheme is followed by `//`
+        // or by something that does not start with a digit.
+        let port_like = rest.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        if valid && (rest.starts_with("//") || !port_like) {
+            return (scheme, rest);
+        }
+    }
+    ("", input)
+}
+
+fn split_at_slash(s: &str) -> (&str, &str) {
+    match s.find('/') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    }
+}
+
+fn split_port(authority: &str) -> (&str, Option<u16>) {
+    let host_end = if authority.starts_with('[') {
+        authority.find(']').map_or(authority.len(), |i| i + 1)
+    } else {
+        authority.rfind(':').unwrap_or(authority.len())
+    };
+    let (host, rest) = authority.split_at(host_end);
+    let port = rest.strip_prefix(':').and_then(|p| p.parse().ok());
+    (host, port)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn reads_the_parts() {
+        let u = Url::parse("HTTPS://user:pw@Shop.Example.COM.:443/p%20ath?a=1&b=x+y%21&c#frag?d=2");
+        assert_eq!(u.scheme, "HTTPS");
+        assert_eq!(u.host, "shop.example.com");
+        assert_eq!(u.port, Some(443));
+        assert_eq!(u.path, "/p%20ath");
+        assert_eq!(u.param("b").as_deref(), Some("x y!"));
+        assert_eq!(u.param("c").as_deref(), Some(""));
+        assert_eq!(u.param("d"), None, "fragment is ignored");
+        assert_eq!(u.param("A").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn first_parameter_wins_and_missing_is_none() {
+        let u = Url::parse("https://a.example/?q=one&q=two");
+        assert_eq!(u.param("q").as_deref(), Some("one"));
+        assert_eq!(u.param("nope"), None);
+    }
+
+    #[test]
+    fn schemeless_and_opaque_inputs() {
+        assert_eq!(Url::parse("example.com/a?x=1").host, "example.com");
+        assert_eq!(Url::parse("example.com:8080/a").port, Some(8080));
+        assert_eq!(Url::parse("//cdn.example/a").host, "cdn.example");
+        let mail = Url::parse("mailto:someone@example.com");
+        assert_eq!(mail.host, "");
+        assert_eq!(mail.path, "someone@example.com");
+        assert_eq!(Url::parse("").host, "");
+        let app = Url::parse("android-app://com.google.android.gm/");
+        assert_eq!(app.host, "com.google.android.gm");
+    }
+
+    #[test]
+    fn ipv6_and_bad_ports() {
+        let u = Url::parse("http://[::1]:8080/");
+        assert_eq!(u.host, "[::1]");
+        assert_eq!(u.port, Some(8080));
+        assert_eq!(Url::parse("http://a.example:99999/").port, None);
+    }
+
+    #[test]
+    fn decoding_is_lenient() {
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%zz%4"), "%zz%4");
+        assert_eq!(decode("caf%C3%A9"), "café");
+        assert_eq!(decode("%FF"), "\u{FFFD}");
+        assert!(matches!(decode("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn www_is_stripped_only_at_the_start() {
+        assert_eq!(strip_www("WWW.example.com"), "example.com");
+        assert_eq!(strip_www("wwwexample.com"), "wwwexample.com");
+        assert_eq!(strip_www("ww"), "ww");
+        assert_eq!(
+            Url::parse("https://www.a.example/").host_without_www(),
+            "a.example"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*", name in "\\PC{0,8}") {
+            let u = Url::parse(&s);
+            let _ = u.param(&name);
+            let _ = u.host_without_www();
+            let _ = decode(&s);
+        }
+
+        #[test]
+        fn never_panics_on_url_like_input(s in "[a-zA-Z:/?#&=%+@\\[\\]0-9.é]{0,40}") {
+            let u = Url::parse(&s);
+            let _ = u.params().count();
+            let _ = u.param("q");
+        }
+    }
+}

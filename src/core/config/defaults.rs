@@ -145,7 +145,11 @@ pub fn default_signals() -> Vec<Signal> {
         ),
         on_event("Product Removed", &[("purchase", -0.3)], Some(5)),
         on_event("Cart Viewed", &[("purchase", 1.0)], Some(3)),
-        on_event("Checkout Started", &[("purchase", 3.0), ("consideration", -1.0)], Some(3)),
+        on_event(
+            "Checkout Started",
+            &[("purchase", 3.0), ("consideration", -1.0)],
+            Some(3),
+        ),
         on_event("Checkout Step Completed", &[("purchase", 0.8)], Some(4)),
         on_event("Payment Info Entered", &[("purchase", 1.0)], Some(3)),
         on_event(

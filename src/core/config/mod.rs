@@ -20,6 +20,9 @@ pub use defaults::{default_journeys, default_signals, default_stages};
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The URL of this document's JSON Schema, for editor completion. Ignored by the engine.
+    #[serde(default, rename = "$schema")]
+    pub schema: Option<String>,
     /// Storage namespace, so two configs on one origin keep separate profiles. Default `"default"`.
     #[serde(default = "defaults::namespace")]
     pub namespace: String,
@@ -262,8 +265,10 @@ impl Config {
     /// use trailmark::core::Config;
     /// let config = Config::from_json(r#"{"session": {"timeout_minutes": 20}}"#).unwrap();
     /// assert_eq!(config.stages.len(), 6);
-    /// let errors = Config::from_json(r#"{"micro_journeys": [{"id": "x", "steps": [{"event": "chekout"}]}]}"#)
-    ///     .unwrap_err();
+    /// let errors = Config::from_json(
+    ///     r#"{"micro_journeys": [{"id": "x", "steps": [{"event": "chekout"}, {"event": "purchase"}]}]}"#,
+    /// )
+    /// .unwrap_err();
     /// assert_eq!(errors[0].path, "$.micro_journeys[0].steps[0].event");
     /// ```
     pub fn parse(value: &serde_json::Value) -> Result<Config, Vec<super::ConfigError>> {

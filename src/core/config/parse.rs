@@ -56,6 +56,7 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
         items(get("micro_journeys"), "$.micro_journeys", &mut errors)
             .unwrap_or_else(defaults::default_journeys);
     let mut config = Config {
+        schema: section(get("$schema"), "$.$schema", &mut errors),
         namespace,
         inference: section(get("inference"), "$.inference", &mut errors).unwrap_or_default(),
         custom_events: items(get("custom_events"), "$.custom_events", &mut errors)
@@ -97,7 +98,8 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
             "must be at least 1",
         ));
     }
-    if !(config.lifecycle.interest_half_life_days > 0.0) {
+    let half_life = config.lifecycle.interest_half_life_days;
+    if half_life.is_nan() || half_life <= 0.0 {
         errors.push(ConfigError::new(
             "$.lifecycle.interest_half_life_days",
             "must be a positive number of days",
@@ -341,13 +343,13 @@ fn validate_journeys(
 }
 
 fn validate_inference(inf: &InferenceConfig, errors: &mut Vec<ConfigError>) {
-    if !(inf.half_life_hours > 0.0 && inf.half_life_hours.is_finite()) {
+    if !inf.half_life_hours.is_finite() || inf.half_life_hours <= 0.0 {
         errors.push(ConfigError::new(
             "$.inference.half_life_hours",
             "must be a positive number of hours",
         ));
     }
-    if !(inf.max_evidence > 0.0 && inf.max_evidence <= 50.0) {
+    if inf.max_evidence.is_nan() || inf.max_evidence <= 0.0 || inf.max_evidence > 50.0 {
         errors.push(ConfigError::new(
             "$.inference.max_evidence",
             "must be in (0, 50]",

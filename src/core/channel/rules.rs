@@ -1,0 +1,272 @@
+//! Channel grouping: a visit's source / medium / campaign to a channel group name, by the
+//! site's custom rules first and then GA4's default channel groups, first match wins, all
+//! comparisons case-insensitive.
+//!
+//! The default groups follow GA4's "Default channel group" definitions for manual traffic
+//! (<https://support.google.com/analytics/answer/9756891>), in GA4's order; the regexes there
+//! are implemented by hand (no regex engine in the wasm):
+//! - paid medium `^(.*cp.*|ppc|retargeting|paid.*)$`,
+//! - shopping campaign `^(.*(([^a-df-z]|^)shop|shopping).*)$`,
+//! - video medium `^(.*video.*)$`.
+//!
+//! Google Ads / DV360 / SA360 integrations (ad network type, creative format) are not visible in
+//! the browser; click ids stand in for them (see `params`).
+
+use super::config::{host_matches, ChannelConfig, ChannelRule};
+use super::table::{self, SourceCategory};
+
+/// The group when nothing matches.
+pub const UNASSIGNED: &str = "Unassigned";
+
+/// A visit's source, medium and campaign as the rules see them.
+pub(super) struct Tags<'a> {
+    pub source: &'a str,
+    pub medium: &'a str,
+    pub campaign: &'a str,
+}
+
+/// The channel group for `tags` under `config`.
+pub(super) fn group(config: &ChannelConfig, tags: &Tags<'_>) -> String {
+    let category = || {
+        config
+            .sources
+            .category_of(tags.source)
+            .or_else(|| table::category(tags.source))
+    };
+    if let Some(rule) = config
+        .rules
+        .iter()
+        .find(|r| rule_matches(r, tags, category))
+    {
+        return rule.group.trim().to_string();
+    }
+    if config.default_rules {
+        let lower = Tags {
+            source: &tags.source.trim().to_lowercase(),
+            medium: &tags.medium.trim().to_lowercase(),
+            campaign: &tags.campaign.trim().to_lowercase(),
+        };
+        return ga4_default_group(&lower, category()).to_string();
+    }
+    UNASSIGNED.to_string()
+}
+
+fn rule_matches(
+    rule: &ChannelRule,
+    tags: &Tags<'_>,
+    category: impl Fn() -> Option<SourceCategory>,
+) -> bool {
+    let eq = |a: &str, b: &String| a.trim().eq_ignore_ascii_case(b.trim());
+    let contains = |a: &str, b: &String| a.to_lowercase().contains(&b.trim().to_lowercase());
+    (rule.source.is_empty() || rule.source.iter().any(|s| host_matches(tags.source, s)))
+        && rule.source_category.is_none_or(|c| category() == Some(c))
+        && (rule.medium.is_empty() || rule.medium.iter().any(|m| eq(tags.medium, m)))
+        && rule
+            .medium_contains
+            .as_ref()
+            .is_none_or(|m| contains(tags.medium, m))
+        && (rule.campaign.is_empty() || rule.campaign.iter().any(|c| eq(tags.campaign, c)))
+        && rule
+            .campaign_contains
+            .as_ref()
+            .is_none_or(|c| contains(tags.campaign, c))
+        && rule
+            .paid
+            .is_none_or(|p| is_paid_medium(&tags.medium.to_lowercase()) == p)
+}
+
+/// GA4's default channel group for lowercased `tags` whose source is in `category`.
+fn ga4_default_group(t: &Tags<'_>, category: Option<SourceCategory>) -> &'static str {
+    use SourceCategory::*;
+    let (s, m, c) = (t.source, t.medium, t.campaign);
+    let paid = is_paid_medium(m);
+    let shopping = category == Some(Shopping) || is_shopping_campaign(c);
+    let email = |v: &str| matches!(v, "email" | "e-mail" | "e_mail" | "e mail");
+    if s == "(direct)" && matches!(m, "(not set)" | "(none)") {
+        "Direct"
+    } else if c.contains("cross-network") {
+        "Cross-network"
+    } else if shopping && paid {
+        "Paid Shopping"
+    } else if category == Some(Search) && paid {
+        "Paid Search"
+    } else if category == Some(Social) && paid {
+        "Paid Social"
+    } else if category == Some(Video) && paid {
+        "Paid Video"
+    } else if matches!(
+        m,
+        "display" | "banner" | "expandable" | "interstitial" | "cpm"
+    ) {
+        "Display"
+    } else if paid {
+        "Paid Other"
+    } else if shopping {
+        "Organic Shopping"
+    } else if category == Some(Social)
+        || matches!(
+            m,
+            "social" | "social-network" | "social-media" | "sm" | "social network" | "social media"
+        )
+    {
+        "Organic Social"
+    } else if category == Some(Video) || m.contains("video") {
+        "Organic Video"
+    } else if category == Some(Search) || m == "organic" {
+        "Organic Search"
+    } else if matches!(m, "referral" | "app" | "link") {
+        "Referral"
+    } else if email(s) || email(m) {
+        "Email"
+    } else if m == "affiliate" {
+        "Affiliates"
+    } else if m == "audio" {
+        "Audio"
+    } else if s == "sms" || m == "sms" {
+        "SMS"
+    } else if m.ends_with("push")
+        || m.contains("mobile")
+        || m.contains("notification")
+        || s == "firebase"
+    {
+        "Mobile Push Notifications"
+    } else {
+        UNASSIGNED
+    }
+}
+
+/// `^(.*cp.*|ppc|retargeting|paid.*)$` on a lowercased medium.
+pub(super) fn is_paid_medium(m: &str) -> bool {
+    m.contains("cp") || m == "ppc" || m == "retargeting" || m.starts_with("paid")
+}
+
+/// `^(.*(([^a-df-z]|^)shop|shopping).*)$` on a lowercased campaign: `shopping` anywhere, or
+/// `shop` at the start or after any character but a lowercase letter other than `e`.
+fn is_shopping_campaign(c: &str) -> bool {
+    c.contains("shopping")
+        || c.match_indices("shop").any(|(i, _)| {
+            c[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|p| p == 'e' || !p.is_ascii_lowercase())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(source: &str, medium: &str, campaign: &str) -> String {
+        group(
+            &ChannelConfig::default(),
+            &Tags {
+                source,
+                medium,
+                campaign,
+            },
+        )
+    }
+
+    #[test]
+    fn hand_written_regexes() {
+        for m in [
+            "cpc",
+            "xcpx",
+            "ppc",
+            "retargeting",
+            "paid",
+            "paid_social",
+            "cpm",
+        ] {
+            assert!(is_paid_medium(m), "{m}");
+        }
+        for m in ["ppcx", "retargeting2", "unpaid", "c-p", "organic"] {
+            assert!(!is_paid_medium(m), "{m}");
+        }
+        for c in [
+            "shop",
+            "eshop",
+            "summer-shop",
+            "shopping",
+            "my shop",
+            "1shop",
+            "workshopping",
+        ] {
+            assert!(is_shopping_campaign(c), "{c}");
+        }
+        for c in ["workshop", "bishop", "shpo", "", "spring_sale"] {
+            assert!(!is_shopping_campaign(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn default_groups_in_order() {
+        assert_eq!(g("(direct)", "(none)", ""), "Direct");
+        assert_eq!(g("google", "cpc", "q3 cross-network"), "Cross-network");
+        assert_eq!(g("google", "cpc", "summer shop"), "Paid Shopping");
+        assert_eq!(g("Google", "CPC", ""), "Paid Search");
+        assert_eq!(g("facebook", "paid", ""), "Paid Social");
+        assert_eq!(g("youtube.com", "ppc", ""), "Paid Video");
+        assert_eq!(g("dv360", "cpm", ""), "Display");
+        assert_eq!(g("newsletter-partner", "cpa", ""), "Paid Other");
+        assert_eq!(g("IGShopping", "referral", ""), "Organic Shopping");
+        assert_eq!(g("t.co", "referral", ""), "Organic Social");
+        assert_eq!(g("vimeo", "referral", ""), "Organic Video");
+        assert_eq!(g("duckduckgo", "referral", ""), "Organic Search");
+        assert_eq!(g("blog.example", "referral", ""), "Referral");
+        assert_eq!(g("newsletter", "e-mail", ""), "Email");
+        assert_eq!(g("partner", "affiliate", ""), "Affiliates");
+        assert_eq!(g("spotify-ads", "audio", ""), "Audio");
+        assert_eq!(g("sms", "text", ""), "SMS");
+        assert_eq!(g("firebase", "(not set)", ""), "Mobile Push Notifications");
+        assert_eq!(g("chatgpt.com", "(not set)", ""), "Unassigned");
+    }
+
+    #[test]
+    fn custom_rules_come_first_or_replace_defaults() {
+        let mut config: ChannelConfig = serde_json::from_str(
+            r#"{"rules": [
+                {"group": "Partners", "source": ["partner.example"], "campaign_contains": "Q3"},
+                {"group": "AI Assistants", "source_category": "ai"},
+                {"group": "Paid Anything", "paid": true, "medium_contains": "x"}
+            ]}"#,
+        )
+        .unwrap();
+        let tags = |source, medium, campaign| Tags {
+            source,
+            medium,
+            campaign,
+        };
+        assert_eq!(
+            group(
+                &config,
+                &tags("www.Partner.example", "referral", "q3-launch")
+            ),
+            "Partners"
+        );
+        assert_eq!(
+            group(&config, &tags("partner.example", "referral", "")),
+            "Referral"
+        );
+        assert_eq!(
+            group(&config, &tags("chatgpt.com", "referral", "")),
+            "AI Assistants"
+        );
+        assert_eq!(group(&config, &tags("google", "cpx", "")), "Paid Anything");
+        assert_eq!(group(&config, &tags("google", "cpc", "")), "Paid Search");
+        config.default_rules = false;
+        assert_eq!(group(&config, &tags("google", "cpc", "")), UNASSIGNED);
+    }
+
+    #[test]
+    fn site_source_lists_extend_the_defaults() {
+        let config: ChannelConfig =
+            serde_json::from_str(r#"{"sources": {"search": ["find.example"]}}"#).unwrap();
+        let tags = Tags {
+            source: "www.find.example",
+            medium: "referral",
+            campaign: "",
+        };
+        assert_eq!(group(&config, &tags), "Organic Search");
+    }
+}

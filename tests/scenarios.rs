@@ -1,0 +1,80 @@
+//! Scenario folders (`tests/scenarios/<name>/events.jsonl` + `expected.json`) replayed through
+//! the CLI (`trailmark replay - events.jsonl --json`), checking what the engine inferred after
+//! the steps named in `expected.json` (0-based, counting touchpoint and tick lines).
+#![cfg(feature = "cli")]
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+#[test]
+fn scenarios_replay_as_expected() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let out = Command::new(env!("CARGO_BIN_EXE_trailmark"))
+            .args(["replay", "-"])
+            .arg(dir.join("events.jsonl"))
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let reports: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
+                .unwrap();
+        for (step, want) in expected["steps"].as_object().unwrap() {
+            let i: usize = step.parse().unwrap();
+            let got = reports
+                .get(i)
+                .unwrap_or_else(|| panic!("{name}: no step {i}"));
+            let ctx = format!("{name} step {i}: {got}");
+            for key in ["channel", "session", "top_stage"] {
+                if let Some(w) = want.get(key) {
+                    assert_eq!(&got[key], w, "{ctx}: {key}");
+                }
+            }
+            for (journey, status) in want
+                .get("journeys")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                assert_eq!(
+                    &got["journeys"][journey]["status"], status,
+                    "{ctx}: journey {journey}"
+                );
+            }
+            for kind in want
+                .get("effects")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                assert!(
+                    got["effects"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|e| &e["type"] == kind),
+                    "{ctx}: effect {kind}"
+                );
+            }
+        }
+    }
+}
