@@ -278,6 +278,15 @@ impl EventKind {
     }
 }
 
+/// The largest money amount a touchpoint may carry. Amounts are clamped to `0..=MAX_AMOUNT` so that
+/// sums over a profile's lifetime stay finite (a hostile `price: 1e308` must not turn revenue into
+/// infinity or NaN).
+pub const MAX_AMOUNT: f64 = 1e12;
+
+fn clamp_amount(v: f64) -> f64 {
+    v.clamp(0.0, MAX_AMOUNT)
+}
+
 fn loose_eq(a: &str, b: &str) -> bool {
     fn norm(c: u8) -> u8 {
         match c {
@@ -401,14 +410,12 @@ impl Touchpoint {
             .or_else(|| self.item_str("item_category"))
     }
 
-    /// Unit price (`price` or `items[0].price`).
+    /// Unit price (`price` or `items[0].price`), within `0..=MAX_AMOUNT`.
     pub fn price(&self) -> Option<f64> {
-        self.num_prop("price").or_else(|| {
-            self.first_item()?
-                .get("price")?
-                .as_f64()
-                .filter(|p| p.is_finite())
-        })
+        self.num_prop("price")
+            .or_else(|| self.first_item()?.get("price")?.as_f64())
+            .filter(|p| p.is_finite())
+            .map(clamp_amount)
     }
 
     /// Quantity, defaulting to 1 and never below 1.
@@ -419,12 +426,12 @@ impl Touchpoint {
         q.map_or(1, |q| q.clamp(1.0, 1_000_000.0) as u32)
     }
 
-    /// Monetary value of an order (`revenue`, `total`, `value`), never negative.
+    /// Monetary value of an order (`revenue`, `total`, `value`), within `0..=MAX_AMOUNT`.
     pub fn value(&self) -> Option<f64> {
         self.num_prop("revenue")
             .or_else(|| self.num_prop("total"))
             .or_else(|| self.num_prop("value"))
-            .map(|v| v.max(0.0))
+            .map(clamp_amount)
     }
 
     /// Search query (`query` or GA4 `search_term`).

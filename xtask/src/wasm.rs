@@ -1,0 +1,202 @@
+//! `cargo xtask build`: compiles the crate to wasm32 and assembles `dist/`, the directory a site
+//! serves (mounted at `/trailmark/` by the demo):
+//!
+//! - `dist/pkg/`: `wasm-bindgen --target web` output, its `_bg.wasm` shrunk by `wasm-opt -Oz`;
+//! - `dist/*`: the hand-written loader files copied from the top level of `js/` (not `js/test/`).
+//!
+//! The build is driven directly (no wasm-pack), so the wasm-bindgen CLI version is the one
+//! `setup` pinned and wasm-opt is the one in `package-lock.json`.
+
+use crate::cmd;
+use crate::setup::WASM_TARGET;
+use crate::{Failure, Outcome};
+use std::path::{Path, PathBuf};
+
+/// The library's artefact name (`[package] name` with `-` as `_`).
+const CRATE_FILE: &str = "trailmark";
+
+/// Output directory, relative to the repository root.
+pub const DIST: &str = "dist";
+
+/// Builds `dist/`. Expects `setup` to have run.
+pub fn build() -> Outcome {
+    let root = crate::root();
+    println!("build: compiling the crate for {WASM_TARGET} (release)");
+    // Keep rustc's `target_features` section (the release profile's `strip = true` drops it):
+    // wasm-bindgen reads it to decide e.g. whether to use reference types. wasm-opt strips the
+    // names, producers and target-features sections afterwards instead.
+    cmd::run(
+        cmd::cargo()
+            .args(["build", "--lib", "--release", "--target", WASM_TARGET])
+            .env("CARGO_PROFILE_RELEASE_STRIP", "false"),
+    )?;
+
+    let wasm = target_dir()
+        .join(WASM_TARGET)
+        .join("release")
+        .join(format!("{CRATE_FILE}.wasm"));
+    if !wasm.is_file() {
+        return Err(Failure(format!(
+            "build produced no {} (is crate-type cdylib?)",
+            wasm.display()
+        )));
+    }
+
+    let dist = root.join(DIST);
+    let pkg = dist.join("pkg");
+    // Start clean so files a previous build produced cannot linger in dist/.
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist)
+            .map_err(|e| Failure(format!("cannot clean {}: {e}", dist.display())))?;
+    }
+    println!("build: generating JS bindings");
+    cmd::run(
+        cmd::new(cmd::cargo_bin("wasm-bindgen"))
+            .args(["--target", "web", "--out-dir"])
+            .arg(&pkg)
+            .arg(&wasm),
+    )?;
+
+    let bg = pkg.join(format!("{CRATE_FILE}_bg.wasm"));
+    let before = file_len(&bg)?;
+    println!("build: optimising {} with wasm-opt -Oz", bg.display());
+    let wasm_opt = cmd::npm_bin("wasm-opt");
+    if !wasm_opt.is_file() {
+        return Err(Failure(format!(
+            "{} is missing; run `cargo xtask setup`",
+            wasm_opt.display()
+        )));
+    }
+    cmd::run(
+        cmd::new(&wasm_opt)
+            .args([
+                "-Oz",
+                "--strip-debug",
+                "--strip-producers",
+                "--strip-target-features",
+            ])
+            .args(wasm_opt_features()?)
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg),
+    )?;
+    println!(
+        "build: {} bytes -> {} bytes after wasm-opt",
+        before,
+        file_len(&bg)?
+    );
+
+    let copied = copy_loader_files(&root.join("js"), &dist)?;
+    if copied == 0 {
+        println!("build: note: no loader files in js/ yet; dist/ holds only pkg/");
+    }
+    println!("build: dist ready at {}", dist.display());
+    Ok(())
+}
+
+/// Cargo's target directory, honouring `CARGO_TARGET_DIR`.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => crate::root().join(dir),
+        None => crate::root().join("target"),
+    }
+}
+
+fn file_len(path: &Path) -> Outcome<u64> {
+    std::fs::metadata(path)
+        .map(|m| m.len())
+        .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
+}
+
+/// wasm-opt validates against the MVP unless told otherwise, and rustc enables more than the MVP
+/// on wasm32 (bulk-memory, sign-ext, nontrapping-fptoint, multivalue, reference-types, ... by
+/// default in recent releases). Ask this rustc which features it enables, so a toolchain update
+/// cannot make wasm-opt reject or mis-optimise the module.
+fn wasm_opt_features() -> Outcome<Vec<String>> {
+    let cfg = cmd::probe(cmd::new("rustc").args(["--print", "cfg", "--target", WASM_TARGET]))
+        .ok_or_else(|| Failure(format!("`rustc --print cfg --target {WASM_TARGET}` failed")))?;
+    Ok(features_from_cfg(&cfg)
+        .into_iter()
+        .filter_map(|feature| {
+            let flag = wasm_opt_flag(feature);
+            if flag.is_none() {
+                println!("build: warning: no wasm-opt flag known for target feature `{feature}`");
+            }
+            flag.map(|flag| format!("--enable-{flag}"))
+        })
+        .collect())
+}
+
+/// The `target_feature="..."` values of `rustc --print cfg`.
+fn features_from_cfg(cfg: &str) -> Vec<&str> {
+    cfg.lines()
+        .filter_map(|line| line.strip_prefix("target_feature=\""))
+        .filter_map(|rest| rest.strip_suffix('"'))
+        .collect()
+}
+
+/// rustc's wasm target-feature names mapped to binaryen's `--enable-*` names.
+fn wasm_opt_flag(rustc_feature: &str) -> Option<&'static str> {
+    Some(match rustc_feature {
+        "bulk-memory" => "bulk-memory",
+        "bulk-memory-opt" => "bulk-memory-opt",
+        "call-indirect-overlong" => "call-indirect-overlong",
+        "nontrapping-fptoint" => "nontrapping-float-to-int",
+        "sign-ext" => "sign-ext",
+        "mutable-globals" => "mutable-globals",
+        "multivalue" => "multivalue",
+        "reference-types" => "reference-types",
+        "simd128" => "simd",
+        "relaxed-simd" => "relaxed-simd",
+        "extended-const" => "extended-const",
+        "tail-call" => "tail-call",
+        "atomics" => "threads",
+        "exception-handling" => "exception-handling",
+        "multimemory" => "multimemory",
+        "gc" => "gc",
+        _ => return None,
+    })
+}
+
+/// Copies the regular files at the top level of `js/` into `dist/`; returns how many.
+fn copy_loader_files(js: &Path, dist: &Path) -> Outcome<usize> {
+    let Ok(entries) = std::fs::read_dir(js) else {
+        return Ok(0);
+    };
+    let mut copied = 0;
+    for entry in entries {
+        let entry = entry.map_err(|e| Failure(format!("cannot list {}: {e}", js.display())))?;
+        let path = entry.path();
+        if path.is_file() {
+            let to = dist.join(entry.file_name());
+            std::fs::copy(&path, &to).map_err(|e| {
+                Failure(format!(
+                    "cannot copy {} to {}: {e}",
+                    path.display(),
+                    to.display()
+                ))
+            })?;
+            copied += 1;
+        }
+    }
+    Ok(copied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_rustc_features_to_wasm_opt_flags() {
+        let cfg = "target_arch=\"wasm32\"\ntarget_feature=\"bulk-memory\"\n\
+                   target_feature=\"nontrapping-fptoint\"\ntarget_os=\"unknown\"\n";
+        let features = features_from_cfg(cfg);
+        assert_eq!(features, ["bulk-memory", "nontrapping-fptoint"]);
+        assert_eq!(
+            wasm_opt_flag("nontrapping-fptoint"),
+            Some("nontrapping-float-to-int")
+        );
+        assert_eq!(wasm_opt_flag("simd128"), Some("simd"));
+        assert_eq!(wasm_opt_flag("unheard-of"), None);
+    }
+}
