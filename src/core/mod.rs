@@ -1,5 +1,5 @@
 //! The platform-free engine: touchpoints, channels, config, profile, journey inference, micro
-//! journeys and the persisted-state codec.
+//! journeys, conditions, slot decisions and the persisted-state codec.
 //!
 //! Architecture invariant: nothing below this module reads a clock, draws randomness, performs
 //! I/O or knows about JavaScript. Every input (touchpoints, `now_ms`, seeds, stored bytes) is an
@@ -7,7 +7,9 @@
 
 pub mod channel;
 pub mod codec;
+pub mod condition;
 pub mod config;
+pub mod decide;
 pub mod engine;
 pub mod error;
 pub mod event;
@@ -16,8 +18,11 @@ pub mod profile;
 pub mod replay;
 pub mod stage;
 pub mod url;
+pub mod view;
 
+pub use condition::{Condition, PageContext};
 pub use config::Config;
+pub use decide::{Explanation, SlotDecision};
 pub use engine::{Effect, Effects, Engine};
 pub use error::{ConfigError, Error};
 pub use event::{EventKind, Touchpoint};

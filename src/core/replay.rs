@@ -13,8 +13,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::engine::{Effect, Effects, Engine};
+use super::engine::{Effects, Engine};
 use super::event::Touchpoint;
+use super::view;
 
 /// One parsed line.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,12 +58,16 @@ pub fn parse_line(line: &str, previous_ms: u64) -> Result<Option<ReplayInput>, S
     };
     let mut tp = Touchpoint::new(name, props);
     tp.url = obj.get("url").and_then(Value::as_str).map(str::to_owned);
-    tp.referrer = obj.get("referrer").and_then(Value::as_str).map(str::to_owned);
+    tp.referrer = obj
+        .get("referrer")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     Ok(Some(ReplayInput::Touchpoint(tp, at)))
 }
 
 fn relative_ms(s: &str) -> Result<u64, String> {
-    let bad = || format!("relative time {s:?} must look like \"+90s\", \"+30m\", \"+2h\" or \"+3d\"");
+    let bad =
+        || format!("relative time {s:?} must look like \"+90s\", \"+30m\", \"+2h\" or \"+3d\"");
     let body = s.strip_prefix('+').ok_or_else(bad)?;
     let (num, unit) = body.split_at(body.len().saturating_sub(1));
     let n: u64 = num.parse().map_err(|_| bad())?;
@@ -101,9 +106,18 @@ pub fn report(engine: &Engine, input: &ReplayInput, effects: &Effects) -> Value 
         .journeys()
         .iter()
         .filter(|j| j.attempts > 0)
-        .map(|j| (j.id.clone(), json!({"status": j.status.name(), "step": j.step})))
+        .map(|j| {
+            (
+                j.id.clone(),
+                json!({"status": j.status.name(), "step": j.step}),
+            )
+        })
         .collect();
-    let effects: Vec<Value> = effects.effects.iter().map(effect_json).collect();
+    let effects: Vec<Value> = effects
+        .effects
+        .iter()
+        .map(|e| round_probability(view::effect(e)))
+        .collect();
     json!({
         "at": at,
         "event": event,
@@ -116,19 +130,11 @@ pub fn report(engine: &Engine, input: &ReplayInput, effects: &Effects) -> Value 
     })
 }
 
-/// An effect as JSON.
-pub fn effect_json(effect: &Effect) -> Value {
-    match effect {
-        Effect::SessionStarted { number, channel } => {
-            json!({"type": "session_started", "number": number, "channel": channel})
-        }
-        Effect::StageChanged { from, to, probability } => {
-            json!({"type": "stage_changed", "from": from, "to": to, "probability": round4(*probability)})
-        }
-        Effect::JourneyChanged { journey, status, step } => {
-            json!({"type": "journey_changed", "journey": journey, "status": status.name(), "step": step})
-        }
+fn round_probability(mut v: Value) -> Value {
+    if let Some(p) = v.get("probability").and_then(Value::as_f64) {
+        v["probability"] = json!(round4(p));
     }
+    v
 }
 
 fn round4(x: f64) -> f64 {
@@ -159,10 +165,15 @@ mod tests {
 
     #[test]
     fn parses_absolute_relative_and_ticks() {
-        let a = parse_line(r#"{"at": 1000, "event": "view_item", "props": {"product_id": "x"}}"#, 0)
-            .unwrap()
-            .unwrap();
-        let ReplayInput::Touchpoint(tp, 1000) = a else { panic!("{a:?}") };
+        let a = parse_line(
+            r#"{"at": 1000, "event": "view_item", "props": {"product_id": "x"}}"#,
+            0,
+        )
+        .unwrap()
+        .unwrap();
+        let ReplayInput::Touchpoint(tp, 1000) = a else {
+            panic!("{a:?}")
+        };
         assert_eq!(tp.name, "Product Viewed");
         let b = parse_line(r#"{"at": "+2m", "tick": true}"#, 1000).unwrap();
         assert_eq!(b, Some(ReplayInput::Tick(121_000)));
@@ -173,7 +184,8 @@ mod tests {
 
     #[test]
     fn replay_is_deterministic_and_names_bad_lines() {
-        let text = "{\"at\": 0, \"event\": \"Checkout Started\"}\n{\"at\": \"+31m\", \"tick\": true}\n";
+        let text =
+            "{\"at\": 0, \"event\": \"Checkout Started\"}\n{\"at\": \"+31m\", \"tick\": true}\n";
         let a = replay(&mut Engine::new(Config::default()), text).unwrap();
         let b = replay(&mut Engine::new(Config::default()), text).unwrap();
         assert_eq!(a, b);
