@@ -501,6 +501,12 @@ mod tests {
             Touchpoint::of(EventKind::ProductsSearched).with("query", "boots"),
         );
         let now = next(&mut e, Touchpoint::of(EventKind::ProductListViewed));
+        assert_eq!(e.top_stage(now).0, "discovery", "one search is not yet research");
+        next(
+            &mut e,
+            Touchpoint::of(EventKind::ProductsSearched).with("query", "winter boots"),
+        );
+        let now = next(&mut e, Touchpoint::of(EventKind::ProductListFiltered));
         assert_eq!(e.top_stage(now).0, "research");
         for id in ["a", "b", "c"] {
             next(
