@@ -3,7 +3,10 @@
 //! The crate has one platform-free layer, [`core`], a sans-IO engine that the browser runtime and
 //! the native CLI both drive. It never reads a clock, draws randomness or touches storage: time
 //! and seeds are passed in, persisted bytes are handed out. See `ARCHITECTURE.md` for the map.
-#![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// wasm-bindgen's generated glue needs `unsafe`; the rest of the crate has none.
+#![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
 
 pub mod core;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,142 @@
+//! `Runtime`: the engine as the JavaScript runtime (`js/runtime.js`) sees it. Every method takes
+//! and returns plain values; times are `Date.now()` milliseconds; state is persisted by the caller
+//! from `encode()`.
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+use super::convert::{core_error, error, from_js, millis, to_js};
+use crate::core::error::Error;
+use crate::core::{view, Config, Engine, Touchpoint};
+
+/// One visitor's engine, driven from JavaScript.
+#[wasm_bindgen]
+pub struct Runtime {
+    engine: Engine,
+    restore_error: Option<String>,
+}
+
+fn effects_js(fx: &crate::core::Effects) -> JsValue {
+    to_js(&json!({
+        "effects": fx.effects.iter().map(view::effect).collect::<Vec<_>>(),
+        "persist": fx.persist,
+    }))
+}
+
+#[wasm_bindgen]
+impl Runtime {
+    /// Validates `config` (a parsed JSON object) and resumes from `stored` bytes if given. Throws
+    /// `{code: "config/invalid", message, errors: [{path, message}]}` for a bad config. Stored
+    /// bytes that cannot be read give a fresh visitor and set `restoreError()`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, stored: Option<Vec<u8>>, now: f64) -> Result<Runtime, JsValue> {
+        let value = from_js(config, "config")?;
+        let value = if value.is_null() { json!({}) } else { value };
+        let config = Config::parse(&value).map_err(|e| core_error(&Error::Config(e)))?;
+        let (mut engine, restore_error) = match stored {
+            Some(bytes) if !bytes.is_empty() => {
+                let (engine, err) = Engine::restore(config, &bytes);
+                (engine, err.map(|e| e.to_string()))
+            }
+            _ => (Engine::new(config), None),
+        };
+        engine.apply_retention(millis(now));
+        Ok(Runtime {
+            engine,
+            restore_error,
+        })
+    }
+
+    /// Why stored state was discarded at start-up, if it was.
+    #[wasm_bindgen(js_name = restoreError)]
+    pub fn restore_error(&self) -> Option<String> {
+        self.restore_error.clone()
+    }
+
+    /// The config's storage namespace.
+    pub fn namespace(&self) -> String {
+        self.engine.config().namespace.clone()
+    }
+
+    /// Records a touchpoint. `props` must be a plain object (or undefined). Returns
+    /// `{effects, persist}`.
+    pub fn ingest(
+        &mut self,
+        name: &str,
+        props: JsValue,
+        url: Option<String>,
+        referrer: Option<String>,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        if name.trim().is_empty() || name.len() > 200 {
+            return Err(error(
+                "input/invalid",
+                "event name must be a non-empty string of at most 200 characters",
+                None,
+            ));
+        }
+        let props = match from_js(props, "properties")? {
+            Value::Null => Default::default(),
+            Value::Object(map) => map,
+            _ => return Err(error("input/invalid", "properties must be an object", None)),
+        };
+        let mut tp = Touchpoint::new(name, props);
+        tp.url = url;
+        tp.referrer = referrer;
+        Ok(effects_js(&self.engine.ingest(&tp, millis(now))))
+    }
+
+    /// Advances time (micro-journey deadlines). Returns `{effects, persist}`.
+    pub fn tick(&mut self, now: f64) -> JsValue {
+        effects_js(&self.engine.tick(millis(now)))
+    }
+
+    /// When `tick` should next be called, if ever.
+    #[wasm_bindgen(js_name = nextDeadline)]
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.engine.next_deadline().map(|d| d as f64)
+    }
+
+    /// Stage estimates with evidence, in config order.
+    pub fn stage(&self, now: f64) -> JsValue {
+        to_js(&view::stages(&self.engine, millis(now)))
+    }
+
+    /// Micro journeys by id.
+    pub fn journey(&self) -> JsValue {
+        to_js(&view::journeys(&self.engine))
+    }
+
+    /// Lifecycle facts and channels.
+    pub fn lifecycle(&self, now: f64) -> JsValue {
+        to_js(&view::lifecycle(&self.engine, millis(now)))
+    }
+
+    /// Everything kept about the visitor, as readable JSON.
+    pub fn export(&self, now: f64) -> JsValue {
+        to_js(&view::export(&self.engine, millis(now)))
+    }
+
+    /// The persisted form of the state.
+    pub fn encode(&self) -> Vec<u8> {
+        self.engine.encode()
+    }
+
+    /// Replaces the state with bytes another tab stored. Returns the reason if they could not be
+    /// read (the current state is then kept).
+    pub fn reload(&mut self, bytes: Vec<u8>) -> Option<String> {
+        let config = self.engine.config().clone();
+        match crate::core::codec::decode(&bytes) {
+            Ok(state) => {
+                self.engine = Engine::with_state(config, state);
+                None
+            }
+            Err(e) => Some(e.to_string()),
+        }
+    }
+
+    /// Forgets the visitor: a fresh state.
+    pub fn forget(&mut self) {
+        self.engine = Engine::new(self.engine.config().clone());
+    }
+}
