@@ -55,7 +55,9 @@ fn load_config(path: &str) -> Result<Config, String> {
 }
 
 fn lint(args: &[String]) -> Result<(), String> {
-    let [path] = args else { return Err(format!("lint takes one CONFIG path\n{USAGE}")) };
+    let [path] = args else {
+        return Err(format!("lint takes one CONFIG path\n{USAGE}"));
+    };
     let config = load_config(path)?;
     println!(
         "{path}: ok ({} stages, {} signals, {} micro journeys)",
@@ -91,7 +93,11 @@ fn human(r: &serde_json::Value) -> String {
     let event = r["event"].as_str().unwrap_or("(tick)");
     let stages: Vec<String> = r["stages"]
         .as_object()
-        .map(|m| m.iter().map(|(k, v)| format!("{k}={:.2}", v.as_f64().unwrap_or(0.0))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={:.2}", v.as_f64().unwrap_or(0.0)))
+                .collect()
+        })
         .unwrap_or_default();
     let journeys: Vec<String> = r["journeys"]
         .as_object()
