@@ -68,9 +68,9 @@ fn bench(c: &mut Criterion) {
         .with("category", "Shoes")
         .with("price", 49.0);
     c.bench_function("ingest: product view, 1,000-touchpoint history", |b| {
-        b.iter_batched(
+        b.iter_batched_ref(
             || engine.clone(),
-            |mut e| black_box(e.ingest(black_box(&next), last + MIN)),
+            |e| black_box(e.ingest(black_box(&next), last + MIN)),
             BatchSize::SmallInput,
         )
     });
@@ -81,9 +81,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function(
         "ingest: page view with channel classification, 1,000-touchpoint history",
         |b| {
-            b.iter_batched(
+            b.iter_batched_ref(
                 || engine.clone(),
-                |mut e| black_box(e.ingest(black_box(&page), last + 86_400_000)),
+                |e| black_box(e.ingest(black_box(&page), last + 86_400_000)),
                 BatchSize::SmallInput,
             )
         },

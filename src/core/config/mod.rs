@@ -1,5 +1,5 @@
 //! The site's configuration: one JSON document describing stages, signals, micro journeys,
-//! channel rules, sessions, lifecycle and retention.
+//! channel rules, sessions, lifecycle, retention and personalised slots.
 //!
 //! [`Config::parse`] reads a JSON value, fills defaults (an empty `{}` gives the six default
 //! stages, the default signals, four default micro journeys and GA4 channel rules), and reports
@@ -7,6 +7,7 @@
 
 mod defaults;
 mod parse;
+mod slots;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,8 @@ use serde::Deserialize;
 
 pub use super::channel::ChannelConfig;
 pub use defaults::{default_journeys, default_signals, default_stages};
+pub(crate) use parse::suggest;
+pub use slots::{SlotDef, SlotRule};
 
 /// The whole configuration, with defaults filled in.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -55,6 +58,15 @@ pub struct Config {
     /// How much history is kept, and for how long.
     #[serde(default)]
     pub retention: RetentionConfig,
+    /// Personalised content slots by id (the page marks them `data-tm-slot="<id>"`), each
+    /// choosing a variant by ordered rules: the first rule whose condition holds wins, and no
+    /// match keeps the page's default content.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
+    )]
+    pub slots: BTreeMap<String, SlotDef>,
 }
 
 impl Default for Config {

@@ -1,13 +1,13 @@
 //! Reading a config document: each section (and each array item) is deserialized on its own so
 //! that one bad value does not hide the others, then cross-references are checked (stage ids,
-//! event names, journey ids). Every problem carries its JSON path.
+//! event names, journey ids, the ids conditions name). Every problem carries its JSON path.
 
 use std::collections::BTreeSet;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{defaults, Config, InferenceConfig, MicroJourneyDef, Signal, StageDef};
+use super::{defaults, slots, Config, InferenceConfig, MicroJourneyDef, Signal, StageDef};
 use crate::core::error::ConfigError;
 use crate::core::event::EventKind;
 
@@ -23,6 +23,7 @@ const KEYS: &[&str] = &[
     "session",
     "lifecycle",
     "retention",
+    "slots",
 ];
 
 pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
@@ -68,6 +69,7 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
         stages,
         signals: Vec::new(),
         micro_journeys,
+        slots: Default::default(),
     };
 
     validate_stages(&config.stages, &mut errors);
@@ -123,6 +125,8 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
         ));
     }
     config.channels.validate("$.channels", &mut errors);
+    // Conditions name stages and journeys, so slots are read once those are known.
+    config.slots = slots::parse_slots(get("slots"), &config, &mut errors);
 
     if errors.is_empty() {
         Ok(config)
@@ -132,7 +136,7 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
 }
 
 /// Deserializes one section, recording a path-qualified error on failure.
-fn section<T: DeserializeOwned>(
+pub(super) fn section<T: DeserializeOwned>(
     value: Option<&Value>,
     path: &str,
     errors: &mut Vec<ConfigError>,
@@ -368,7 +372,7 @@ fn is_identifier(s: &str) -> bool {
 }
 
 /// `, did you mean "x"?` for the closest candidate within a small edit distance, else empty.
-fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     let lower = name.to_ascii_lowercase();
     candidates
         .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
