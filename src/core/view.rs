@@ -5,6 +5,8 @@
 use serde_json::{json, Map, Value};
 
 use super::channel::ChannelTouch;
+use super::condition::ValueDisplay;
+use super::decide::SlotDecision;
 use super::engine::{Effect, Engine};
 use super::profile::Profile;
 
@@ -143,6 +145,37 @@ pub fn export(engine: &Engine, now_ms: u64) -> Value {
         "stages": stages(engine, now_ms),
         "journeys": journeys(engine),
     })
+}
+
+/// Slot decisions as JSON: `[{slot, variant, rule, explanation: {text, condition, reads:
+/// [{name, value}], top_stage, probability}}]`, sorted by slot.
+pub fn decisions(decisions: &[SlotDecision]) -> Value {
+    decisions
+        .iter()
+        .map(|d| {
+            let e = &d.explanation;
+            json!({
+                "slot": d.slot,
+                "variant": d.variant,
+                "rule": d.rule,
+                "explanation": {
+                    "text": e.describe(),
+                    "condition": e.condition,
+                    "reads": e.reads.iter().map(|(name, value)| json!({
+                        "name": name,
+                        "value": match value {
+                            ValueDisplay::Missing => Value::Null,
+                            ValueDisplay::Bool(b) => json!(b),
+                            ValueDisplay::Number(n) => json!(n),
+                            ValueDisplay::Text(t) => json!(t),
+                        },
+                    })).collect::<Vec<_>>(),
+                    "top_stage": e.top_stage,
+                    "probability": e.probability,
+                },
+            })
+        })
+        .collect()
 }
 
 /// An effect as JSON: `{type: "session_started" | "stage_changed" | "journey_changed", ...}`.

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{core_error, error, from_js, millis, to_js};
 use crate::core::error::Error;
-use crate::core::{view, Config, Engine, Touchpoint};
+use crate::core::{view, Config, Engine, PageContext, Touchpoint};
 
 /// One visitor's engine, driven from JavaScript.
 #[wasm_bindgen]
@@ -115,6 +115,18 @@ impl Runtime {
     /// Everything kept about the visitor, as readable JSON.
     pub fn export(&self, now: f64) -> JsValue {
         to_js(&view::export(&self.engine, millis(now)))
+    }
+
+    /// Slot decisions for a page: `page` is `{url, path, device, hour, weekday, consent}` (all
+    /// optional). Returns `[{slot, variant, rule, explanation}]` sorted by slot.
+    pub fn decide(&self, now: f64, page: JsValue) -> Result<JsValue, JsValue> {
+        let page = match from_js(page, "page")? {
+            Value::Null => PageContext::default(),
+            v => serde_json::from_value(v)
+                .map_err(|e| error("input/invalid", &format!("page context: {e}"), None))?,
+        };
+        let decisions = self.engine.decide(millis(now), &page);
+        Ok(to_js(&view::decisions(&decisions)))
     }
 
     /// The persisted form of the state.
