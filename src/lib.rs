@@ -10,3 +10,8 @@
 pub mod core;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+// The README's Rust examples run as doc tests, so the README cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
