@@ -1,0 +1,192 @@
+// The host page never breaks: storage that throws, a broken config, a blocked wasm file and a
+// strict Content-Security-Policy each leave the shop working, with default content where
+// Trailmark could not decide, at most one console error from Trailmark and no uncaught error.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './server.mjs';
+import { launch, visitor, assertClean, waitReady, waitForVariant, slotVariant, visibleVariant, trailmarkErrors } from './harness.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Waits (bounded) for Trailmark to report its one error, then a little longer for stragglers. */
+async function settleAfterError(page, log, timeout = 8_000) {
+  const until = Date.now() + timeout;
+  while (trailmarkErrors(log).length === 0 && Date.now() < until) await page.waitForTimeout(50);
+  await page.waitForTimeout(300);
+}
+
+/** Every public call still works as a harmless no-op after a failure: none throws. */
+async function callsAreHarmless(page) {
+  return page.evaluate(async () => {
+    const tm = window.trailmark;
+    const thrown = [];
+    const attempt = (name, fn) => {
+      try {
+        const r = fn();
+        if (r && typeof r.then === 'function') return r.catch(() => undefined);
+      } catch (e) {
+        thrown.push(name + ': ' + e);
+      }
+    };
+    attempt('track', () => tm.track('Product Added', { product_id: 'x', price: 1 }));
+    attempt('page', () => tm.page());
+    attempt('identify', () => tm.identify('u1', {}));
+    attempt('stage', () => tm.stage());
+    attempt('journey', () => tm.journey());
+    await attempt('export', () => tm.export());
+    return thrown;
+  });
+}
+
+/** The hero shows its default children, and nothing else. */
+async function assertDefaults(page) {
+  assert.equal(await slotVariant(page, 'hero'), 'default');
+  assert.equal(await visibleVariant(page, 'hero'), 'default');
+  assert.ok(await page.isVisible('.hero-default h1'), 'the default hero is visible');
+}
+
+/** The shop itself still works: adding to the cart updates the badge. */
+async function shopWorks(page, base) {
+  await page.goto(`${base}products/summit-28.html`);
+  await page.click('[data-add-to-cart]');
+  await page.waitForSelector('[data-added-note]:not([hidden])');
+  assert.equal(await page.textContent('[data-cart-count]'), '1');
+}
+
+test('storage that throws leaves the defaults at first paint and breaks nothing', async () => {
+  const server = await startServer();
+  const throwing = () => {
+    for (const name of ['localStorage', 'sessionStorage']) {
+      Object.defineProperty(window, name, {
+        configurable: true,
+        get() {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        },
+      });
+    }
+    window.__firstFrame = null;
+    const frame = () => {
+      const slot = document.querySelector('[data-tm-slot="hero"]:not(template)');
+      if (!slot) return requestAnimationFrame(frame);
+      window.__firstFrame = slot.getAttribute('data-tm-applied') || 'default';
+    };
+    requestAnimationFrame(frame);
+  };
+  const { context, log } = await visitor(browser, { initScripts: [throwing] });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url, { referer: 'https://www.google.com/' });
+    // Storage is not needed to run: the profile lives in memory for this page.
+    await waitReady(page).catch(() => undefined);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__firstFrame), 'default', 'nothing could be read from storage, so defaults at first paint');
+    const variant = await slotVariant(page, 'hero');
+    assert.ok(['default', 'discovery'].includes(variant), `hero shows default or the in-memory decision, got ${variant}`);
+    assert.deepEqual(await callsAreHarmless(page), []);
+    await shopWorks(page, server.url);
+    assertClean(log, { maxTrailmarkErrors: 1, expect: /^Trailmark: storage\// });
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+for (const [name, body] of [
+  ['invalid JSON', '{"namespace": "demo-shop", "slots": {"hero": '],
+  ['an invalid config', JSON.stringify({ namespace: 'demo-shop', slots: { hero: { rules: [{ variant: 'discovery', when: 'top_stage == ' }] } }, stages: 'all of them' })],
+]) {
+  test(`a broken config (${name}) leaves defaults and one clear error`, async () => {
+    const server = await startServer();
+    server.override('/trailmark.json', { body, type: 'application/json' });
+    const { context, log } = await visitor(browser);
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url, { referer: 'https://www.google.com/' });
+      await settleAfterError(page, log);
+      await assertDefaults(page);
+      const errors = trailmarkErrors(log);
+      assert.equal(errors.length, 1, `exactly one Trailmark error, got ${JSON.stringify(errors)}`);
+      if (name === 'an invalid config') assert.match(errors[0], /\$\./, 'the error names a JSON path');
+      assert.deepEqual(await callsAreHarmless(page), []);
+      await shopWorks(page, server.url);
+      await page.goto(server.url);
+      await page.waitForTimeout(300);
+      await assertDefaults(page);
+      // One error per page load.
+      assertClean(log, { maxTrailmarkErrors: 1, expect: /^Trailmark: config\/invalid/ });
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+}
+
+test('a blocked wasm file leaves defaults and one clear error', async () => {
+  const server = await startServer();
+  const { context, log } = await visitor(browser, { block: (url) => url.pathname.endsWith('.wasm') });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url, { referer: 'https://www.google.com/' });
+    await settleAfterError(page, log);
+    assert.ok(log.blocked.some((p) => p.endsWith('.wasm')), 'the wasm file was requested (and blocked)');
+    await assertDefaults(page);
+    assert.equal(trailmarkErrors(log).length, 1, `exactly one Trailmark error, got ${JSON.stringify(trailmarkErrors(log))}`);
+    assert.deepEqual(await callsAreHarmless(page), []);
+    await shopWorks(page, server.url);
+    assertClean(log, { maxTrailmarkErrors: 1, expect: /^Trailmark: wasm\//, allowFailedLoads: true });
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+test(`no CSP violation under "${CSP}"`, async () => {
+  const server = await startServer({ headers: { 'Content-Security-Policy': CSP } });
+  const listen = () => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber} (${e.sample})`);
+    });
+  };
+  const { context, log } = await visitor(browser, { initScripts: [listen] });
+  const violations = [];
+  try {
+    const page = await context.newPage();
+    const collect = async () => violations.push(...(await page.evaluate(() => window.__csp)));
+    await page.goto(server.url, { referer: 'https://www.google.com/' });
+    await waitReady(page);
+    await waitForVariant(page, 'hero', 'discovery');
+    await collect();
+    await page.goto(`${server.url}products/ember-2.html`);
+    await waitReady(page);
+    await page.click('[data-reviews-toggle]');
+    await page.click('[data-add-to-cart]');
+    await page.goto(`${server.url}search.html?q=tent`);
+    await waitReady(page);
+    await page.waitForSelector('[data-search-results] li');
+    await page.goto(`${server.url}cart.html`);
+    await waitReady(page);
+    // The debug panel last: it stays open over the following pages of the session.
+    await page.click('[data-debug-panel]');
+    await page.waitForSelector('[data-tm-debug]', { state: 'attached' });
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: process.env.E2E_SCREENSHOTS + '/debug-panel.png' });
+    await page.waitForTimeout(300);
+    await collect();
+    const consoleCsp = log.console.filter((m) => /Content Security Policy|Refused to/i.test(m.text)).map((m) => m.text);
+    assert.deepEqual(violations, [], 'securitypolicyviolation events');
+    assert.deepEqual(consoleCsp, [], 'CSP messages in the console');
+    assertClean(log);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
