@@ -1,0 +1,287 @@
+// Automatic capture: page views (with single-page-app navigation), marked clicks and forms,
+// scroll depth, engagement time, product data, and opt-in dataLayer / Segment calls. Each part
+// is switched by the config's `capture` section (see CAPTURE_DEFAULTS). Only attributes the site
+// marked are read; form field values never are.
+
+export const CAPTURE_DEFAULTS = {
+  page_views: true,
+  spa: true,
+  clicks: true,
+  forms: true,
+  scroll: [25, 50, 75, 100],
+  engagement_seconds: [10, 30, 60],
+  products: true,
+  data_layer: false,
+  segment: false,
+};
+
+/** Validates `$.capture`; returns `{capture, errors}` with errors as `{path, message}`. */
+export function readCapture(value) {
+  const capture = { ...CAPTURE_DEFAULTS };
+  const errors = [];
+  if (value === undefined || value === null) return { capture, errors };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return { capture, errors: [{ path: '$.capture', message: 'must be an object' }] };
+  }
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    const path = '$.capture.' + k;
+    if (!(k in CAPTURE_DEFAULTS)) {
+      errors.push({ path, message: 'unknown field (known: ' + Object.keys(CAPTURE_DEFAULTS).join(', ') + ')' });
+    } else if (k === 'scroll' || k === 'engagement_seconds') {
+      if (v === false) capture[k] = [];
+      else if (!Array.isArray(v)) errors.push({ path, message: 'must be a list of numbers or false' });
+      else {
+        const max = k === 'scroll' ? 100 : 86400;
+        v.forEach((n, i) => {
+          if (typeof n !== 'number' || !(n > 0 && n <= max)) {
+            errors.push({ path: path + '[' + i + ']', message: 'must be a number in (0, ' + max + ']' });
+          }
+        });
+        capture[k] = [...new Set(v)].sort((a, b) => a - b);
+      }
+    } else if (k === 'data_layer') {
+      if (typeof v !== 'boolean' && !(typeof v === 'string' && /^[A-Za-z_$][\w$]*$/.test(v))) {
+        errors.push({ path, message: 'must be true, false or the name of the global array' });
+      } else capture[k] = v === true ? 'dataLayer' : v;
+    } else if (typeof v !== 'boolean') {
+      errors.push({ path, message: 'must be true or false' });
+    } else capture[k] = v;
+  }
+  return { capture, errors };
+}
+
+// data-tm-* attributes with a meaning of their own, never copied into props.
+const RESERVED = new Set(['event', 'slot', 'variant', 'applied', 'form', 'text', 'product']);
+// Props read as numbers when they look like one (ids stay strings).
+const NUMERIC = new Set(['price', 'value', 'revenue', 'quantity', 'total', 'position', 'rating', 'discount', 'shipping', 'tax', 'depth', 'seconds']);
+
+const num = (v) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+
+/** `data-tm-product-id="p1"` → `{product_id: "p1"}`, for every non-reserved data-tm-* attribute. */
+export function propsFrom(el) {
+  const props = {};
+  for (const a of el.attributes) {
+    if (!a.name.startsWith('data-tm-')) continue;
+    const name = a.name.slice(8);
+    if (RESERVED.has(name)) continue;
+    const key = name.replace(/-/g, '_');
+    props[key] = NUMERIC.has(key) ? num(a.value) : a.value;
+  }
+  return props;
+}
+
+/**
+ * The product an element describes: `data-tm-product='{"product_id": ...}'` (JSON), or
+ * `data-tm-product-id`, `-name`, `-price`, `-category`, ... attributes. Null when neither.
+ */
+export function productFrom(el) {
+  const raw = el.getAttribute('data-tm-product');
+  if (raw && raw.trim().startsWith('{')) {
+    try {
+      const v = JSON.parse(raw);
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v;
+    } catch (e) {
+      /* fall through to attributes */
+    }
+  }
+  const props = propsFrom(el);
+  const product = {};
+  for (const k in props) if (k.startsWith('product_') || k === 'price' || k === 'category' || k === 'brand') product[k] = props[k];
+  for (const k of ['name', 'price', 'category', 'brand', 'sku', 'variant']) {
+    if ('product_' + k in product && !(k in product)) {
+      product[k] = product['product_' + k];
+      delete product['product_' + k];
+    }
+  }
+  return Object.keys(product).length ? product : null;
+}
+
+/** A schema.org Product (parsed JSON-LD, possibly a list or an @graph) as Segment props. */
+export function productFromLd(data) {
+  const list = Array.isArray(data) ? data : data && data['@graph'] ? data['@graph'] : [data];
+  for (const d of list) {
+    if (!d || typeof d !== 'object') continue;
+    const type = [].concat(d['@type'] || []);
+    if (!type.includes('Product')) continue;
+    const offer = [].concat(d.offers || [])[0] || {};
+    const p = {};
+    const id = d.sku || d.productID || d.mpn || d['@id'];
+    if (id) p.product_id = String(id);
+    if (d.sku) p.sku = String(d.sku);
+    if (typeof d.name === 'string') p.name = d.name;
+    if (typeof d.category === 'string') p.category = d.category;
+    const brand = d.brand && (typeof d.brand === 'string' ? d.brand : d.brand.name);
+    if (brand) p.brand = String(brand);
+    const price = offer.price != null ? offer.price : offer.lowPrice;
+    if (price != null && isFinite(price)) p.price = Number(price);
+    if (offer.priceCurrency) p.currency = String(offer.priceCurrency);
+    return p;
+  }
+  return null;
+}
+
+const GA4 = new Set(['login', 'sign_up', 'search', 'generate_lead', 'view_item_list', 'select_item', 'view_item', 'add_to_cart', 'remove_from_cart', 'view_cart', 'begin_checkout', 'add_shipping_info', 'add_payment_info', 'purchase', 'refund', 'add_to_wishlist', 'view_promotion', 'select_promotion', 'share']);
+
+/** A dataLayer entry as `[name, props]` when it is a GA4 (e-commerce) event, else null. */
+export function fromDataLayer(entry) {
+  if (!entry || typeof entry !== 'object' || typeof entry.event !== 'string') return null;
+  const e = entry.ecommerce;
+  const hasEcom = e && typeof e === 'object';
+  if (!GA4.has(entry.event) && !hasEcom) return null;
+  const props = {};
+  for (const k in entry) if (k !== 'event' && k !== 'ecommerce' && k !== 'gtm.uniqueEventId' && typeof entry[k] !== 'function') props[k] = entry[k];
+  if (hasEcom) Object.assign(props, e);
+  return [entry.event, props];
+}
+
+/** Thresholds in `list` that `value` reached and `done` does not hold yet (added to `done`). */
+export function crossed(list, done, value) {
+  const out = [];
+  for (const t of list) if (value >= t && !done.has(t)) (done.add(t), out.push(t));
+  return out;
+}
+
+/**
+ * Installs capture on `win` for `tm` (a Trailmark: `_capture(name, props)`, `_pageView()`).
+ * Returns a function that removes everything it installed.
+ */
+export function installCapture(win, tm, cap) {
+  const doc = win.document;
+  const off = [];
+  const listen = (target, type, fn, opts) => {
+    target.addEventListener(type, fn, opts);
+    off.push(() => target.removeEventListener(type, fn, opts));
+  };
+  const guard = (fn) => function () {
+    try {
+      return fn.apply(this, arguments);
+    } catch (e) {
+      tm._fail(e);
+    }
+  };
+
+  if (cap.spa) {
+    const h = win.history;
+    for (const m of ['pushState', 'replaceState']) {
+      const orig = h[m];
+      const patched = function () {
+        const r = orig.apply(this, arguments);
+        navigated();
+        return r;
+      };
+      h[m] = patched;
+      off.push(() => h[m] === patched && (h[m] = orig));
+    }
+    // Deferred a tick so frameworks can set the title after pushState; a URL equal to the last
+    // page view's (replaceState to the same URL, popstate + hashchange pairs) gives none.
+    const navigated = () => {
+      const url = win.location.href; // each navigation counts, even two in one task
+      setTimeout(guard(() => tm._navigated(url)), 0);
+    };
+    listen(win, 'popstate', navigated);
+    listen(win, 'hashchange', navigated);
+  }
+
+  if (cap.clicks) {
+    listen(doc, 'click', guard((e) => {
+      const el = e.target && e.target.closest && e.target.closest('[data-tm-event]');
+      if (!el) return;
+      const card = el.closest('[data-tm-product]');
+      const props = Object.assign({}, card && productFrom(card), propsFrom(el));
+      tm._capture(el.getAttribute('data-tm-event'), props);
+    }), true);
+  }
+
+  if (cap.forms) {
+    listen(doc, 'submit', guard((e) => {
+      const form = e.target && e.target.closest && e.target.closest('form[data-tm-form]');
+      if (form) tm._capture('Form Submitted', Object.assign(propsFrom(form), { form: form.getAttribute('data-tm-form') }));
+    }), true);
+  }
+
+  if (cap.scroll.length) {
+    let pending = false;
+    listen(win, 'scroll', () => {
+      if (pending) return;
+      pending = true;
+      win.requestAnimationFrame(guard(() => {
+        pending = false;
+        const root = doc.documentElement;
+        const depth = ((win.scrollY + win.innerHeight) / Math.max(root.scrollHeight, 1)) * 100;
+        for (const t of crossed(cap.scroll, tm._pv.scroll, Math.ceil(depth))) tm._capture('Scroll Depth Reached', { depth: t });
+      }));
+    }, { passive: true });
+  }
+
+  if (cap.engagement_seconds.length) {
+    // Engaged time: the page is visible and focused. A timer is set for the next threshold.
+    let since = null;
+    let timer = 0;
+    const page = () => tm._pv;
+    const active = () => doc.visibilityState === 'visible' && doc.hasFocus();
+    const update = guard(() => {
+      const p = page();
+      const now = Date.now();
+      if (since !== null) p.engaged += now - since;
+      since = active() ? now : null;
+      for (const t of crossed(cap.engagement_seconds, p.engagedDone, p.engaged / 1000)) tm._capture('Engaged', { seconds: t });
+      clearTimeout(timer);
+      const next = cap.engagement_seconds.find((t) => !p.engagedDone.has(t));
+      if (since !== null && next !== undefined) timer = setTimeout(update, next * 1000 - p.engaged + 5);
+    });
+    tm._onPage = update; // a new page view restarts the count
+    for (const t of ['visibilitychange', 'focus', 'blur', 'pagehide', 'pageshow']) listen(t === 'visibilitychange' ? doc : win, t, update);
+    update();
+    off.push(() => clearTimeout(timer));
+  }
+
+  if (cap.data_layer) {
+    const name = cap.data_layer;
+    const dl = (win[name] = Array.isArray(win[name]) ? win[name] : []);
+    const feed = (entry) => {
+      const ev = fromDataLayer(entry);
+      if (ev) tm._capture(ev[0], ev[1]);
+    };
+    dl.forEach(guard(feed));
+    const orig = dl.push;
+    const patched = function () {
+      const r = orig.apply(this, arguments);
+      for (const entry of arguments) guard(feed)(entry);
+      return r;
+    };
+    dl.push = patched;
+    off.push(() => dl.push === patched && (dl.push = orig));
+  }
+
+  if (cap.segment) {
+    const a = win.analytics;
+    if (a && typeof a.track === 'function') {
+      const orig = a.track;
+      const patched = function (name, props) {
+        guard(() => typeof name === 'string' && tm._capture(name, props && typeof props === 'object' ? props : {}))();
+        return orig.apply(this, arguments);
+      };
+      a.track = patched;
+      off.push(() => a.track === patched && (a.track = orig));
+    }
+  }
+
+  return () => off.forEach((f) => f());
+}
+
+/** Product touchpoints for the page as it stands: JSON-LD first, then marked elements. */
+export function pageProducts(doc) {
+  for (const s of doc.querySelectorAll('script[type="application/ld+json"]')) {
+    try {
+      const p = productFromLd(JSON.parse(s.textContent));
+      if (p) return [['Product Viewed', p]];
+    } catch (e) {
+      /* a site's broken JSON-LD is not our error */
+    }
+  }
+  const found = [...doc.querySelectorAll('[data-tm-product]')].map(productFrom).filter(Boolean);
+  if (found.length === 1) return [['Product Viewed', found[0]]];
+  if (found.length > 1) return [['Product List Viewed', { products: found.slice(0, 50) }]];
+  return [];
+}

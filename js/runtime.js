@@ -1,0 +1,606 @@
+// The Trailmark runtime (ES module): loads the wasm engine, feeds it touchpoints through one
+// queue, persists and shares the profile across tabs, decides and renders slots, and exposes the
+// public API. Every public method is guarded: nothing here throws into the host page. A fatal
+// problem (bad config, no or blocked WebAssembly, a wasm trap) restores the page's default slot
+// content, logs one console error and turns the instance into a no-op.
+
+import { TrailmarkError, toError, isFatal } from './errors.js';
+import { Store, localStore, eraseAll, toBase64, fromBase64 } from './store.js';
+import { render, restoreAll, planOf } from './slots.js';
+import { readCapture, installCapture, pageProducts } from './capture.js';
+
+export { TrailmarkError };
+
+const EVENTS = ['stage', 'journey', 'session', 'decision', 'error'];
+const logged = new Set();
+
+function log(err) {
+  if (logged.has(err.code)) return;
+  logged.add(err.code);
+  console.error('Trailmark: ' + err.code + ': ' + err.message, err);
+}
+
+const domReady = (doc) =>
+  doc.readyState === 'loading' && new Promise((r) => doc.addEventListener('DOMContentLoaded', r, { once: true }));
+
+const device = (w) => (w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop');
+const round2 = (n) => (typeof n === 'number' ? Math.round(n * 100) / 100 : n);
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+async function fetchConfig(url) {
+  let res;
+  try {
+    res = await fetch(url, { credentials: 'same-origin' });
+  } catch (e) {
+    throw new TrailmarkError('config/fetch', 'cannot fetch the config ' + url + ': ' + e.message);
+  }
+  if (!res.ok) throw new TrailmarkError('config/fetch', 'cannot fetch the config ' + url + ': HTTP ' + res.status);
+  try {
+    return await res.json();
+  } catch (e) {
+    throw new TrailmarkError('config/invalid', 'the config ' + url + ' is not JSON: ' + e.message, [{ path: '$', message: 'not JSON: ' + e.message }]);
+  }
+}
+
+// Public methods and what they return once the SDK is a no-op (or when a call fails).
+const API = {
+  track: () => Promise.resolve(),
+  page: () => Promise.resolve(),
+  identify: () => undefined,
+  stage: () => [],
+  journey: () => ({}),
+  lifecycle: () => null,
+  decide: () => [],
+  explain: () => null,
+  on: () => () => {},
+  consent: () => ({}),
+  export: () => null,
+  forget: () => Promise.resolve(),
+  debug: () => Promise.resolve(),
+};
+
+export class Trailmark {
+  /**
+   * Loads the engine and starts capture. Always resolves: on failure, to a no-op instance whose
+   * `failed` holds the TrailmarkError (also reported once to console.error and on("error")).
+   */
+  static async load(options = {}) {
+    const tm = new Trailmark();
+    try {
+      await tm._init(options || {});
+    } catch (e) {
+      tm._fail(e, true);
+    }
+    const stub = options && options.stub;
+    if (stub && stub._i !== tm) tm._adopt(stub);
+    return tm;
+  }
+
+  constructor() {
+    this.ready = false;
+    this.failed = undefined;
+    this._listeners = {};
+    this._pending = [];
+    this._decisions = [];
+    this._swapped = new WeakSet();
+    this._traits = {};
+    this._purposes = {};
+    this._pv = { url: '', scroll: new Set(), engaged: 0, engagedDone: new Set() };
+    this._tabId = Math.random().toString(36).slice(2, 10);
+    this._n = 0;
+    this._at = 0;
+    this._errs = new Set();
+    for (const name of Object.keys(API)) {
+      const impl = this['_' + name];
+      const fallback = API[name];
+      this[name] = (...args) => {
+        if (this.failed && name !== 'forget' && name !== 'on') return fallback();
+        try {
+          const r = impl.apply(this, args);
+          return r && typeof r.then === 'function' ? r.catch((e) => (this._fail(e), fallback())) : r;
+        } catch (e) {
+          this._fail(e);
+          return fallback();
+        }
+      };
+    }
+  }
+
+  // ---- start-up -------------------------------------------------------------------------------
+
+  async _init(o) {
+    const g = globalThis;
+    this._doc = g.document;
+    this._stub = o.stub;
+    if (typeof g.WebAssembly !== 'object') throw new TrailmarkError('wasm/unsupported', 'this browser has no WebAssembly; Trailmark is off and default content stays');
+    let config = o.config !== undefined ? o.config : o.configUrl ? await fetchConfig(o.configUrl) : {};
+    if (!isObject(config)) throw new TrailmarkError('config/invalid', 'the config must be a JSON object', [{ path: '$', message: 'must be an object' }]);
+    const { capture: capValue, ...engineConfig } = config;
+    const { capture, errors } = readCapture(capValue);
+    if (errors.length) {
+      throw new TrailmarkError('config/invalid', 'invalid config: ' + errors.map((e) => e.path + ': ' + e.message).join('; '), errors);
+    }
+    this._cap = o.capture === false ? null : capture;
+
+    let wasm;
+    try {
+      wasm = await import('./pkg/trailmark.js');
+      await wasm.default(o.wasm !== undefined ? { module_or_path: o.wasm } : undefined);
+    } catch (e) {
+      const err = toError(e);
+      throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the engine could not be loaded: ' + err.message);
+    }
+
+    const ns = typeof engineConfig.namespace === 'string' && engineConfig.namespace ? engineConfig.namespace : 'default';
+    this._ns = ns;
+    const ls = o.storage !== undefined ? o.storage : localStore();
+    this._store = new Store(ns, ls, (e) =>
+      this._report(new TrailmarkError(e && e.name === 'QuotaExceededError' ? 'storage/full' : 'storage/unavailable',
+        'storage failed (' + ((e && e.message) || e) + '); the profile is kept in memory')));
+    if (!ls) this._report(new TrailmarkError('storage/unavailable', 'localStorage is not available; the profile is kept in memory for this page'));
+
+    this._purposes = Object.assign({}, o.consent, this._json('consent'));
+    this._store.persist = this._purposes.functional !== false;
+    this._traits = this._json('traits') || {};
+
+    let bytes;
+    const stored = this._store.read('state');
+    if (stored) {
+      try {
+        bytes = fromBase64(stored);
+      } catch (e) {
+        this._report(new TrailmarkError('storage/corrupt', 'the stored profile is not base64; starting fresh'));
+      }
+    }
+    this._gen = this._store.read('gen');
+    this._rt = new wasm.Runtime(engineConfig, bytes, Date.now());
+    const restoreError = this._rt.restoreError();
+    if (restoreError) this._report(new TrailmarkError('storage/corrupt', 'the stored profile could not be read (' + restoreError + '); starting fresh'));
+
+    this._listenTabs(g);
+    await domReady(this._doc);
+    if (this.failed) return;
+
+    const first = this._doc.referrer || undefined;
+    if (this._cap && this._cap.page_views) this._pageView({}, first, o.startedAt);
+    if (o.stub) this._adopt(o.stub);
+    else this._replay(o.queue);
+    if (this._cap) this._stopCapture = installCapture(g, this, this._cap);
+    this._onHide = () => this._flush(true);
+    g.addEventListener('pagehide', this._onHide);
+    await this._flush();
+    if (this.failed) return;
+    this.ready = true;
+    try {
+      if (g.sessionStorage.getItem('trailmark:' + ns + ':debug')) this.debug();
+    } catch (e) {
+      /* no sessionStorage: the panel opens only when asked */
+    }
+  }
+
+  _json(k) {
+    try {
+      const v = JSON.parse(this._store.read(k));
+      return isObject(v) ? v : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** Replays calls queued by the stub, in order, each at the time it was made. */
+  _replay(queue) {
+    if (!Array.isArray(queue)) return;
+    while (queue.length) {
+      const [name, args, at, entry] = queue.shift();
+      if (!(name in API) || (entry && entry.cancelled)) continue;
+      this._at = at || 0;
+      try {
+        const r = this[name](...(args || []));
+        if (entry && name === 'on') entry.off = r;
+      } finally {
+        this._at = 0;
+      }
+    }
+  }
+
+  /** Makes the stub (and any reference a site kept to it) forward to this instance. */
+  _adopt(stub) {
+    this._replay(stub._q);
+    stub._i = this;
+  }
+
+  _now() {
+    return this._at || Date.now();
+  }
+
+  // ---- errors ---------------------------------------------------------------------------------
+
+  _report(err) {
+    if (err.code.startsWith('storage/')) {
+      if (this._errs.has(err.code)) return;
+      this._errs.add(err.code);
+    }
+    log(err);
+    this._emit('error', err);
+  }
+
+  /** Reports `e`; a fatal one (or `fatal`) turns the SDK into a no-op with defaults restored. */
+  _fail(e, fatal) {
+    const err = toError(e);
+    if (!(fatal || isFatal(err))) return this._report(err);
+    if (this.failed) return;
+    this.failed = err;
+    this.ready = false;
+    try {
+      clearTimeout(this._timer);
+      if (this._stopCapture) this._stopCapture();
+      if (this._onHide) globalThis.removeEventListener('pagehide', this._onHide);
+      if (this._bc) this._bc.close();
+      for (const item of this._pending.splice(0)) item.done();
+      const stub = this._stub;
+      if (stub && stub._mo) stub._mo.disconnect();
+      if (this._doc) restoreAll(this._doc);
+    } catch (x) {
+      /* nothing more can be done */
+    }
+    this._rt = null;
+    this._report(err);
+  }
+
+  _emit(type, detail) {
+    for (const cb of this._listeners[type] || []) {
+      try {
+        cb(detail);
+      } catch (e) {
+        console.error('Trailmark: an on("' + type + '") listener threw', e);
+      }
+    }
+  }
+
+  // ---- the queue ------------------------------------------------------------------------------
+
+  _enqueue(item) {
+    return new Promise((done) => {
+      item.done = done;
+      this._pending.push(item);
+      if (!this._scheduled) {
+        this._scheduled = true;
+        queueMicrotask(() => {
+          this._scheduled = false;
+          this._flush();
+        });
+      }
+    });
+  }
+
+  /**
+   * Runs the pending batch under the namespace's Web Lock (synchronously, without a lock, when
+   * Web Locks are missing, storage is memory-only, or `now` is set because the page is going).
+   */
+  _flush(now) {
+    if (this.failed || !this._rt) return Promise.resolve();
+    const run = () => {
+      try {
+        this._batch();
+      } catch (e) {
+        this._fail(e);
+      }
+    };
+    const locks = globalThis.navigator && navigator.locks;
+    if (!now && locks && this._store.durable) {
+      return locks.request('trailmark:' + this._ns, run).catch((e) => this._fail(e));
+    }
+    run();
+    return Promise.resolve();
+  }
+
+  _batch() {
+    const items = this._pending.splice(0);
+    try {
+      const rt = this._rt;
+      const reloaded = this._sync();
+      let persist = false;
+      const effects = [];
+      for (const it of items) {
+        if (it.kind === 'sync') continue;
+        let r;
+        if (it.kind === 'tick') r = rt.tick(Date.now());
+        else {
+          try {
+            r = rt.ingest(it.name, it.props, it.url, it.referrer, it.at);
+          } catch (e) {
+            const err = toError(e);
+            if (err.code !== 'input/invalid') throw e;
+            this._report(err);
+            continue;
+          }
+        }
+        persist = persist || r.persist || r.effects.length > 0;
+        effects.push(...r.effects);
+      }
+      if (persist) this._save();
+      for (const fx of effects) {
+        const type = fx.type === 'stage_changed' ? 'stage' : fx.type === 'journey_changed' ? 'journey' : 'session';
+        this._emit(type, fx);
+      }
+      if (items.length || reloaded) this._decideAndRender();
+      this._arm();
+      if (this._debugRefresh) this._debugRefresh();
+    } finally {
+      for (const it of items) it.done();
+    }
+  }
+
+  /** Inside the lock: takes the profile another tab stored since we last saw it. */
+  _sync() {
+    if (!this._store.durable) return false;
+    const gen = this._store.read('gen');
+    if (gen === null || gen === this._gen) return false;
+    const before = this._summary();
+    const text = this._store.read('state');
+    let err;
+    try {
+      err = text ? this._rt.reload(fromBase64(text)) : 'no stored state';
+    } catch (e) {
+      if (toError(e).code === 'wasm/trap') throw e;
+      err = 'not base64';
+    }
+    this._gen = gen;
+    if (err) return false;
+    this._traits = this._json('traits') || {};
+    // Re-emit what changed, so listeners in every tab hear about every touchpoint's effects.
+    const after = this._summary();
+    if (after.stage.stage !== before.stage.stage) {
+      this._emit('stage', { type: 'stage_changed', from: before.stage.stage, to: after.stage.stage, probability: after.stage.probability, remote: true });
+    }
+    for (const id in after.journeys) {
+      const a = after.journeys[id];
+      const b = before.journeys[id] || {};
+      if (a.status !== b.status || a.step !== b.step) {
+        this._emit('journey', { type: 'journey_changed', journey: id, status: a.status, step: a.step, remote: true });
+      }
+    }
+    return true;
+  }
+
+  _summary() {
+    const stages = this._rt.stage(Date.now()) || [];
+    const top = stages.reduce((a, s) => (s.probability > a.probability ? s : a), { probability: -1 });
+    return { stage: top, journeys: this._rt.journey() || {} };
+  }
+
+  _save() {
+    if (this._store.write('state', toBase64(this._rt.encode()))) {
+      const gen = this._tabId + ':' + ++this._n;
+      if (this._store.write('gen', gen)) {
+        this._gen = gen;
+        this._post({ t: 'sync', gen });
+      }
+    }
+  }
+
+  /** Sets one timer for the engine's next deadline (an abandoned checkout is known live). */
+  _arm() {
+    clearTimeout(this._timer);
+    const d = this._rt && this._rt.nextDeadline();
+    if (d === undefined || d === null) return;
+    const ms = Math.min(Math.max(d - Date.now(), 0) + 20, 0x7fffffff);
+    this._timer = setTimeout(() => this._enqueue({ kind: 'tick' }), ms);
+  }
+
+  // ---- tabs -----------------------------------------------------------------------------------
+
+  _listenTabs(g) {
+    const onMessage = (m) => {
+      if (this.failed || !m) return;
+      if (m.t === 'forget') this._forgetHere();
+      else this._enqueue({ kind: 'sync' });
+    };
+    if (typeof g.BroadcastChannel === 'function') {
+      this._bc = new g.BroadcastChannel('trailmark:' + this._ns);
+      this._bc.onmessage = (e) => onMessage(e.data);
+    } else {
+      // Fallback: the storage event fires in the other tabs of the origin.
+      g.addEventListener('storage', (e) => {
+        if (e.key === 'trailmark:' + this._ns + ':gen') onMessage(e.newValue === null ? { t: 'forget' } : { t: 'sync' });
+      });
+    }
+  }
+
+  _post(m) {
+    try {
+      if (this._bc) this._bc.postMessage(m);
+    } catch (e) {
+      /* a closed channel: the other tabs still see the generation on their next batch */
+    }
+  }
+
+  // ---- decisions and slots --------------------------------------------------------------------
+
+  _pageContext() {
+    const w = globalThis;
+    const d = new Date();
+    return { url: w.location.href, path: w.location.pathname, device: device(w.innerWidth || 1024), hour: d.getHours(), weekday: d.getDay(), consent: this._purposes };
+  }
+
+  _decideAndRender() {
+    const rt = this._rt;
+    if (!rt || typeof rt.decide !== 'function') return;
+    const decisions = rt.decide(Date.now(), this._pageContext()) || [];
+    const before = {};
+    for (const d of this._decisions) before[d.slot] = d.variant;
+    const first = !this._decisions.length;
+    this._decisions = decisions;
+    const facts = this._facts();
+    this._write('plan', JSON.stringify(planOf(decisions)));
+    this._write('facts', JSON.stringify(facts));
+    if (this._doc) render(this._doc, decisions, facts, this._swapped);
+    for (const d of decisions) if (first || before[d.slot] !== d.variant) this._emit('decision', d);
+  }
+
+  _write(k, v) {
+    if (this._store.read(k) !== v) this._store.write(k, v);
+  }
+
+  /** The profile facts `data-tm-text="..."` elements can show. */
+  _facts() {
+    const now = Date.now();
+    const l = this._rt.lifecycle(now) || {};
+    const stages = this._rt.stage(now) || [];
+    const top = stages.find((s) => s.stage === l.top_stage);
+    const cart = l.cart || {};
+    const ch = l.channel || {};
+    const f = {
+      visits: l.visits,
+      orders: l.orders,
+      revenue: round2(l.revenue),
+      days_since_last_visit: l.days_since_last_visit,
+      cart_items: (cart.items || []).reduce((n, i) => n + (i.quantity || 1), 0),
+      cart_value: round2(cart.value),
+      top_stage: top ? top.label : l.top_stage,
+      channel: ch.last ? ch.last.group : undefined,
+      first_channel: ch.first ? ch.first.group : undefined,
+      interest: l.interests && l.interests[0] ? l.interests[0].category : undefined,
+      name: this._traits.first_name || this._traits.name,
+    };
+    for (const k in f) if (f[k] === undefined || f[k] === null) delete f[k];
+    return f;
+  }
+
+  // ---- page views -----------------------------------------------------------------------------
+
+  _pageView(props, referrer, at, href) {
+    const url = new URL(href || globalThis.location.href);
+    this._pv = { url: url.href, scroll: new Set(), engaged: 0, engagedDone: new Set() };
+    this._swapped = new WeakSet(); // a new page view may swap each slot once again
+    const p = Object.assign({ path: url.pathname, title: this._doc.title }, props);
+    const done = this._enqueue({ kind: 'track', name: 'Page Viewed', props: p, url: url.href, referrer, at: at || this._now() });
+    if (this._cap && this._cap.products) {
+      for (const [name, pp] of pageProducts(this._doc)) this._enqueue({ kind: 'track', name, props: pp, url: url.href, at: this._now() });
+    }
+    if (this._onPage) this._onPage();
+    return done;
+  }
+
+  /** Called by capture after history changes: a page view when the URL really changed. */
+  _navigated(url) {
+    if (this.failed || url === this._pv.url) return;
+    this._pageView({}, this._pv.url, undefined, url);
+  }
+
+  /** Called by capture for automatic touchpoints. */
+  _capture(name, props) {
+    if (!this.failed) this._track(name, props);
+  }
+
+  // ---- public API (wrapped in the constructor) --------------------------------------------------
+
+  _track(name, props) {
+    if (typeof name !== 'string' || !name.trim()) throw new TrailmarkError('input/invalid', 'track(name, props): name must be a non-empty string');
+    if (props !== undefined && props !== null && !isObject(props)) throw new TrailmarkError('input/invalid', 'track("' + name + '", props): props must be an object');
+    return this._enqueue({ kind: 'track', name, props: props || undefined, url: globalThis.location.href, at: this._now() });
+  }
+
+  _page(props) {
+    if (props !== undefined && props !== null && !isObject(props)) throw new TrailmarkError('input/invalid', 'page(props): props must be an object');
+    const ref = this._pv.url || this._doc.referrer || undefined;
+    return this._pageView(props || {}, ref === globalThis.location.href ? undefined : ref);
+  }
+
+  _identify(id, traits) {
+    if (isObject(id)) (traits = id), (id = undefined);
+    const next = Object.assign({}, this._traits, isObject(traits) ? traits : {});
+    if (id !== undefined && id !== null) next.user_id = String(id);
+    this._traits = next;
+    this._store.write('traits', JSON.stringify(next));
+  }
+
+  _stage() {
+    return this._rt.stage(Date.now());
+  }
+
+  _journey() {
+    return this._rt.journey();
+  }
+
+  _lifecycle() {
+    return this._rt.lifecycle(Date.now());
+  }
+
+  _decide() {
+    return this._decisions.slice();
+  }
+
+  _explain(slot) {
+    const d = this._decisions.find((x) => x.slot === slot);
+    return d ? d.explanation : null;
+  }
+
+  _on(type, cb) {
+    if (!EVENTS.includes(type)) throw new TrailmarkError('input/invalid', 'on(event): event must be one of ' + EVENTS.join(', '));
+    if (typeof cb !== 'function') throw new TrailmarkError('input/invalid', 'on("' + type + '", cb): cb must be a function');
+    (this._listeners[type] = this._listeners[type] || []).push(cb);
+    if (type === 'error' && this.failed) queueMicrotask(() => cb(this.failed));
+    return () => {
+      const l = this._listeners[type] || [];
+      const i = l.indexOf(cb);
+      if (i >= 0) l.splice(i, 1);
+    };
+  }
+
+  _consent(purposes) {
+    if (purposes !== undefined) {
+      if (!isObject(purposes)) throw new TrailmarkError('input/invalid', 'consent(purposes): purposes must be an object of booleans');
+      for (const k in purposes) if (typeof purposes[k] === 'boolean') this._purposes[k] = purposes[k];
+      const s = this._store;
+      const was = s.persist;
+      // Remembering the visitor's choice is strictly necessary, so it is stored either way.
+      s.persist = true;
+      s.write('consent', JSON.stringify(this._purposes));
+      s.persist = this._purposes.functional !== false;
+      if (was && !s.persist) {
+        s.persist = true;
+        for (const k of ['state', 'gen', 'plan', 'facts', 'traits']) s.remove(k);
+        s.persist = false;
+      } else if (!was && s.persist && this._rt) {
+        this._save();
+        s.write('traits', JSON.stringify(this._traits));
+      }
+    }
+    return Object.assign({}, this._purposes);
+  }
+
+  _export() {
+    return Object.assign(this._rt.export(Date.now()), { traits: this._traits, consent: this._purposes });
+  }
+
+  async _forget() {
+    const erase = () => {
+      eraseAll(localStore());
+      try {
+        eraseAll(globalThis.sessionStorage);
+      } catch (e) {
+        /* no sessionStorage */
+      }
+      this._forgetHere();
+      this._post({ t: 'forget' });
+    };
+    const locks = globalThis.navigator && navigator.locks;
+    if (locks && this._ns) await locks.request('trailmark:' + this._ns, erase);
+    else erase();
+  }
+
+  _forgetHere() {
+    for (const it of this._pending.splice(0)) it.done();
+    if (this._store) this._store.mem.clear();
+    if (this._rt) this._rt.forget();
+    this._gen = null;
+    this._traits = {};
+    this._decisions = [];
+    if (this._doc) restoreAll(this._doc);
+  }
+
+  _debug() {
+    return import('./debug.js').then((m) => m.openDebug(this));
+  }
+}

@@ -1,0 +1,40 @@
+/*! Trailmark script tag: <script async src="/trailmark/trailmark.js" data-config="/trailmark.json"></script>. Documented in js/README.md */
+((w, d) => {
+  let s = d.currentScript || d.querySelector('script[src*="trailmark.js"]'),
+    t = w.trailmark,
+    fail = (e) => {
+      // runtime.js could not even load: stop the loader, put defaults back, calls become no-ops
+      console.error('Trailmark: wasm/load: Trailmark could not start; default content stays', e);
+      let mo = t._mo;
+      if (mo) mo.disconnect();
+      for (let el of d.querySelectorAll('[data-tm-applied]')) {
+        if (!el._tmd) continue;
+        for (let k of [...el.childNodes]) if (k.localName != 'template') k.remove();
+        el.append(el._tmd);
+        el._tmd = null;
+        el.removeAttribute('data-tm-applied');
+      }
+      t._q.length = 0;
+      t._i = new Proxy({}, { get: () => () => () => {} });
+    };
+  if (t && (t._loading || !t._q)) return console.warn('Trailmark: trailmark.js was loaded twice; keeping the first instance');
+  if (!t) {
+    // the same stub as loader.js, for pages that use this script tag alone
+    t = w.trailmark = { _q: [] };
+    'track page identify stage journey lifecycle decide explain on consent export forget debug'.split(' ').map((m) => (t[m] = (...a) => {
+      if (t._i) return t._i[m](...a);
+      let e = [m, a, Date.now(), {}];
+      t._q.push(e);
+      if (m == 'on') return () => (e[3].off ? e[3].off() : (e[3].cancelled = 1));
+    }));
+  }
+  t._loading = 1;
+  try {
+    let c = (s && s.getAttribute('data-config')) || (d.querySelector('script[data-config]') || s).getAttribute('data-config');
+    import(new URL('runtime.js', s.src))
+      .then((m) => m.Trailmark.load({ configUrl: c && new URL(c, d.baseURI).href, stub: t }))
+      .then((tm) => (w.trailmark = tm), fail);
+  } catch (e) {
+    fail(e);
+  }
+})(window, document);
