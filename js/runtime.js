@@ -5,7 +5,7 @@
 // content, logs one console error and turns the instance into a no-op.
 
 import { TrailmarkError, toError, isFatal } from './errors.js';
-import { Store, localStore, eraseAll, toBase64, fromBase64 } from './store.js';
+import { Store, localStore, eraseAll, fromBase64, openProfiles, updateProfile, clearProfiles } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, pageProducts } from './capture.js';
 
@@ -88,6 +88,7 @@ export class Trailmark {
     this._pv = { url: '', scroll: new Set(), engaged: 0, engagedDone: new Set() };
     this._tabId = Math.random().toString(36).slice(2, 10);
     this._n = 0;
+    this._failures = 0;
     this._at = 0;
     this._errs = new Set();
     for (const name of Object.keys(API)) {
@@ -134,25 +135,39 @@ export class Trailmark {
     const ns = typeof engineConfig.namespace === 'string' && engineConfig.namespace ? engineConfig.namespace : 'default';
     this._ns = ns;
     const ls = o.storage !== undefined ? o.storage : localStore();
-    this._store = new Store(ns, ls, (e) =>
-      this._report(new TrailmarkError(e && e.name === 'QuotaExceededError' ? 'storage/full' : 'storage/unavailable',
-        'storage failed (' + ((e && e.message) || e) + '); the profile is kept in memory')));
+    this._store = new Store(ns, ls, (e) => this._storageFailed(e));
     if (!ls) this._report(new TrailmarkError('storage/unavailable', 'localStorage is not available; the profile is kept in memory for this page'));
 
     this._purposes = Object.assign({}, o.consent, this._json('consent'));
     this._store.persist = this._purposes.functional !== false;
     this._traits = this._json('traits') || {};
 
+    // The stored profile (IndexedDB), else one an earlier version left in localStorage (moved to
+    // IndexedDB by the first batch, then removed).
     let bytes;
-    const stored = this._store.read('state');
-    if (stored) {
+    let rec;
+    this._gen = null;
+    const db = this._store.durable ? await this._openDb() : null;
+    if (db) {
       try {
-        bytes = fromBase64(stored);
+        await updateProfile(db, ns, (r) => void (rec = r));
+      } catch (e) {
+        this._storageFailed(e);
+        this._memOnly = true;
+      }
+    }
+    const legacy = this._store.read('state');
+    if (rec) {
+      bytes = rec.state;
+      this._gen = rec.gen;
+    } else if (legacy) {
+      try {
+        bytes = fromBase64(legacy);
       } catch (e) {
         this._report(new TrailmarkError('storage/corrupt', 'the stored profile is not base64; starting fresh'));
       }
     }
-    this._gen = this._store.read('gen');
+    this._legacy = !!legacy && !!db;
     this._rt = new wasm.Runtime(engineConfig, bytes, Date.now());
     const restoreError = this._rt.restoreError();
     if (restoreError) this._report(new TrailmarkError('storage/corrupt', 'the stored profile could not be read (' + restoreError + '); starting fresh'));
@@ -166,7 +181,9 @@ export class Trailmark {
     if (o.stub) this._adopt(o.stub);
     else this._replay(o.queue);
     if (this._cap) this._stopCapture = installCapture(g, this, this._cap);
-    this._onHide = () => this._flush(true);
+    // As the page goes, what is pending gets its transaction now rather than behind the batch in
+    // flight (IndexedDB still runs them in order); it is stored if the browser lets it finish.
+    this._onHide = () => this._pending.length && this._batch().catch((e) => this._fail(e));
     g.addEventListener('pagehide', this._onHide);
     await this._flush();
     if (this.failed) return;
@@ -274,109 +291,166 @@ export class Trailmark {
   }
 
   /**
-   * Runs the pending batch under the namespace's Web Lock (synchronously, without a lock, when
-   * Web Locks are missing, storage is memory-only, or `now` is set because the page is going).
+   * Runs the pending touchpoints as one batch after the batch in flight (one at a time per tab).
+   * With durable storage a batch is one IndexedDB readwrite transaction: read the stored profile,
+   * take it if another tab changed it, ingest, write. Tabs' transactions on the record are
+   * serialised by IndexedDB, so none can overwrite another's touchpoints.
    */
-  _flush(now) {
+  _flush() {
     if (this.failed || !this._rt) return Promise.resolve();
-    const run = () => {
-      try {
-        this._batch();
-      } catch (e) {
-        this._fail(e);
-      }
-    };
-    const locks = globalThis.navigator && navigator.locks;
-    if (!now && locks && this._store.durable) {
-      return locks.request('trailmark:' + this._ns, run).catch((e) => this._fail(e));
-    }
-    run();
-    return Promise.resolve();
+    return (this._chain = (this._chain || Promise.resolve()).then(() => this._batch()).catch((e) => this._fail(e)));
   }
 
-  _batch() {
+  async _batch() {
+    if (this.failed || !this._rt || !this._pending.length) return;
+    const db = this._store.durable && !this._memOnly ? await this._openDb() : null;
     const items = this._pending.splice(0);
+    let requeued = false;
     try {
-      const rt = this._rt;
-      const reloaded = this._sync();
-      let persist = false;
-      const effects = [];
-      for (const it of items) {
-        if (it.kind === 'sync') continue;
-        let r;
-        if (it.kind === 'tick') r = rt.tick(Date.now());
-        else {
+      if (!db) return this._after(this._apply(items), null);
+      let out;
+      let remote = null;
+      let before;
+      let base;
+      let thrown;
+      const gen = this._gen;
+      try {
+        await updateProfile(db, this._ns, (rec) => {
           try {
-            r = rt.ingest(it.name, it.props, it.url, it.referrer, it.at);
+            base = rec;
+            if (!rec) before = this._rt.encode();
+            remote = this._sync(rec, items);
+            out = this._apply(items);
+            if (!out.persist && !items.some((i) => i.kind === 'save')) return undefined;
+            this._gen = this._tabId + ':' + ++this._n;
+            return { gen: this._gen, state: this._rt.encode() };
           } catch (e) {
-            const err = toError(e);
-            if (err.code !== 'input/invalid') throw e;
-            this._report(err);
-            continue;
+            thrown = e;
+            throw e;
           }
+        });
+      } catch (e) {
+        if (thrown) throw thrown;
+        // Nothing was stored: back to what is stored (or was in memory), the batch runs again;
+        // storage that keeps failing leaves the profile in memory for this page.
+        if (out) {
+          this._rt.reload(base ? base.state : before);
+          this._gen = base ? base.gen : gen;
         }
-        persist = persist || r.persist || r.effects.length > 0;
-        effects.push(...r.effects);
+        this._storageFailed(e);
+        this._pending.unshift(...items);
+        requeued = true;
+        if (++this._failures >= 2) this._memOnly = true;
+        queueMicrotask(() => this._flush());
+        return;
       }
-      if (persist) this._save();
-      for (const fx of effects) {
-        const type = fx.type === 'stage_changed' ? 'stage' : fx.type === 'journey_changed' ? 'journey' : 'session';
-        this._emit(type, fx);
+      if (this._gen !== gen) {
+        this._post({ t: 'sync', gen: this._gen });
+        if (this._legacy) {
+          this._legacy = false;
+          this._store.remove('state');
+          this._store.remove('gen');
+        }
       }
-      if (items.length || reloaded) this._decideAndRender();
-      this._arm();
-      if (this._debugRefresh) this._debugRefresh();
+      this._after(out, remote);
     } finally {
-      for (const it of items) it.done();
+      if (!requeued) for (const it of items) it.done();
     }
   }
 
-  /** Inside the lock: takes the profile another tab stored since we last saw it. */
-  _sync() {
-    if (!this._store.durable) return false;
-    const gen = this._store.read('gen');
-    if (gen === null || gen === this._gen) return false;
-    const before = this._summary();
-    const text = this._store.read('state');
-    let err;
-    try {
-      err = text ? this._rt.reload(fromBase64(text)) : 'no stored state';
-    } catch (e) {
-      if (toError(e).code === 'wasm/trap') throw e;
-      err = 'not base64';
+  /** Ingests a batch into the engine (memory); returns `{effects, persist}`. */
+  _apply(items) {
+    const rt = this._rt;
+    const effects = [];
+    let persist = false;
+    for (const it of items) {
+      let r;
+      if (it.kind === 'sync' || it.kind === 'save') continue;
+      if (it.kind === 'tick') r = rt.tick(Date.now());
+      else {
+        try {
+          r = rt.ingest(it.name, it.props, it.url, it.referrer, it.at);
+        } catch (e) {
+          const err = toError(e);
+          if (err.code !== 'input/invalid') throw e;
+          this._report(err);
+          continue;
+        }
+      }
+      persist = persist || r.persist || r.effects.length > 0;
+      effects.push(...r.effects);
     }
+    return { effects, persist, n: items.length };
+  }
+
+  /** After a batch is stored: events, decisions, slots, the next deadline. */
+  _after(out, remote) {
+    for (const [type, detail] of remote || []) this._emit(type, detail);
+    for (const fx of out.effects) {
+      const type = fx.type === 'stage_changed' ? 'stage' : fx.type === 'journey_changed' ? 'journey' : 'session';
+      this._emit(type, fx);
+    }
+    if (out.n || remote) this._decideAndRender();
+    this._arm();
+    if (this._debugRefresh) this._debugRefresh();
+  }
+
+  _openDb() {
+    if (!this._dbp) {
+      this._dbp = globalThis.indexedDB
+        ? openProfiles((e) => this._storageFailed(e))
+        : (this._storageFailed(new Error('IndexedDB is not available')), Promise.resolve(null));
+    }
+    return this._dbp;
+  }
+
+  _storageFailed(e) {
+    this._report(new TrailmarkError(e && e.name === 'QuotaExceededError' ? 'storage/full' : 'storage/unavailable',
+      'storage failed (' + ((e && e.message) || e) + '); the profile is kept in memory'));
+  }
+
+  /**
+   * Inside the transaction: takes the profile another tab stored since this tab last read or
+   * wrote it (none stored while we had one: another tab forgot the visitor). Returns the
+   * `[event, detail]`s to re-emit with `remote: true`, or null when nothing changed. A `save`
+   * item (storage consent given again) keeps this tab's profile instead.
+   */
+  _sync(rec, items) {
+    const gen = rec ? rec.gen : null;
+    if (gen === this._gen || items.some((i) => i.kind === 'save')) return null;
+    const before = this._summary();
+    if (rec) {
+      let err;
+      try {
+        err = this._rt.reload(rec.state);
+      } catch (e) {
+        if (toError(e).code === 'wasm/trap') throw e;
+        err = String(e);
+      }
+      if (err) this._report(new TrailmarkError('storage/corrupt', 'the stored profile could not be read (' + err + '); keeping this tab\'s'));
+    } else this._rt.forget();
     this._gen = gen;
-    if (err) return false;
     this._traits = this._json('traits') || {};
     // Re-emit what changed, so listeners in every tab hear about every touchpoint's effects.
     const after = this._summary();
+    const events = [];
     if (after.stage.stage !== before.stage.stage) {
-      this._emit('stage', { type: 'stage_changed', from: before.stage.stage, to: after.stage.stage, probability: after.stage.probability, remote: true });
+      events.push(['stage', { type: 'stage_changed', from: before.stage.stage, to: after.stage.stage, probability: after.stage.probability, remote: true }]);
     }
     for (const id in after.journeys) {
       const a = after.journeys[id];
       const b = before.journeys[id] || {};
       if (a.status !== b.status || a.step !== b.step) {
-        this._emit('journey', { type: 'journey_changed', journey: id, status: a.status, step: a.step, remote: true });
+        events.push(['journey', { type: 'journey_changed', journey: id, status: a.status, step: a.step, remote: true }]);
       }
     }
-    return true;
+    return events;
   }
 
   _summary() {
     const stages = this._rt.stage(Date.now()) || [];
     const top = stages.reduce((a, s) => (s.probability > a.probability ? s : a), { probability: -1 });
     return { stage: top, journeys: this._rt.journey() || {} };
-  }
-
-  _save() {
-    if (this._store.write('state', toBase64(this._rt.encode()))) {
-      const gen = this._tabId + ':' + ++this._n;
-      if (this._store.write('gen', gen)) {
-        this._gen = gen;
-        this._post({ t: 'sync', gen });
-      }
-    }
   }
 
   /** Sets one timer for the engine's next deadline (an abandoned checkout is known live). */
@@ -396,14 +470,10 @@ export class Trailmark {
       if (m.t === 'forget') this._forgetHere();
       else this._enqueue({ kind: 'sync' });
     };
+    // Without BroadcastChannel a tab still takes the others' touchpoints on its next batch.
     if (typeof g.BroadcastChannel === 'function') {
       this._bc = new g.BroadcastChannel('trailmark:' + this._ns);
       this._bc.onmessage = (e) => onMessage(e.data);
-    } else {
-      // Fallback: the storage event fires in the other tabs of the origin.
-      g.addEventListener('storage', (e) => {
-        if (e.key === 'trailmark:' + this._ns + ':gen') onMessage(e.newValue === null ? { t: 'forget' } : { t: 'sync' });
-      });
     }
   }
 
@@ -562,8 +632,14 @@ export class Trailmark {
         s.persist = true;
         for (const k of ['state', 'gen', 'plan', 'facts', 'traits']) s.remove(k);
         s.persist = false;
+        // After the batch in flight, which may still store.
+        this._chain = (this._chain || Promise.resolve()).then(async () => {
+          const db = this._dbp && (await this._dbp);
+          if (db) await updateProfile(db, this._ns, () => null);
+          this._gen = null;
+        }).catch((e) => this._storageFailed(e));
       } else if (!was && s.persist && this._rt) {
-        this._save();
+        this._enqueue({ kind: 'save' });
         s.write('traits', JSON.stringify(this._traits));
       }
     }
@@ -575,19 +651,20 @@ export class Trailmark {
   }
 
   async _forget() {
-    const erase = () => {
+    const erase = async () => {
       eraseAll(localStore());
       try {
         eraseAll(globalThis.sessionStorage);
       } catch (e) {
         /* no sessionStorage */
       }
+      const db = globalThis.indexedDB ? await (this._dbp || openProfiles(() => {})) : null;
+      if (db) await clearProfiles(db);
       this._forgetHere();
       this._post({ t: 'forget' });
     };
-    const locks = globalThis.navigator && navigator.locks;
-    if (locks && this._ns) await locks.request('trailmark:' + this._ns, erase);
-    else erase();
+    // After the batch in flight, so that it cannot store the profile again afterwards.
+    await (this._chain = (this._chain || Promise.resolve()).catch(() => {}).then(erase));
   }
 
   _forgetHere() {

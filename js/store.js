@@ -1,6 +1,11 @@
-// Storage for one namespace: every `trailmark:<ns>:<key>` goes through here. localStorage when it
-// works, memory when it throws, is full, or storage consent is missing. A key whose read failed
-// is never written, so an unreadable profile is never replaced by a fresh one.
+// Storage for one namespace. The profile (engine state and its generation) is one IndexedDB record
+// per namespace, read, updated and written in one readwrite transaction, so tabs cannot overwrite
+// each other's touchpoints (localStorage cannot do that: in Chromium each renderer process reads
+// a cached copy that other tabs' writes reach asynchronously, Web Lock or not). Small values the
+// head loader reads synchronously (plan, facts) and settings (traits, consent) are
+// `trailmark:<ns>:<key>` in localStorage when it works, memory when it throws, is full, or storage
+// consent is missing. A key whose read failed is never written, so unreadable data is never
+// replaced by fresh data.
 
 export const PREFIX = 'trailmark:';
 export const storageKey = (ns, k) => PREFIX + ns + ':' + k;
@@ -98,4 +103,70 @@ export class Store {
       this.fail(e);
     }
   }
+}
+
+const DB = 'trailmark';
+const PROFILES = 'profiles';
+
+/** Opens the profile database; resolves to null (and calls `fail`) when IndexedDB is unusable. */
+export function openProfiles(fail, g = globalThis) {
+  return new Promise((resolve) => {
+    const no = (e) => {
+      fail(e || new Error('IndexedDB could not be opened'));
+      resolve(null);
+    };
+    try {
+      const req = g.indexedDB.open(DB, 1);
+      req.onupgradeneeded = () => req.result.createObjectStore(PROFILES);
+      req.onsuccess = () => {
+        const db = req.result;
+        db.onversionchange = () => db.close();
+        resolve(db);
+      };
+      req.onerror = () => no(req.error);
+      req.onblocked = () => no();
+    } catch (e) {
+      no(e);
+    }
+  });
+}
+
+/**
+ * One atomic read-modify-write of namespace `ns`'s record `{gen, state}` (or undefined). `fn`
+ * runs synchronously inside the transaction and returns the record to store, `null` to delete
+ * it, or undefined to leave it. Resolves with what `fn` returned once committed; rejects with
+ * `fn`'s exception or the transaction's error (nothing is then written).
+ */
+export function updateProfile(db, ns, fn) {
+  return new Promise((resolve, reject) => {
+    let out;
+    let thrown;
+    const tx = db.transaction(PROFILES, 'readwrite');
+    const os = tx.objectStore(PROFILES);
+    const get = os.get(ns);
+    get.onsuccess = () => {
+      try {
+        out = fn(get.result);
+        if (out === null) os.delete(ns);
+        else if (out !== undefined) os.put(out, ns);
+      } catch (e) {
+        thrown = { e };
+        tx.abort();
+      }
+    };
+    tx.oncomplete = () => resolve(out);
+    tx.onabort = tx.onerror = (ev) => {
+      if (ev && ev.preventDefault) ev.preventDefault();
+      reject(thrown ? thrown.e : tx.error || new Error('the profile transaction was aborted'));
+    };
+  });
+}
+
+/** Deletes every namespace's profile. */
+export function clearProfiles(db) {
+  return new Promise((resolve) => {
+    const tx = db.transaction(PROFILES, 'readwrite');
+    tx.objectStore(PROFILES).clear();
+    tx.oncomplete = tx.onabort = () => resolve();
+  });
 }

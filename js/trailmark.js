@@ -15,7 +15,11 @@
         el.removeAttribute('data-tm-applied');
       }
       t._q.length = 0;
-      t._i = new Proxy({}, { get: () => () => () => {} });
+      // a no-op instance answering what a failed runtime answers (js/README.md, index.d.ts)
+      let P = () => Promise.resolve(), v = (x) => () => x, f = Object.assign(new Error('Trailmark could not start'), { name: 'TrailmarkError', code: 'wasm/load', cause: e }), i = (t._i = { ready: false, failed: f });
+      for (let [m, g] of Object.entries({ track: P, page: P, identify: v(), stage: () => [], journey: () => ({}), lifecycle: v(null), decide: () => [], explain: v(null), on: () => () => {}, consent: () => ({}), export: v(null), forget: P, debug: P })) i[m] = g;
+      t.ready = false;
+      t.failed = f;
     };
   if (t && (t._loading || !t._q)) return console.warn('Trailmark: trailmark.js was loaded twice; keeping the first instance');
   if (!t) {

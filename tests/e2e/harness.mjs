@@ -124,20 +124,26 @@ export function isOwnFile(pathname) {
   }
 }
 
-/** Waits until the runtime replaced the stub and has a stage estimate. */
-export async function waitReady(page, timeout = 10_000) {
-  await page.waitForFunction(
+/**
+ * Waits until the runtime replaced the stub and processed the first page view
+ * (`trailmark.ready === true`), or gave up (`trailmark.failed`, then this throws with its code
+ * unless `allowFailed`). Resolves to `{ready, failed}` (`failed` is the error's code).
+ */
+export async function waitReady(page, timeout = 10_000, { allowFailed = false } = {}) {
+  const handle = await page.waitForFunction(
     () => {
       const tm = window.trailmark;
-      try {
-        return !!tm && typeof tm.stage === 'function' && Array.isArray(tm.stage()) && tm.stage().length > 0;
-      } catch (e) {
-        return false;
-      }
+      if (!tm) return false;
+      if (tm.ready === true) return { ready: true, failed: null };
+      if (tm.failed) return { ready: false, failed: String(tm.failed.code || tm.failed) };
+      return false;
     },
     null,
     { timeout, polling: 50 }
   );
+  const state = await handle.jsonValue();
+  if (state.failed && !allowFailed) throw new Error(`Trailmark failed to start: ${state.failed}`);
+  return state;
 }
 
 /** The variant a slot shows: `data-tm-applied`, or "default" when none was applied. */

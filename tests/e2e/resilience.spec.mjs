@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
-import { launch, visitor, assertClean, waitReady, waitForVariant, slotVariant, visibleVariant, trailmarkErrors } from './harness.mjs';
+import { launch, visitor, assertClean, waitReady, waitForVariant, slotVariant, visibleVariant, trailmarkErrors, lastLoadErrors } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -84,7 +84,7 @@ test('storage that throws leaves the defaults at first paint and breaks nothing'
     const page = await context.newPage();
     await page.goto(server.url, { referer: 'https://www.google.com/' });
     // Storage is not needed to run: the profile lives in memory for this page.
-    await waitReady(page).catch(() => undefined);
+    assert.equal((await waitReady(page)).ready, true);
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => window.__firstFrame), 'default', 'nothing could be read from storage, so defaults at first paint');
     const variant = await slotVariant(page, 'hero');
@@ -109,6 +109,7 @@ for (const [name, body] of [
     try {
       const page = await context.newPage();
       await page.goto(server.url, { referer: 'https://www.google.com/' });
+      assert.equal((await waitReady(page, 10_000, { allowFailed: true })).failed, 'config/invalid');
       await settleAfterError(page, log);
       await assertDefaults(page);
       const errors = trailmarkErrors(log);
@@ -134,6 +135,7 @@ test('a blocked wasm file leaves defaults and one clear error', async () => {
   try {
     const page = await context.newPage();
     await page.goto(server.url, { referer: 'https://www.google.com/' });
+    assert.match((await waitReady(page, 10_000, { allowFailed: true })).failed, /^wasm\//);
     await settleAfterError(page, log);
     assert.ok(log.blocked.some((p) => p.endsWith('.wasm')), 'the wasm file was requested (and blocked)');
     await assertDefaults(page);
@@ -141,6 +143,70 @@ test('a blocked wasm file leaves defaults and one clear error', async () => {
     assert.deepEqual(await callsAreHarmless(page), []);
     await shopWorks(page, server.url);
     assertClean(log, { maxTrailmarkErrors: 1, expect: /^Trailmark: wasm\//, allowFailedLoads: true });
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+// runtime.js itself cannot load (blocked), so trailmark.js turns the stub into a no-op: a
+// returning customer's stored plan (loyalty, painted by the head loader) is put back to the
+// defaults, and every call answers its documented empty value.
+test('a blocked runtime.js leaves defaults, one clear error and documented no-op answers', async () => {
+  const server = await startServer();
+  const { context, log } = await visitor(browser, { block: (url) => url.pathname === '/trailmark/runtime.js' });
+  try {
+    const page = await context.newPage();
+    // A stored plan, so that the loader has something to undo.
+    await page.goto(`${server.url}help.html`);
+    await page.evaluate(() => localStorage.setItem('trailmark:demo-shop:plan', JSON.stringify({ hero: 'loyalty' })));
+    await page.goto(server.url, { referer: 'https://www.google.com/' });
+    assert.equal((await waitReady(page, 10_000, { allowFailed: true })).failed, 'wasm/load');
+    await settleAfterError(page, log);
+    assert.ok(log.blocked.includes('/trailmark/runtime.js'), 'runtime.js was requested (and blocked)');
+    await assertDefaults(page);
+    assert.deepEqual(lastLoadErrors(log).map((t) => t.slice(0, 26)), ['Trailmark: wasm/load: Trai'], 'exactly one Trailmark error on this load');
+    const answers = await page.evaluate(async () => {
+      const tm = window.trailmark;
+      const off = tm.on('stage', () => {});
+      return {
+        stage: tm.stage(),
+        journey: tm.journey(),
+        lifecycle: tm.lifecycle(),
+        decide: tm.decide(),
+        explain: tm.explain('hero'),
+        consent: tm.consent({ functional: true }),
+        identify: tm.identify('u1', {}) === undefined,
+        off: typeof off === 'function' && off() === undefined,
+        track: (await tm.track('Product Added', { product_id: 'x' })) === undefined,
+        page: (await tm.page()) === undefined,
+        export: await tm.export(),
+        forget: (await tm.forget()) === undefined,
+        debug: (await tm.debug()) === undefined,
+        ready: tm.ready,
+        failed: tm.failed && tm.failed.code,
+      };
+    });
+    assert.deepEqual(answers, {
+      stage: [],
+      journey: {},
+      lifecycle: null,
+      decide: [],
+      explain: null,
+      consent: {},
+      identify: true,
+      off: true,
+      track: true,
+      page: true,
+      export: null,
+      forget: true,
+      debug: true,
+      ready: false,
+      failed: 'wasm/load',
+    });
+    assert.deepEqual(await callsAreHarmless(page), []);
+    await shopWorks(page, server.url);
+    assertClean(log, { maxTrailmarkErrors: 1, expect: /^Trailmark: wasm\/load/, allowFailedLoads: true });
   } finally {
     await context.close();
     await server.close();

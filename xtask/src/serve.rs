@@ -85,6 +85,7 @@ impl Server {
     }
 
     /// Serves on a background thread (for tests that need the server while they run).
+    #[cfg(test)]
     pub fn spawn(self) -> String {
         let url = self.url();
         std::thread::spawn(move || self.serve_forever());

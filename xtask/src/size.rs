@@ -1,20 +1,32 @@
 //! `cargo xtask size`: transfer sizes of what `dist/` ships, checked against `budgets.json`.
 //!
 //! Every file in `dist/` is listed raw, gzip (level 9) and brotli (quality 11, window 22), the
-//! way a server would pre-compress them. Two budgets are checked:
+//! way a server would pre-compress them, with when a page fetches it:
 //!
-//! - `loader_gzip_max`: `dist/trailmark.js`, the file the script tag loads first;
-//! - `first_load_brotli_max`: everything a page fetches before Trailmark runs: the loader plus
-//!   the wasm-bindgen glue and module (`dist/pkg/*.js`, `dist/pkg/*.wasm`), each compressed on
-//!   its own (they are separate requests) and summed.
+//! - `first`: the first page view fetches it. Found by walking the references from the head
+//!   loader `loader.js`: static `import ... from './x.js'` / `export ... from './x.js'`,
+//!   `new URL('x.js', ...)` (the loader injecting `trailmark.js`, `trailmark.js` importing
+//!   `runtime.js`, the wasm-bindgen glue fetching `trailmark_bg.wasm`) and `await import('./x.js')`
+//!   (start-up waits for it: the engine glue `pkg/trailmark.js`);
+//! - `lazy`: only fetched on demand, through a dynamic `import('./x.js')` that start-up does not
+//!   await (`debug.js`), plus whatever only it imports;
+//! - `-`: not fetched by pages (npm entry, types, README, package.json).
+//!
+//! Budgets (`budgets.json`):
+//!
+//! - `loader_gzip_max`: `dist/loader.js`, the render-blocking script in `<head>`;
+//! - `first_load_brotli_max`: every `first` file, each compressed on its own (they are separate
+//!   requests) and summed;
+//! - `lazy_brotli_max`: each lazy part (a lazily imported file and what only it imports).
 
 use crate::wasm::DIST;
 use crate::{Failure, Outcome};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The script-tag loader, relative to `dist/`.
-const LOADER: &str = "trailmark.js";
+/// The head loader, relative to `dist/`: where a page view starts.
+const LOADER: &str = "loader.js";
 
 /// Budget file at the repository root.
 const BUDGETS: &str = "budgets.json";
@@ -38,7 +50,12 @@ impl std::ops::AddAssign for Sizes {
 struct Budgets {
     loader_gzip_max: u64,
     first_load_brotli_max: u64,
+    lazy_brotli_max: u64,
 }
+
+/// Files of `dist/` (relative, `/`-separated) and the files each one references: `true` when
+/// the reference is followed at start-up, `false` when only on demand.
+type Graph = BTreeMap<String, Vec<(String, bool)>>;
 
 pub fn run() -> Outcome {
     let root = crate::root();
@@ -51,61 +68,108 @@ pub fn run() -> Outcome {
     }
     let budgets = read_budgets(&root.join(BUDGETS))?;
 
-    let mut files = Vec::new();
-    list_files(&dist, &mut files)?;
-    files.sort();
-
-    println!(
-        "{:<40} {:>10} {:>10} {:>10}",
-        "artefact", "raw", "gzip", "brotli"
-    );
-    let mut first_load = Sizes::default();
-    let mut loader = None;
-    for file in &files {
-        let relative = file
+    let mut paths = Vec::new();
+    list_files(&dist, &mut paths)?;
+    let mut files = BTreeMap::new();
+    for path in &paths {
+        let relative = path
             .strip_prefix(&dist)
-            .unwrap_or(file)
+            .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        let bytes = std::fs::read(file)
-            .map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
-        let sizes = measure(&bytes)?;
-        println!(
-            "{:<40} {:>10} {:>10} {:>10}",
-            relative, sizes.raw, sizes.gzip, sizes.brotli
-        );
-        if relative == LOADER {
-            loader = Some(sizes);
-        }
-        if is_first_load(&relative) {
-            first_load += sizes;
-        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
+        files.insert(relative, bytes);
     }
+    if !files.contains_key(LOADER) {
+        return Err(Failure(format!(
+            "no dist/{LOADER}: cannot tell what a page loads (run `cargo xtask build`)"
+        )));
+    }
+    let graph = graph(&files);
+    let first = first_load(&graph, LOADER);
+    let lazy = lazy_parts(&graph, &first);
+
     println!(
-        "{:<40} {:>10} {:>10} {:>10}",
-        "first load (sum of requests)", first_load.raw, first_load.gzip, first_load.brotli
+        "{:<40} {:>5} {:>10} {:>10} {:>10}",
+        "artefact", "load", "raw", "gzip", "brotli"
+    );
+    let mut sizes = BTreeMap::new();
+    for (relative, bytes) in &files {
+        let s = measure(bytes)?;
+        let load = if first.contains(relative) {
+            "first"
+        } else if lazy.values().any(|part| part.contains(relative)) {
+            "lazy"
+        } else {
+            "-"
+        };
+        println!(
+            "{:<40} {:>5} {:>10} {:>10} {:>10}",
+            relative, load, s.raw, s.gzip, s.brotli
+        );
+        sizes.insert(relative.as_str(), s);
+    }
+    let sum = |set: &BTreeSet<String>| {
+        let mut total = Sizes::default();
+        for f in set {
+            total += sizes[f.as_str()];
+        }
+        total
+    };
+    let first_total = sum(&first);
+    println!(
+        "{:<46} {:>10} {:>10} {:>10}",
+        format!("first load ({} requests)", first.len()),
+        first_total.raw,
+        first_total.gzip,
+        first_total.brotli
+    );
+    println!(
+        "  = {}",
+        first.iter().cloned().collect::<Vec<_>>().join(" + ")
     );
 
     let mut over = Vec::new();
-    match loader {
-        Some(sizes) if sizes.gzip > budgets.loader_gzip_max => over.push(format!(
-            "loader dist/{LOADER} is {} bytes gzip, budget loader_gzip_max is {}",
-            sizes.gzip, budgets.loader_gzip_max
-        )),
-        Some(_) => {}
-        None => println!("size: note: no dist/{LOADER} yet; loader budget not checked"),
-    }
-    if first_load.brotli > budgets.first_load_brotli_max {
+    let loader = sizes[LOADER];
+    if loader.gzip > budgets.loader_gzip_max {
         over.push(format!(
-            "first load (dist/{LOADER} + dist/pkg/*.js + dist/pkg/*.wasm) is {} bytes brotli, \
-             budget first_load_brotli_max is {}",
-            first_load.brotli, budgets.first_load_brotli_max
+            "loader dist/{LOADER} is {} bytes gzip, budget loader_gzip_max is {}",
+            loader.gzip, budgets.loader_gzip_max
         ));
+    }
+    if first_total.brotli > budgets.first_load_brotli_max {
+        over.push(format!(
+            "first load ({}) is {} bytes brotli, budget first_load_brotli_max is {}",
+            first.iter().cloned().collect::<Vec<_>>().join(" + "),
+            first_total.brotli,
+            budgets.first_load_brotli_max
+        ));
+    }
+    for (part, members) in &lazy {
+        let total = sum(members);
+        println!(
+            "{:<46} {:>10} {:>10} {:>10}",
+            format!("lazy: {part} ({} requests)", members.len()),
+            total.raw,
+            total.gzip,
+            total.brotli
+        );
+        if total.brotli > budgets.lazy_brotli_max {
+            over.push(format!(
+                "lazy part {part} is {} bytes brotli, budget lazy_brotli_max is {}",
+                total.brotli, budgets.lazy_brotli_max
+            ));
+        }
     }
     if over.is_empty() {
         println!(
-            "size: within budgets (loader gzip <= {}, first load brotli <= {})",
-            budgets.loader_gzip_max, budgets.first_load_brotli_max
+            "size: within budgets (loader gzip {} <= {}, first load brotli {} <= {}, each lazy part brotli <= {})",
+            loader.gzip,
+            budgets.loader_gzip_max,
+            first_total.brotli,
+            budgets.first_load_brotli_max,
+            budgets.lazy_brotli_max
         );
         Ok(())
     } else {
@@ -113,11 +177,136 @@ pub fn run() -> Outcome {
     }
 }
 
-fn is_first_load(relative: &str) -> bool {
-    relative == LOADER
-        || relative.strip_prefix("pkg/").is_some_and(|name| {
-            !name.contains('/') && (name.ends_with(".js") || name.ends_with(".wasm"))
-        })
+/// The references between the JavaScript files of `files` (targets that are not in `files`,
+/// such as URLs built at run time, are dropped).
+fn graph(files: &BTreeMap<String, Vec<u8>>) -> Graph {
+    let mut graph = Graph::new();
+    for (name, bytes) in files {
+        if !(name.ends_with(".js") || name.ends_with(".mjs")) {
+            continue;
+        }
+        let source = String::from_utf8_lossy(bytes);
+        let refs = references(&source)
+            .into_iter()
+            .filter_map(|(spec, eager)| Some((resolve(name, &spec)?, eager)))
+            .filter(|(target, _)| files.contains_key(target))
+            .collect();
+        graph.insert(name.clone(), refs);
+    }
+    graph
+}
+
+/// Everything reachable from `root` through start-up references.
+fn first_load(graph: &Graph, root: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![root.to_string()];
+    while let Some(file) = todo.pop() {
+        if !seen.insert(file.clone()) {
+            continue;
+        }
+        for (target, eager) in graph.get(&file).into_iter().flatten() {
+            if *eager {
+                todo.push(target.clone());
+            }
+        }
+    }
+    seen
+}
+
+/// The lazy parts: each file imported on demand (from the first load or from another lazy
+/// part), with what it pulls in at its own start-up that the first load did not already have.
+fn lazy_parts(graph: &Graph, first: &BTreeSet<String>) -> BTreeMap<String, BTreeSet<String>> {
+    let mut parts = BTreeMap::new();
+    let mut roots: Vec<String> = lazy_targets(graph, first.iter());
+    while let Some(root) = roots.pop() {
+        if first.contains(&root) || parts.contains_key(&root) {
+            continue;
+        }
+        let members: BTreeSet<String> = first_load(graph, &root)
+            .into_iter()
+            .filter(|f| !first.contains(f))
+            .collect();
+        roots.extend(lazy_targets(graph, members.iter()));
+        parts.insert(root, members);
+    }
+    parts
+}
+
+fn lazy_targets<'a>(graph: &Graph, files: impl Iterator<Item = &'a String>) -> Vec<String> {
+    files
+        .flat_map(|f| graph.get(f).into_iter().flatten())
+        .filter(|(_, eager)| !eager)
+        .map(|(target, _)| target.clone())
+        .collect()
+}
+
+/// The relative module and file references of a JavaScript source: `(specifier, at start-up)`.
+///
+/// - `import ... from './x.js'`, `export ... from './x.js'`, `import './x.js'`: start-up;
+/// - `new URL('x.js', ...)`: start-up (an injected script, a dynamic import of it, a fetch);
+/// - `await import('./x.js')`: start-up; any other `import('./x.js')`: on demand.
+///
+/// Absolute URLs and specifiers that are not string literals are skipped.
+fn references(source: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for line in source.lines() {
+        let t = line.trim_start();
+        let statement = ["import ", "import{", "export ", "export{", "}"]
+            .iter()
+            .any(|p| t.starts_with(p));
+        if !statement {
+            continue;
+        }
+        if let Some(spec) = t.strip_prefix("import").and_then(quoted) {
+            out.push((spec, true));
+        } else if let Some(at) = t.rfind("from") {
+            if let Some(spec) = quoted(&t[at + 4..]) {
+                out.push((spec, true));
+            }
+        }
+    }
+    for (at, _) in source.match_indices("import(") {
+        let before = &source[..at];
+        if before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+            continue;
+        }
+        if let Some(spec) = quoted(&source[at + 7..]) {
+            out.push((spec, before.trim_end().ends_with("await")));
+        }
+    }
+    for (at, _) in source.match_indices("new URL(") {
+        if let Some(spec) = quoted(&source[at + 8..]) {
+            out.push((spec, true));
+        }
+    }
+    out.retain(|(spec, _)| !spec.is_empty() && !spec.contains("://") && !spec.starts_with('/'));
+    out
+}
+
+/// The string literal `s` starts with (after whitespace), if any.
+fn quoted(s: &str) -> Option<String> {
+    let s = s.trim_start();
+    let quote = s.chars().next().filter(|c| matches!(c, '\'' | '"' | '`'))?;
+    let rest = &s[1..];
+    let end = rest.find(quote)?;
+    let spec = &rest[..end];
+    (!spec.contains("${")).then(|| spec.to_string())
+}
+
+/// `spec` relative to the directory of `from` (both `/`-separated, relative to `dist/`).
+fn resolve(from: &str, spec: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in spec.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> Outcome {
@@ -167,10 +356,12 @@ fn read_budgets(path: &Path) -> Outcome<Budgets> {
     })?;
     let mut loader_gzip_max = None;
     let mut first_load_brotli_max = None;
+    let mut lazy_brotli_max = None;
     for (key, value) in fields {
         match key.as_str() {
             "loader_gzip_max" => loader_gzip_max = Some(value),
             "first_load_brotli_max" => first_load_brotli_max = Some(value),
+            "lazy_brotli_max" => lazy_brotli_max = Some(value),
             other => {
                 return Err(Failure(format!(
                     "{}: unknown budget `{other}`",
@@ -184,6 +375,7 @@ fn read_budgets(path: &Path) -> Outcome<Budgets> {
         loader_gzip_max: loader_gzip_max.ok_or_else(|| missing("loader_gzip_max"))?,
         first_load_brotli_max: first_load_brotli_max
             .ok_or_else(|| missing("first_load_brotli_max"))?,
+        lazy_brotli_max: lazy_brotli_max.ok_or_else(|| missing("lazy_brotli_max"))?,
     })
 }
 
@@ -226,13 +418,101 @@ mod tests {
         assert_eq!(parse_flat_object("[1]"), None);
     }
 
+    fn files(list: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+        list.iter()
+            .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+            .collect()
+    }
+
     #[test]
-    fn first_load_is_the_loader_and_the_package_code() {
-        assert!(is_first_load("trailmark.js"));
-        assert!(is_first_load("pkg/trailmark.js"));
-        assert!(is_first_load("pkg/trailmark_bg.wasm"));
-        assert!(!is_first_load("pkg/trailmark.d.ts"));
-        assert!(!is_first_load("trailmark.d.ts"));
+    fn finds_static_dynamic_and_url_references() {
+        let source = "import { a } from './errors.js';\n\
+                      import {\n  b,\n} from \"./store.js\";\n\
+                      export { c } from './slots.js';\n\
+                      import './side.js';\n\
+                      const w = await import('./pkg/glue.js');\n\
+                      m.src = new URL('trailmark.js', s.src);\n\
+                      return import('./debug.js').then(f);\n\
+                      const u = new URL(href);\n\
+                      x.reimport('./no.js'); import(`./${name}.js`);\n\
+                      import('https://cdn.example/x.js');\n";
+        assert_eq!(
+            references(source),
+            vec![
+                ("./errors.js".to_string(), true),
+                ("./store.js".to_string(), true),
+                ("./slots.js".to_string(), true),
+                ("./side.js".to_string(), true),
+                ("./pkg/glue.js".to_string(), true),
+                ("./debug.js".to_string(), false),
+                ("trailmark.js".to_string(), true),
+            ]
+        );
+        assert_eq!(
+            resolve("pkg/glue.js", "x_bg.wasm").as_deref(),
+            Some("pkg/x_bg.wasm")
+        );
+        assert_eq!(
+            resolve("runtime.js", "./pkg/a.js").as_deref(),
+            Some("pkg/a.js")
+        );
+        assert_eq!(resolve("pkg/a.js", "../b.js").as_deref(), Some("b.js"));
+        assert_eq!(resolve("a.js", "../b.js"), None);
+    }
+
+    #[test]
+    fn first_load_follows_the_boot_chain_and_debug_is_lazy() {
+        let dist = files(&[
+            ("loader.js", "m.src = new URL('trailmark.js', s.src)"),
+            (
+                "trailmark.js",
+                "import(new URL('runtime.js', s.src)).then(go)",
+            ),
+            (
+                "runtime.js",
+                "import { E } from './errors.js';\nimport { S } from './store.js';\n\
+                 wasm = await import('./pkg/trailmark.js');\n\
+                 return import('./debug.js').then((m) => m.open(this));",
+            ),
+            ("errors.js", "export class E {}"),
+            ("store.js", "import { E } from './errors.js';"),
+            (
+                "debug.js",
+                "import { E } from './errors.js';\nimport { P } from './panel.js';",
+            ),
+            ("panel.js", "export const P = 1;"),
+            ("index.js", "export { T } from './runtime.js';"),
+            ("index.d.ts", "export class T {}"),
+            (
+                "pkg/trailmark.js",
+                "u = new URL('trailmark_bg.wasm', import.meta.url);",
+            ),
+            ("pkg/trailmark_bg.wasm", "\0asm"),
+            ("pkg/trailmark.d.ts", ""),
+        ]);
+        let graph = graph(&dist);
+        let first = first_load(&graph, LOADER);
+        assert_eq!(
+            first.iter().map(String::as_str).collect::<Vec<_>>(),
+            [
+                "errors.js",
+                "loader.js",
+                "pkg/trailmark.js",
+                "pkg/trailmark_bg.wasm",
+                "runtime.js",
+                "store.js",
+                "trailmark.js"
+            ]
+        );
+        let lazy = lazy_parts(&graph, &first);
+        assert_eq!(lazy.len(), 1);
+        assert_eq!(
+            lazy["debug.js"]
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            ["debug.js", "panel.js"]
+        );
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! `cargo xtask test`: everything CI checks, in order, stopping at the first failure.
 //!
 //! Steps: setup; `cargo fmt --check`; clippy on native and on wasm32 (`-D warnings`); native
-//! `cargo test` (unit, integration, doc); then, once `js/test/` or `tests/e2e/` exist, the wasm
-//! build, the JS tests (`node --test`) and the browser end-to-end specs (`node --test`, against
-//! the demo shop served in-process, Chromium from apt); then the size budgets when a `dist/`
-//! exists. The last line is the plain `xtask: N passed, N failed, N skipped` CI reads.
+//! `cargo test` (unit, integration, doc); then, once `tests/e2e/*.spec.mjs` or `js/test/*.test.mjs`
+//! exist, the wasm build and one `node --test` run of the browser end-to-end specs (each starts
+//! its own server for the demo shop and `dist/`; Chromium from apt) followed by the JS unit
+//! tests, whose summary the node runner prints; then the size budgets when a `dist/` exists. The
+//! last line is the plain `xtask: N passed, N failed, N skipped` CI reads.
 
-use crate::serve::{Mount, Server};
+use crate::serve::Mount;
 use crate::{cmd, setup, size, wasm};
 use crate::{Failure, Outcome};
 use std::io::IsTerminal;
@@ -14,10 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-/// Where the unit-level JS tests live.
-const JS_TESTS: &str = "js/test";
-/// Where the browser end-to-end specs live.
-const E2E_TESTS: &str = "tests/e2e";
+/// Where the unit-level JS tests live, and their suffix.
+const JS_TESTS: (&str, &str) = ("js/test", ".test.mjs");
+/// Where the browser end-to-end specs live, and their suffix.
+const E2E_TESTS: (&str, &str) = ("tests/e2e", ".spec.mjs");
 /// The site the end-to-end specs drive.
 pub const DEMO_SHOP: &str = "examples/demo-shop";
 
@@ -122,22 +123,23 @@ fn plan() -> Vec<Step> {
         ),
     ];
 
-    let js_tests = test_files(&root.join(JS_TESTS));
-    let e2e_tests = test_files(&root.join(E2E_TESTS));
-    if js_tests.is_empty() && e2e_tests.is_empty() {
-        println!("test: no browser tests yet ({E2E_TESTS} missing or empty, {JS_TESTS} too)");
-    } else {
+    let e2e_tests = test_files(&root, E2E_TESTS);
+    let js_tests = test_files(&root, JS_TESTS);
+    if e2e_tests.is_empty() {
+        println!(
+            "test: no browser tests ({}/*{} missing)",
+            E2E_TESTS.0, E2E_TESTS.1
+        );
+    }
+    if js_tests.is_empty() {
+        println!("test: no JS tests ({}/*{} missing)", JS_TESTS.0, JS_TESTS.1);
+    }
+    if !(e2e_tests.is_empty() && js_tests.is_empty()) {
         steps.push(Step::call("wasm build", wasm::build));
-        if js_tests.is_empty() {
-            println!("test: no JS tests yet ({JS_TESTS} missing or empty)");
-        } else {
-            steps.push(Step::command("js tests", node_test(&js_tests)));
-        }
-        if e2e_tests.is_empty() {
-            println!("test: no browser tests yet ({E2E_TESTS} missing or empty)");
-        } else {
-            steps.push(Step::call("browser e2e", move || e2e(&e2e_tests)));
-        }
+        let files = [e2e_tests, js_tests].concat();
+        steps.push(Step::call("node tests (browser e2e, js)", move || {
+            node_tests(&files)
+        }));
     }
 
     // The build above creates dist/; otherwise a dist/ left by `cargo xtask build` is checked.
@@ -164,24 +166,16 @@ fn cargo(args: &[&str]) -> Command {
     command
 }
 
-fn node_test(files: &[PathBuf]) -> Command {
+/// One `node --test` run of `files` (relative to the repository root, so its report names them
+/// briefly); the runner prints its summary (`# tests`, `# pass`, `# fail`) and exits non-zero
+/// when any test failed. The specs start their own servers and find Chromium in `CHROMIUM_PATH`.
+fn node_tests(files: &[PathBuf]) -> Outcome {
     let mut command = cmd::new("node");
-    command.arg("--test").args(files);
     command
-}
-
-/// Serves the demo shop (at `/`) and `dist/` (at `/trailmark/`) on a free port for the specs,
-/// which find it in `TRAILMARK_BASE_URL` and the browser in `CHROMIUM_PATH`.
-fn e2e(files: &[PathBuf]) -> Outcome {
-    let root = crate::root();
-    let server = Server::bind(0, demo_mounts(&root))?;
-    let url = server.spawn();
-    println!("test: demo shop served at {url}");
-    let mut command = node_test(files);
-    command
-        .env("TRAILMARK_BASE_URL", &url)
-        .env("CHROMIUM_PATH", setup::CHROMIUM)
-        .env("CHROMEDRIVER_PATH", setup::CHROMEDRIVER);
+        .current_dir(crate::root())
+        .arg("--test")
+        .args(files)
+        .env("CHROMIUM_PATH", setup::CHROMIUM);
     cmd::run(&mut command)
 }
 
@@ -193,36 +187,25 @@ pub fn demo_mounts(root: &Path) -> Vec<Mount> {
     ]
 }
 
-/// Test files under `dir` (recursively): `*.test.{js,mjs,cjs}` and `*.spec.{js,mjs,cjs}`, sorted.
-/// Listing them ourselves keeps helpers and fixtures out and works on every Node version.
-fn test_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    collect(dir, &mut found);
+/// `dir/*suffix` (not recursive: helpers, servers and fixtures live next to the tests), relative
+/// to `root`, sorted. Listing them ourselves works on every Node version.
+fn test_files(root: &Path, (dir, suffix): (&str, &str)) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| is_test_file(name, suffix))
+        .map(|name| Path::new(dir).join(name))
+        .collect();
     found.sort();
     found
 }
 
-fn collect(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for path in entries.flatten().map(|e| e.path()) {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if path.is_dir() {
-            if name != "node_modules" && !name.starts_with('.') {
-                collect(&path, found);
-            }
-        } else if is_test_file(name) {
-            found.push(path);
-        }
-    }
-}
-
-fn is_test_file(name: &str) -> bool {
-    let stem = ["js", "mjs", "cjs"]
-        .iter()
-        .find_map(|ext| name.strip_suffix(ext)?.strip_suffix('.'));
-    stem.is_some_and(|stem| stem.ends_with(".test") || stem.ends_with(".spec"))
+fn is_test_file(name: &str, suffix: &str) -> bool {
+    name.len() > suffix.len() && name.ends_with(suffix) && !name.starts_with('.')
 }
 
 #[cfg(test)]
@@ -231,10 +214,25 @@ mod tests {
 
     #[test]
     fn recognises_test_files() {
-        assert!(is_test_file("loader.test.mjs"));
-        assert!(is_test_file("checkout.spec.js"));
-        assert!(!is_test_file("helpers.mjs"));
-        assert!(!is_test_file("test.d.ts"));
-        assert!(!is_test_file("fixture.test.json"));
+        assert!(is_test_file("store.test.mjs", JS_TESTS.1));
+        assert!(is_test_file("tabs.spec.mjs", E2E_TESTS.1));
+        assert!(!is_test_file("harness.mjs", E2E_TESTS.1));
+        assert!(!is_test_file("server.mjs", E2E_TESTS.1));
+        assert!(!is_test_file("tabs.spec.js", E2E_TESTS.1));
+        assert!(!is_test_file(".spec.mjs", E2E_TESTS.1));
+    }
+
+    #[test]
+    fn lists_the_specs_then_the_unit_tests() {
+        let root = crate::root();
+        let e2e = test_files(&root, E2E_TESTS);
+        assert!(e2e.iter().any(|p| p.ends_with("tabs.spec.mjs")), "{e2e:?}");
+        assert!(e2e.iter().all(|p| p.starts_with("tests/e2e")), "{e2e:?}");
+        let js = test_files(&root, JS_TESTS);
+        assert!(
+            js.iter()
+                .all(|p| p.to_string_lossy().ends_with(".test.mjs")),
+            "{js:?}"
+        );
     }
 }
