@@ -8,9 +8,11 @@
 //!   social networks and AI assistants.
 //!
 //! Output: every key (a lowercased source name or a host without `www.`, possibly with a `{}`
-//! wildcard standing for a TLD or a subdomain) sorted and concatenated into one string, with an
-//! end-offset array and a packed info word per key (category, search-engine record), plus the
-//! search-engine records (canonical source name, keyword parameters, "keyword may be hidden").
+//! wildcard standing for a TLD or a subdomain), sorted, one `key\tinfo` line each (category and
+//! search-engine record), plus the search-engine records (canonical source name, keyword
+//! parameters, "keyword may be hidden"), one per line. Plain sorted text rather than offset
+//! arrays: it compresses better (about 10 KB brotli instead of 13.6 KB) and is still
+//! binary-searched.
 //! The Matomo YAML is parsed by hand: it is a regular two-level format.
 
 use std::collections::BTreeMap;
@@ -124,54 +126,43 @@ fn main() {
         }
     }
 
-    let mut joined = String::new();
-    let mut ends = Vec::new();
-    let mut info = Vec::new();
+    // Keys: sorted `key\tinfo` lines, where info is the category digit followed by `,N` when
+    // the key belongs to search-engine record N. Text with no offset arrays: the runtime
+    // binary-searches the lines, and brotli compresses text far better than offset tables.
+    let mut key_text = String::new();
     for (key, (cat, engine)) in &keys {
-        joined.push_str(key);
-        ends.push(u16::try_from(joined.len()).expect("keys exceed 64 KiB"));
-        assert!(*engine == NO_ENGINE || *engine < 0x1FFF, "too many engines");
-        info.push(u16::from(*cat) << 13 | (*engine & 0x1FFF));
+        assert!(!key.contains(['\n', '\t']), "key {key:?} holds a separator");
+        write!(key_text, "{key}\t{cat}").unwrap();
+        if *engine != NO_ENGINE {
+            write!(key_text, ",{engine}").unwrap();
+        }
+        key_text.push('\n');
     }
-    // Engines: `name params hidden` records (params space-separated), one per line.
+    // Engines: `{hidden 0|1}{name}\t{params}` records (params space-separated), one per line.
     let mut engine_text = String::new();
-    let mut engine_ends = Vec::new();
     for (name, params, hidden) in &engines {
         let flag = if *hidden { "1" } else { "0" };
-        write!(engine_text, "{flag}{name}\t{params}").unwrap();
-        engine_ends.push(u16::try_from(engine_text.len()).expect("engines exceed 64 KiB"));
+        writeln!(engine_text, "{flag}{name}\t{params}").unwrap();
     }
-    let table_bytes =
-        joined.len() + 2 * (ends.len() + info.len() + engine_ends.len()) + engine_text.len();
+    let table_bytes = key_text.len() + engine_text.len();
 
     let mut out = String::new();
     let mut line = |s: String| {
         out.push_str(&s);
         out.push('\n');
     };
-    line("/// Bytes of static data in these tables (keys, offsets, info, engines).".into());
+    line("/// Bytes of static data in these tables (keys and engines).".into());
     line(format!("pub const TABLE_BYTES: usize = {table_bytes};"));
-    line("/// Sorted keys, concatenated.".into());
-    line(format!("static KEYS: &str = {joined:?};"));
-    line("/// End offset of each key in `KEYS`.".into());
-    line(format!(
-        "static KEY_ENDS: [u16; {}] = {ends:?};",
-        ends.len()
-    ));
-    line("/// Per key: category << 13 | search-engine index (0x1FFF: none).".into());
-    line(format!(
-        "static KEY_INFO: [u16; {}] = {info:?};",
-        info.len()
-    ));
     line(
-        "/// Search engines: `{hidden 0|1}{name}\\t{space-separated params}`, concatenated.".into(),
+        "/// Sorted `key\\tinfo` lines: info is the category digit (0: none, 1: search, 2: social,"
+            .into(),
+    );
+    line("/// 3: shopping, 4: video, 5: AI), then `,N` for search-engine record `N`.".into());
+    line(format!("static KEYS: &str = {key_text:?};"));
+    line(
+        "/// Search engines, one per line: `{hidden 0|1}{name}\\t{space-separated params}`.".into(),
     );
     line(format!("static ENGINES: &str = {engine_text:?};"));
-    line("/// End offset of each engine record in `ENGINES`.".into());
-    line(format!(
-        "static ENGINE_ENDS: [u16; {}] = {engine_ends:?};",
-        engine_ends.len()
-    ));
     let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("source_tables.rs");
     fs::write(dest, out).expect("writing source tables");
 }

@@ -5,12 +5,18 @@ use std::process::Command;
 
 /// Every ```console block in the README: the `$ trailmark ...` line and the lines it prints.
 fn readme_examples() -> Vec<(String, Vec<String>)> {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut out = Vec::new();
     for block in readme.split("```console\n").skip(1) {
         let body = block.split("```").next().unwrap();
         let mut lines = body.lines();
-        let command = lines.next().unwrap().strip_prefix("$ ").expect("command line").to_owned();
+        let command = lines
+            .next()
+            .unwrap()
+            .strip_prefix("$ ")
+            .expect("command line")
+            .to_owned();
         out.push((command, lines.map(str::to_owned).collect()));
     }
     out

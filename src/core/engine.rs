@@ -99,6 +99,33 @@ enum Trigger {
     Channel(String),
 }
 
+/// `state` re-keyed to `config`: stages aligned by id, journeys kept by id (one whose step no
+/// longer exists starts over).
+fn rekey(config: &Config, state: State) -> State {
+    let State {
+        profile,
+        stages,
+        journeys,
+    } = state;
+    let journeys = config
+        .micro_journeys
+        .iter()
+        .map(|def| {
+            journeys
+                .iter()
+                .find(|j| j.id == def.id)
+                .filter(|j| (j.step as usize) < def.steps.len())
+                .cloned()
+                .unwrap_or_else(|| MicroJourneyState::new(&def.id))
+        })
+        .collect();
+    State {
+        profile,
+        stages: stages.align(config),
+        journeys,
+    }
+}
+
 fn compile(config: &Config) -> Vec<CompiledSignal> {
     config
         .signals
@@ -134,33 +161,18 @@ impl Engine {
     /// An engine resuming `state` (e.g. decoded from storage). Stages and journeys are re-keyed
     /// to the config, so a config change keeps what still applies.
     pub fn with_state(config: Config, state: State) -> Engine {
-        let State {
-            profile,
-            stages,
-            journeys,
-        } = state;
-        let journeys = config
-            .micro_journeys
-            .iter()
-            .map(|def| {
-                journeys
-                    .iter()
-                    .find(|j| j.id == def.id)
-                    .filter(|j| (j.step as usize) < def.steps.len())
-                    .cloned()
-                    .unwrap_or_else(|| MicroJourneyState::new(&def.id))
-            })
-            .collect();
-        let state = State {
-            profile,
-            stages: stages.align(&config),
-            journeys,
-        };
         Engine {
             signals: compile(&config),
+            state: rekey(&config, state),
             config,
-            state,
         }
+    }
+
+    /// Replaces the visitor's state (another tab's, or `State::new` to forget), re-keyed to the
+    /// config as in [`Engine::with_state`]. Keeps the config and compiled signals, so the caller
+    /// need not clone the config to rebuild the engine.
+    pub fn set_state(&mut self, state: State) {
+        self.state = rekey(&self.config, state);
     }
 
     /// Resumes from persisted bytes. Corrupt, truncated or future-version bytes give the error
@@ -501,7 +513,11 @@ mod tests {
             Touchpoint::of(EventKind::ProductsSearched).with("query", "boots"),
         );
         let now = next(&mut e, Touchpoint::of(EventKind::ProductListViewed));
-        assert_eq!(e.top_stage(now).0, "discovery", "one search is not yet research");
+        assert_eq!(
+            e.top_stage(now).0,
+            "discovery",
+            "one search is not yet research"
+        );
         next(
             &mut e,
             Touchpoint::of(EventKind::ProductsSearched).with("query", "winter boots"),

@@ -113,3 +113,47 @@ impl From<CodecError> for Error {
         Error::Codec(e)
     }
 }
+
+/// `s` in double quotes with `"`, `\` and control characters escaped, as `format!("{s:?}")` shows
+/// it except that other characters are left as they are (the browser build then needs no
+/// Unicode printability tables).
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                out.push_str(&format!("{:x}", u32::from(c)));
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote;
+
+    #[test]
+    fn quote_matches_debug_for_ordinary_text() {
+        for s in [
+            "",
+            "Email",
+            "a \"b\" \\ c",
+            "line\nnext\ttab\r",
+            "\u{1}\u{7f}",
+            "é ü 日本",
+        ] {
+            assert_eq!(quote(s), format!("{s:?}"));
+        }
+    }
+}

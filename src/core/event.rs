@@ -284,7 +284,7 @@ impl EventKind {
 pub const MAX_AMOUNT: f64 = 1e12;
 
 fn clamp_amount(v: f64) -> f64 {
-    v.clamp(0.0, MAX_AMOUNT)
+    crate::core::number::clamp(v, 0.0, MAX_AMOUNT)
 }
 
 fn loose_eq(a: &str, b: &str) -> bool {
@@ -377,7 +377,7 @@ impl Touchpoint {
     pub fn num_prop(&self, key: &str) -> Option<f64> {
         let v = match self.props.get(key)? {
             Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok(),
+            Value::String(s) => crate::core::number::parse(s.trim()),
             _ => None,
         }?;
         v.is_finite().then_some(v)
@@ -423,7 +423,9 @@ impl Touchpoint {
         let q = self
             .num_prop("quantity")
             .or_else(|| self.first_item()?.get("quantity")?.as_f64());
-        q.map_or(1, |q| q.clamp(1.0, 1_000_000.0) as u32)
+        q.map_or(1, |q| {
+            crate::core::number::clamp(q, 1.0, 1_000_000.0) as u32
+        })
     }
 
     /// Monetary value of an order (`revenue`, `total`, `value`), within `0..=MAX_AMOUNT`.

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod micro;
+pub mod number;
 pub mod profile;
 pub mod replay;
 pub mod stage;

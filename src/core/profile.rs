@@ -171,7 +171,7 @@ impl Profile {
 
     /// Interest scores decayed to `now_ms`, strongest first.
     pub fn interests_at(&self, now_ms: u64, lifecycle: &LifecycleConfig) -> Vec<(String, f64)> {
-        let mut v: Vec<_> = self
+        let v: Vec<_> = self
             .interests
             .iter()
             .map(|i| {
@@ -180,8 +180,8 @@ impl Profile {
                 (i.category.clone(), i.score * decay)
             })
             .collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1));
-        v
+        let order = strongest_first(&v.iter().map(|(_, s)| *s).collect::<Vec<_>>());
+        order.into_iter().map(|i| v[i].clone()).collect()
     }
 
     /// Records a new channel touch, keeping at most `max` recent ones.
@@ -331,11 +331,13 @@ impl Profile {
             }),
         }
         // Keep the strongest, judged at the same moment.
-        let mut scored: Vec<(f64, Interest)> =
-            self.interests.drain(..).map(|i| (decay(&i), i)).collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        scored.truncate(lc.max_interests.max(1) as usize);
-        self.interests = scored.into_iter().map(|(_, i)| i).collect();
+        let scores: Vec<f64> = self.interests.iter().map(decay).collect();
+        let mut order = strongest_first(&scores);
+        order.truncate(lc.max_interests.max(1) as usize);
+        self.interests = order
+            .into_iter()
+            .map(|i| self.interests[i].clone())
+            .collect();
     }
 
     /// Drops raw history past the retention limits (counts are kept).
@@ -368,6 +370,21 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
         end -= 1;
     }
     s[..end].to_owned()
+}
+
+/// Indices of `scores`, highest first by `f64::total_cmp`, equal scores in their original order
+/// (a stable sort). Insertion sort: the lists are short (at most `max_interests` + 1), and one
+/// non-generic function costs the browser build far less than a standard sort per caller.
+fn strongest_first(scores: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = Vec::with_capacity(scores.len());
+    for i in 0..scores.len() {
+        let at = order
+            .iter()
+            .position(|&j| scores[j].total_cmp(&scores[i]).is_lt())
+            .unwrap_or(order.len());
+        order.insert(at, i);
+    }
+    order
 }
 
 #[cfg(test)]

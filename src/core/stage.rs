@@ -163,7 +163,7 @@ impl StageState {
             return;
         };
         let cap = config.inference.max_evidence;
-        *a = (*a + weight).clamp(-cap, cap);
+        *a = crate::core::number::clamp(*a + weight, -cap, cap);
         self.trail.push_back(Evidence {
             at_ms: now_ms,
             cause,

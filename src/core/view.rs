@@ -2,7 +2,9 @@
 //! (`stage()`, `journey()`, `export()`) and the debug panel, so all three describe a visitor in
 //! the same words. Pure functions of the engine and the time.
 
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
 
 use super::channel::ChannelTouch;
 use super::condition::ValueDisplay;
@@ -10,74 +12,104 @@ use super::decide::SlotDecision;
 use super::engine::{Effect, Engine};
 use super::profile::Profile;
 
+// Objects are built field by field rather than with `json!`, whose `to_value(..).unwrap()` per
+// field brings serde's generic serializer (and its error formatting) into the browser build, and
+// by `insert` rather than `collect`, which would sort (one sort instantiation per call site).
+
+/// A JSON object from `(key, value)` pairs.
+fn obj(pairs: Vec<(&str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        map.insert(k.to_owned(), v);
+    }
+    Value::Object(map)
+}
+
+/// A JSON array of `items` mapped with `f`.
+fn list<T>(items: impl IntoIterator<Item = T>, f: impl FnMut(T) -> Value) -> Value {
+    Value::Array(items.into_iter().map(f).collect())
+}
+
+/// Counts by name as a JSON object.
+fn counts<N: Copy + Into<Value>>(counts: &BTreeMap<String, N>) -> Value {
+    let mut map = Map::new();
+    for (k, n) in counts {
+        map.insert(k.clone(), (*n).into());
+    }
+    Value::Object(map)
+}
+
 /// Stage estimates, in config order: `[{stage, label, probability, score, evidence: [{cause,
 /// at, weight}]}]`.
 pub fn stages(engine: &Engine, now_ms: u64) -> Value {
     let config = engine.config();
-    engine
-        .stage(now_ms)
-        .into_iter()
-        .zip(&config.stages)
-        .map(|(e, def)| {
-            json!({
-                "stage": e.stage,
-                "label": def.label.clone().unwrap_or_else(|| def.id.clone()),
-                "probability": e.probability,
-                "score": e.score,
-                "evidence": e.trail.iter().map(|c| json!({
-                    "cause": c.cause.describe(),
-                    "at": c.at_ms,
-                    "weight": c.weight,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect()
+    list(
+        engine.stage(now_ms).into_iter().zip(&config.stages),
+        |(e, def)| {
+            obj(vec![
+                ("stage", e.stage.into()),
+                (
+                    "label",
+                    def.label.as_ref().unwrap_or(&def.id).as_str().into(),
+                ),
+                ("probability", e.probability.into()),
+                ("score", e.score.into()),
+                (
+                    "evidence",
+                    list(&e.trail, |c| {
+                        obj(vec![
+                            ("cause", c.cause.describe().into()),
+                            ("at", c.at_ms.into()),
+                            ("weight", c.weight.into()),
+                        ])
+                    }),
+                ),
+            ])
+        },
+    )
 }
 
 /// Micro journeys by id: `{checkout: {status, step, step_label, started, updated, deadline,
 /// attempts, completions, abandons, backtracks}}`.
 pub fn journeys(engine: &Engine) -> Value {
     let defs = &engine.config().micro_journeys;
-    let map: Map<String, Value> = engine
-        .journeys()
-        .iter()
-        .zip(defs)
-        .map(|(j, def)| {
-            let step = def.steps.get(j.step as usize);
-            let label = step.map(|s| s.label.clone().unwrap_or_else(|| s.event.clone()));
-            (
-                j.id.clone(),
-                json!({
-                    "status": j.status.name(),
-                    "step": j.step,
-                    "step_label": label,
-                    "steps": def.steps.len(),
-                    "started": (j.attempts > 0).then_some(j.started_ms),
-                    "updated": (j.attempts > 0).then_some(j.updated_ms),
-                    "deadline": j.deadline_ms,
-                    "attempts": j.attempts,
-                    "completions": j.completions,
-                    "abandons": j.abandons,
-                    "backtracks": j.backtracks,
-                }),
-            )
-        })
-        .collect();
+    let mut map = Map::new();
+    for (j, def) in engine.journeys().iter().zip(defs) {
+        let step = def.steps.get(j.step as usize);
+        let label = step.map(|s| s.label.as_ref().unwrap_or(&s.event).as_str());
+        let started = j.attempts > 0;
+        map.insert(
+            j.id.clone(),
+            obj(vec![
+                ("status", j.status.name().into()),
+                ("step", j.step.into()),
+                ("step_label", label.into()),
+                ("steps", def.steps.len().into()),
+                ("started", started.then_some(j.started_ms).into()),
+                ("updated", started.then_some(j.updated_ms).into()),
+                ("deadline", j.deadline_ms.into()),
+                ("attempts", j.attempts.into()),
+                ("completions", j.completions.into()),
+                ("abandons", j.abandons.into()),
+                ("backtracks", j.backtracks.into()),
+            ]),
+        );
+    }
     Value::Object(map)
 }
 
 /// One channel touch.
 pub fn touch(t: &ChannelTouch) -> Value {
-    json!({
-        "group": t.group,
-        "source": t.source,
-        "medium": t.medium,
-        "campaign": t.campaign,
-        "term": t.term,
-        "content": t.content,
-        "click_id": t.click_id,
-        "at": t.at_ms,
-    })
+    obj(vec![
+        ("group", t.group.as_str().into()),
+        ("source", t.source.as_str().into()),
+        ("medium", t.medium.as_str().into()),
+        ("campaign", t.campaign.as_deref().into()),
+        ("term", t.term.as_deref().into()),
+        ("content", t.content.as_deref().into()),
+        ("click_id", t.click_id.as_deref().into()),
+        ("at", t.at_ms.into()),
+    ])
 }
 
 /// Lifecycle facts and channel summary: what conditions and the debug panel read.
@@ -85,37 +117,61 @@ pub fn lifecycle(engine: &Engine, now_ms: u64) -> Value {
     let p: &Profile = engine.profile();
     let config = engine.config();
     let (top, top_p) = engine.top_stage(now_ms);
-    json!({
-        "visits": p.visits,
-        "returning": p.is_returning(),
-        "days_since_last_visit": p.days_since_last_visit(),
-        "lapsed": p.is_lapsed(&config.lifecycle),
-        "orders": p.orders,
-        "revenue": p.revenue,
-        "customer": p.orders > 0,
-        "first_seen": (p.first_seen_ms > 0).then_some(p.first_seen_ms),
-        "last_seen": (p.last_seen_ms > 0).then_some(p.last_seen_ms),
-        "session": p.session.as_ref().map(|s| json!({
-            "number": s.number,
-            "started": s.started_ms,
-            "touchpoints": s.touchpoints,
-            "channel": touch(&s.channel),
-        })),
-        "channel": {
-            "first": p.first_touch.as_ref().map(touch),
-            "last": p.last_touch().map(touch),
-            "counts": p.channel_counts,
-        },
-        "cart": {
-            "items": p.cart.iter().map(|l| json!({"product_id": l.product_id, "quantity": l.quantity, "price": l.price})).collect::<Vec<_>>(),
-            "value": p.cart_value(),
-        },
-        "interests": p.interests_at(now_ms, &config.lifecycle).into_iter()
-            .map(|(category, score)| json!({"category": category, "score": score}))
-            .collect::<Vec<_>>(),
-        "top_stage": top,
-        "top_probability": top_p,
-    })
+    let session = p.session.as_ref().map(|s| {
+        obj(vec![
+            ("number", s.number.into()),
+            ("started", s.started_ms.into()),
+            ("touchpoints", s.touchpoints.into()),
+            ("channel", touch(&s.channel)),
+        ])
+    });
+    let cart_items = list(&p.cart, |l| {
+        obj(vec![
+            ("product_id", l.product_id.as_str().into()),
+            ("quantity", l.quantity.into()),
+            ("price", l.price.into()),
+        ])
+    });
+    let interests = list(
+        p.interests_at(now_ms, &config.lifecycle),
+        |(category, score)| obj(vec![("category", category.into()), ("score", score.into())]),
+    );
+    obj(vec![
+        ("visits", p.visits.into()),
+        ("returning", p.is_returning().into()),
+        ("days_since_last_visit", p.days_since_last_visit().into()),
+        ("lapsed", p.is_lapsed(&config.lifecycle).into()),
+        ("orders", p.orders.into()),
+        ("revenue", p.revenue.into()),
+        ("customer", (p.orders > 0).into()),
+        (
+            "first_seen",
+            (p.first_seen_ms > 0).then_some(p.first_seen_ms).into(),
+        ),
+        (
+            "last_seen",
+            (p.last_seen_ms > 0).then_some(p.last_seen_ms).into(),
+        ),
+        ("session", session.into()),
+        (
+            "channel",
+            obj(vec![
+                ("first", p.first_touch.as_ref().map(touch).into()),
+                ("last", p.last_touch().map(touch).into()),
+                ("counts", counts(&p.channel_counts)),
+            ]),
+        ),
+        (
+            "cart",
+            obj(vec![
+                ("items", cart_items),
+                ("value", p.cart_value().into()),
+            ]),
+        ),
+        ("interests", interests),
+        ("top_stage", top.into()),
+        ("top_probability", top_p.into()),
+    ])
 }
 
 /// Everything kept about the visitor, for `export()` (data portability): lifecycle, every
@@ -123,81 +179,109 @@ pub fn lifecycle(engine: &Engine, now_ms: u64) -> Value {
 /// micro journeys.
 pub fn export(engine: &Engine, now_ms: u64) -> Value {
     let p = engine.profile();
-    json!({
-        "format": "trailmark-export/1",
-        "exported_at": now_ms,
-        "namespace": engine.config().namespace,
-        "lifecycle": lifecycle(engine, now_ms),
-        "channel_touches": p.touches.iter().map(touch).collect::<Vec<_>>(),
-        "touchpoints": p.recent.iter().map(|t| json!({
-            "at": t.at_ms,
-            "event": t.name(),
-            "path": t.path,
-            "product_id": t.product_id,
-            "category": t.category,
-            "value": t.value,
-        })).collect::<Vec<_>>(),
-        "event_counts": p.counts,
-        "viewed_products": p.viewed_products.keys().collect::<Vec<_>>(),
-        "surveys": p.surveys.iter().map(|s| json!({
-            "survey": s.survey, "answer": s.answer, "score": s.score, "at": s.at_ms,
-        })).collect::<Vec<_>>(),
-        "stages": stages(engine, now_ms),
-        "journeys": journeys(engine),
-    })
+    let touchpoints = list(&p.recent, |t| {
+        obj(vec![
+            ("at", t.at_ms.into()),
+            ("event", t.name().into()),
+            ("path", t.path.as_deref().into()),
+            ("product_id", t.product_id.as_deref().into()),
+            ("category", t.category.as_deref().into()),
+            ("value", t.value.into()),
+        ])
+    });
+    let surveys = list(&p.surveys, |s| {
+        obj(vec![
+            ("survey", s.survey.as_str().into()),
+            ("answer", s.answer.as_str().into()),
+            ("score", s.score.into()),
+            ("at", s.at_ms.into()),
+        ])
+    });
+    obj(vec![
+        ("format", "trailmark-export/1".into()),
+        ("exported_at", now_ms.into()),
+        ("namespace", engine.config().namespace.as_str().into()),
+        ("lifecycle", lifecycle(engine, now_ms)),
+        ("channel_touches", list(&p.touches, touch)),
+        ("touchpoints", touchpoints),
+        ("event_counts", counts(&p.counts)),
+        (
+            "viewed_products",
+            list(p.viewed_products.keys(), |k| k.as_str().into()),
+        ),
+        ("surveys", surveys),
+        ("stages", stages(engine, now_ms)),
+        ("journeys", journeys(engine)),
+    ])
+}
+
+/// A variable's value as read by a condition (`null` when missing).
+fn read_value(value: &ValueDisplay) -> Value {
+    match value {
+        ValueDisplay::Missing => Value::Null,
+        ValueDisplay::Bool(b) => (*b).into(),
+        ValueDisplay::Number(n) => (*n).into(),
+        ValueDisplay::Text(t) => t.as_str().into(),
+    }
 }
 
 /// Slot decisions as JSON: `[{slot, variant, rule, explanation: {text, condition, reads:
 /// [{name, value}], top_stage, probability}}]`, sorted by slot.
 pub fn decisions(decisions: &[SlotDecision]) -> Value {
-    decisions
-        .iter()
-        .map(|d| {
-            let e = &d.explanation;
-            json!({
-                "slot": d.slot,
-                "variant": d.variant,
-                "rule": d.rule,
-                "explanation": {
-                    "text": e.describe(),
-                    "condition": e.condition,
-                    "reads": e.reads.iter().map(|(name, value)| json!({
-                        "name": name,
-                        "value": match value {
-                            ValueDisplay::Missing => Value::Null,
-                            ValueDisplay::Bool(b) => json!(b),
-                            ValueDisplay::Number(n) => json!(n),
-                            ValueDisplay::Text(t) => json!(t),
-                        },
-                    })).collect::<Vec<_>>(),
-                    "top_stage": e.top_stage,
-                    "probability": e.probability,
-                },
-            })
-        })
-        .collect()
+    list(decisions, |d| {
+        let e = &d.explanation;
+        let reads = list(&e.reads, |(name, value)| {
+            obj(vec![
+                ("name", name.as_str().into()),
+                ("value", read_value(value)),
+            ])
+        });
+        obj(vec![
+            ("slot", d.slot.as_str().into()),
+            ("variant", d.variant.as_deref().into()),
+            ("rule", d.rule.into()),
+            (
+                "explanation",
+                obj(vec![
+                    ("text", e.describe().into()),
+                    ("condition", e.condition.as_deref().into()),
+                    ("reads", reads),
+                    ("top_stage", e.top_stage.as_str().into()),
+                    ("probability", e.probability.into()),
+                ]),
+            ),
+        ])
+    })
 }
 
 /// An effect as JSON: `{type: "session_started" | "stage_changed" | "journey_changed", ...}`.
 pub fn effect(effect: &Effect) -> Value {
     match effect {
-        Effect::SessionStarted { number, channel } => {
-            json!({"type": "session_started", "number": number, "channel": channel})
-        }
+        Effect::SessionStarted { number, channel } => obj(vec![
+            ("type", "session_started".into()),
+            ("number", (*number).into()),
+            ("channel", channel.as_str().into()),
+        ]),
         Effect::StageChanged {
             from,
             to,
             probability,
-        } => {
-            json!({"type": "stage_changed", "from": from, "to": to, "probability": probability})
-        }
+        } => obj(vec![
+            ("type", "stage_changed".into()),
+            ("from", from.as_str().into()),
+            ("to", to.as_str().into()),
+            ("probability", (*probability).into()),
+        ]),
         Effect::JourneyChanged {
             journey,
             status,
             step,
-        } => {
-            json!({"type": "journey_changed", "journey": journey, "status": status.name(), "step": step})
-        }
+        } => obj(vec![
+            ("type", "journey_changed".into()),
+            ("journey", journey.as_str().into()),
+            ("status", status.name().into()),
+            ("step", (*step).into()),
+        ]),
     }
 }
 

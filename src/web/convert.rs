@@ -1,32 +1,120 @@
 //! Value conversion at the boundary: JavaScript values arrive already parsed (the browser's
-//! `JSON.parse` or `Response.json()`), so no JSON text parser ships in the wasm; they become
-//! `serde_json::Value` through serde-wasm-bindgen, and results go back the same way as plain
-//! objects.
+//! `JSON.parse` or `Response.json()`), so no JSON text parser ships in the wasm. They are walked
+//! by hand into `serde_json::Value` (`typeof` checks, `Object.keys`, `Reflect.get`), and results
+//! are built back as plain objects and arrays with `Reflect.set`. Numbers cross as numbers, so
+//! no float parsing or formatting code is needed on either side; this costs a few hundred bytes
+//! where serde-wasm-bindgen's generic (de)serializers cost tens of kilobytes.
 
-use serde::Serialize;
-use serde_json::Value;
-use wasm_bindgen::JsValue;
+use serde_json::{Map, Number, Value};
+use wasm_bindgen::prelude::*;
 
 use crate::core::error::Error;
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> bool;
+    #[wasm_bindgen(js_namespace = Object, js_name = keys)]
+    fn object_keys(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    fn reflect_get(target: &JsValue, key: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
+    /// `Object()`: a new empty plain object.
+    #[wasm_bindgen(js_name = Object)]
+    fn new_object() -> JsValue;
+    /// `Array()`: a new empty array.
+    #[wasm_bindgen(js_name = Array)]
+    fn new_array() -> JsValue;
+}
+
+/// Values nested deeper than this are refused (a cyclic object would otherwise never end).
+const MAX_DEPTH: usize = 64;
+
+/// The largest integer JavaScript numbers hold exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 /// A JavaScript value as JSON (`undefined` and `null` become `Value::Null`).
 pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Value::Null);
-    }
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
+    read(&value, 0).ok_or_else(|| {
         error(
             "input/invalid",
-            &format!("{what} is not plain JSON data: {e}"),
+            &format!("{what} is not plain JSON data"),
             None,
         )
     })
 }
 
+fn read(v: &JsValue, depth: usize) -> Option<Value> {
+    if v.is_undefined() || v.is_null() {
+        return Some(Value::Null);
+    }
+    if let Some(b) = v.as_bool() {
+        return Some(Value::Bool(b));
+    }
+    if let Some(n) = v.as_f64() {
+        return Some(number(n));
+    }
+    if let Some(s) = v.as_string() {
+        return Some(Value::String(s));
+    }
+    if depth >= MAX_DEPTH || !v.is_object() || v.is_function() {
+        return None;
+    }
+    let length = |a: &JsValue| reflect_get(a, &JsValue::from_str("length")).as_f64();
+    if is_array(v) {
+        let n = length(v)? as u32;
+        let items = (0..n)
+            .map(|i| read(&reflect_get(v, &JsValue::from(i)), depth + 1))
+            .collect::<Option<Vec<_>>>()?;
+        return Some(Value::Array(items));
+    }
+    let keys = object_keys(v);
+    let mut map = Map::new();
+    for i in 0..length(&keys)? as u32 {
+        let key = reflect_get(&keys, &JsValue::from(i));
+        let item = read(&reflect_get(v, &key), depth + 1)?;
+        map.insert(key.as_string()?, item);
+    }
+    Some(Value::Object(map))
+}
+
+/// Safe integers become integer numbers (as `serde_json` reads `5`, so `u32` fields accept
+/// them), others floats; `NaN` and infinities become `null`, as in `JSON.stringify`.
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
+        if n < 0.0 {
+            Value::Number(Number::from(n as i64))
+        } else {
+            Value::Number(Number::from(n as u64))
+        }
+    } else {
+        Number::from_f64(n).map_or(Value::Null, Value::Number)
+    }
+}
+
 /// JSON as a plain JavaScript value (objects, not `Map`s).
 pub fn to_js(value: &Value) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => n.as_f64().map_or(JsValue::NULL, JsValue::from_f64),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => {
+            let array = new_array();
+            for (i, item) in items.iter().enumerate() {
+                reflect_set(&array, &JsValue::from(i as u32), &to_js(item));
+            }
+            array
+        }
+        Value::Object(map) => {
+            let object = new_object();
+            for (key, item) in map {
+                reflect_set(&object, &JsValue::from_str(key), &to_js(item));
+            }
+            object
+        }
+    }
 }
 
 /// Milliseconds from JavaScript (`Date.now()`), clamped into `u64`.
@@ -41,11 +129,13 @@ pub fn millis(now: f64) -> u64 {
 /// The error object the JS layer turns into a `TrailmarkError`: `{code, message, errors?}` where
 /// `errors` lists `{path, message}` for config problems.
 pub fn error(code: &str, message: &str, errors: Option<Value>) -> JsValue {
-    let mut v = serde_json::json!({"code": code, "message": message});
+    let mut v = Map::new();
+    v.insert("code".into(), code.into());
+    v.insert("message".into(), message.into());
     if let Some(errors) = errors {
-        v["errors"] = errors;
+        v.insert("errors".into(), errors);
     }
-    to_js(&v)
+    to_js(&Value::Object(v))
 }
 
 /// A core error as the JS error object.
@@ -53,7 +143,12 @@ pub fn core_error(e: &Error) -> JsValue {
     let errors = match e {
         Error::Config(list) => Some(Value::Array(
             list.iter()
-                .map(|c| serde_json::json!({"path": c.path, "message": c.message}))
+                .map(|c| {
+                    let mut m = Map::new();
+                    m.insert("path".into(), c.path.clone().into());
+                    m.insert("message".into(), c.message.clone().into());
+                    Value::Object(m)
+                })
                 .collect(),
         )),
         _ => None,

@@ -2,10 +2,11 @@
 //! and returns plain values; times are `Date.now()` milliseconds; state is persisted by the caller
 //! from `encode()`.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{core_error, error, from_js, millis, to_js};
+use crate::core::engine::State;
 use crate::core::error::Error;
 use crate::core::{view, Config, Engine, PageContext, Touchpoint};
 
@@ -17,10 +18,11 @@ pub struct Runtime {
 }
 
 fn effects_js(fx: &crate::core::Effects) -> JsValue {
-    to_js(&json!({
-        "effects": fx.effects.iter().map(view::effect).collect::<Vec<_>>(),
-        "persist": fx.persist,
-    }))
+    let mut out = serde_json::Map::new();
+    let effects = fx.effects.iter().map(view::effect).collect();
+    out.insert("effects".into(), Value::Array(effects));
+    out.insert("persist".into(), fx.persist.into());
+    to_js(&Value::Object(out))
 }
 
 #[wasm_bindgen]
@@ -31,7 +33,11 @@ impl Runtime {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, stored: Option<Vec<u8>>, now: f64) -> Result<Runtime, JsValue> {
         let value = from_js(config, "config")?;
-        let value = if value.is_null() { json!({}) } else { value };
+        let value = if value.is_null() {
+            Value::Object(Default::default())
+        } else {
+            value
+        };
         let config = Config::parse(&value).map_err(|e| core_error(&Error::Config(e)))?;
         let (mut engine, restore_error) = match stored {
             Some(bytes) if !bytes.is_empty() => {
@@ -120,11 +126,8 @@ impl Runtime {
     /// Slot decisions for a page: `page` is `{url, path, device, hour, weekday, consent}` (all
     /// optional). Returns `[{slot, variant, rule, explanation}]` sorted by slot.
     pub fn decide(&self, now: f64, page: JsValue) -> Result<JsValue, JsValue> {
-        let page = match from_js(page, "page")? {
-            Value::Null => PageContext::default(),
-            v => serde_json::from_value(v)
-                .map_err(|e| error("input/invalid", &format!("page context: {e}"), None))?,
-        };
+        let page = PageContext::from_json(&from_js(page, "page")?)
+            .map_err(|e| error("input/invalid", &format!("page context: {e}"), None))?;
         let decisions = self.engine.decide(millis(now), &page);
         Ok(to_js(&view::decisions(&decisions)))
     }
@@ -137,10 +140,9 @@ impl Runtime {
     /// Replaces the state with bytes another tab stored. Returns the reason if they could not be
     /// read (the current state is then kept).
     pub fn reload(&mut self, bytes: Vec<u8>) -> Option<String> {
-        let config = self.engine.config().clone();
         match crate::core::codec::decode(&bytes) {
             Ok(state) => {
-                self.engine = Engine::with_state(config, state);
+                self.engine.set_state(state);
                 None
             }
             Err(e) => Some(e.to_string()),
@@ -149,6 +151,7 @@ impl Runtime {
 
     /// Forgets the visitor: a fresh state.
     pub fn forget(&mut self) {
-        self.engine = Engine::new(self.engine.config().clone());
+        let fresh = State::new(self.engine.config());
+        self.engine.set_state(fresh);
     }
 }

@@ -2,6 +2,7 @@
 //! with the missing-value rules of the module doc, glob matching, and (when asked) a record of the
 //! variables read, for explanations.
 
+use crate::core::error::quote;
 use std::fmt;
 
 use super::context::{Context, Val};
@@ -27,12 +28,8 @@ impl fmt::Display for ValueDisplay {
         match self {
             ValueDisplay::Missing => f.write_str("(none)"),
             ValueDisplay::Bool(b) => write!(f, "{b}"),
-            ValueDisplay::Text(s) => write!(f, "{s:?}"),
-            ValueDisplay::Number(n) => {
-                let s = format!("{n:.4}");
-                let s = s.trim_end_matches('0').trim_end_matches('.');
-                f.write_str(if s == "-0" { "0" } else { s })
-            }
+            ValueDisplay::Text(s) => f.write_str(&quote(s)),
+            ValueDisplay::Number(n) => f.write_str(&crate::core::number::fixed4(*n)),
         }
     }
 }

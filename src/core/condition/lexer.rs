@@ -2,6 +2,7 @@
 //! that every syntax error can point at the offending spot.
 
 use super::ConditionError;
+use crate::core::error::quote;
 
 /// One token of condition text.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,8 +56,8 @@ impl Token {
     pub(super) fn describe(&self) -> String {
         match self {
             Token::Path(p) => p.clone(),
-            Token::Number(n) => format!("{n}"),
-            Token::Str(s) => format!("{s:?}"),
+            Token::Number(n) => crate::core::number::short(*n),
+            Token::Str(s) => quote(s),
             Token::Bool(b) => b.to_string(),
             Token::In => "in".into(),
             Token::Contains => "contains".into(),
@@ -146,7 +147,7 @@ pub(super) fn tokenize(text: &str) -> Result<(Vec<(Token, usize)>, usize), Condi
             (c, _) => {
                 return Err(ConditionError::new(
                     col,
-                    format!("unexpected character {c:?}"),
+                    format!("unexpected character '{c}'"),
                 ))
             }
         };
@@ -227,12 +228,12 @@ fn number(chars: &[char], start: usize) -> Result<(Token, usize), ConditionError
         let text: String = chars[start..end].iter().collect();
         return Err(ConditionError::new(
             start + 1,
-            format!("{text:?} is not a number"),
+            format!("{} is not a number", quote(&text)),
         ));
     }
-    let bad = || ConditionError::new(start + 1, format!("{text:?} is not a number"));
-    match text.parse::<f64>() {
-        Ok(n) if n.is_finite() => Ok((Token::Number(n), i - start)),
+    let bad = || ConditionError::new(start + 1, format!("{} is not a number", quote(&text)));
+    match crate::core::number::parse(&text) {
+        Some(n) if n.is_finite() => Ok((Token::Number(n), i - start)),
         _ => Err(bad()),
     }
 }

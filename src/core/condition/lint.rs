@@ -7,6 +7,7 @@ use super::parser::{Expr, Literal, Operand, OperandKind};
 use super::vars::{Type, Var, DEVICES, STATUSES};
 use super::ConditionError;
 use crate::core::config::Config;
+use crate::core::error::quote;
 
 /// Rejects comparisons whose types can never match, and string literals a variable never holds.
 pub(super) fn typecheck(expr: &Expr) -> Result<(), ConditionError> {
@@ -147,14 +148,14 @@ pub(super) fn check_domain<'a>(
     }
     let hint = crate::core::config::suggest(value, domain.clone());
     let list = if hint.is_empty() {
-        let all: Vec<String> = domain.map(|d| format!("{d:?}")).collect();
+        let all: Vec<String> = domain.map(quote).collect();
         format!(" (one of {})", all.join(", "))
     } else {
         hint
     };
     Err(ConditionError::new(
         col,
-        format!("{value:?} is not a {what}{list}"),
+        format!("{} is not a {what}{list}", quote(value)),
     ))
 }
 
@@ -195,7 +196,7 @@ pub(super) fn check_ids(expr: &Expr, config: &Config, errors: &mut Vec<Condition
                 let hint = crate::core::config::suggest(id, ids);
                 errors.push(ConditionError::new(
                     o.col,
-                    format!("unknown stage {id:?}{hint}"),
+                    format!("unknown stage {}{hint}", quote(id)),
                 ));
             }
             Var::Journey(id) | Var::JourneyStep(id)
@@ -205,7 +206,7 @@ pub(super) fn check_ids(expr: &Expr, config: &Config, errors: &mut Vec<Condition
                 let hint = crate::core::config::suggest(id, ids);
                 errors.push(ConditionError::new(
                     o.col,
-                    format!("unknown micro journey {id:?}{hint}"),
+                    format!("unknown micro journey {}{hint}", quote(id)),
                 ));
             }
             _ => {}

@@ -105,6 +105,7 @@ mod context;
 mod eval;
 mod lexer;
 mod lint;
+mod page;
 mod parser;
 mod vars;
 

@@ -5,6 +5,7 @@ use super::lexer::{tokenize, Token};
 use super::lint::typecheck;
 use super::vars::{is_segment, Type, Var};
 use super::ConditionError;
+use crate::core::error::quote;
 
 /// Deepest nesting of parentheses and `!` accepted (keeps recursion bounded on any input).
 const MAX_DEPTH: usize = 32;
@@ -102,8 +103,8 @@ impl Operand {
     pub(super) fn describe(&self) -> String {
         match &self.kind {
             OperandKind::Var(v) => v.to_string(),
-            OperandKind::Lit(Literal::Number(n)) => format!("{n}"),
-            OperandKind::Lit(Literal::Str(s)) => format!("{s:?}"),
+            OperandKind::Lit(Literal::Number(n)) => crate::core::number::short(*n),
+            OperandKind::Lit(Literal::Str(s)) => quote(s),
             OperandKind::Lit(Literal::Bool(b)) => b.to_string(),
             OperandKind::Lit(Literal::List(_)) => "the list".into(),
             OperandKind::Group(_) => "the parenthesized condition".into(),
@@ -312,7 +313,7 @@ impl Parser {
         if segments.iter().any(String::is_empty) {
             return Err(ConditionError::new(
                 col,
-                format!("{path:?} is not a variable name"),
+                format!("{} is not a variable name", quote(path)),
             ));
         }
         while self.peek() == Some(&Token::LBracket) {

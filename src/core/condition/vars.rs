@@ -2,6 +2,7 @@
 //! can take. Names are resolved once, when a condition is parsed, into [`Var`], so evaluation
 //! never compares variable names.
 
+use crate::core::error::quote;
 use std::fmt;
 
 use super::ConditionError;
@@ -227,9 +228,13 @@ fn unknown(s: &[&str], col: usize) -> ConditionError {
         .copied()
         .collect();
     let what = if hint.is_empty() && !family.is_empty() {
-        format!("unknown variable {name:?} (use {})", family.join(" or "))
+        format!(
+            "unknown variable {} (use {})",
+            quote(&name),
+            family.join(" or ")
+        )
     } else {
-        format!("unknown variable {name:?}{hint}")
+        format!("unknown variable {}{hint}", quote(&name))
     };
     ConditionError::new(col, what)
 }
@@ -241,7 +246,7 @@ impl fmt::Display for Var {
             if is_segment(id) {
                 write!(f, "{root}.{id}{tail}")
             } else {
-                write!(f, "{root}[{id:?}]{tail}")
+                write!(f, "{root}[{}]{tail}", quote(id))
             }
         };
         match self {

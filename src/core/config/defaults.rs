@@ -36,15 +36,22 @@ pub fn default_stages() -> Vec<StageDef> {
     .collect()
 }
 
+// Maps are filled by `insert`: `collect` into a `BTreeMap` sorts, and each sort instantiation
+// costs the browser build a few kilobytes.
 fn weights(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
-    pairs.iter().map(|(s, w)| ((*s).to_owned(), *w)).collect()
+    let mut map = BTreeMap::new();
+    for (s, w) in pairs {
+        map.insert((*s).to_owned(), *w);
+    }
+    map
 }
 
 fn weights_str(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    let mut map = BTreeMap::new();
+    for (k, v) in pairs {
+        map.insert((*k).to_owned(), (*v).to_owned());
+    }
+    map
 }
 
 fn on_event(event: &str, stages: &[(&str, f64)], max_per_session: Option<u32>) -> Signal {

@@ -7,6 +7,8 @@
 
 mod defaults;
 mod parse;
+mod reader;
+mod sections;
 mod slots;
 
 use std::collections::BTreeMap;

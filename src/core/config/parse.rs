@@ -2,13 +2,18 @@
 //! that one bad value does not hide the others, then cross-references are checked (stage ids,
 //! event names, journey ids, the ids conditions name). Every problem carries its JSON path.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::reader::{invalid, Fields};
+use super::sections::{
+    channels, clean, inference, journey, lifecycle, retention, session, signal, stage,
+    CHANNEL_KEYS, INFERENCE_KEYS, JOURNEY_KEYS, LIFECYCLE_KEYS, RETENTION_KEYS, SESSION_KEYS,
+    SIGNAL_KEYS, STAGE_KEYS,
+};
 use super::{defaults, slots, Config, InferenceConfig, MicroJourneyDef, Signal, StageDef};
-use crate::core::error::ConfigError;
+use crate::core::error::{quote, ConfigError};
 use crate::core::event::EventKind;
 
 const KEYS: &[&str] = &[
@@ -45,27 +50,86 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
     }
     let get = |k: &str| doc.get(k).filter(|v| !v.is_null());
 
-    let namespace =
-        section(get("namespace"), "$.namespace", &mut errors).unwrap_or_else(defaults::namespace);
+    let namespace = match get("namespace") {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => {
+            errors.push(ConfigError::new("$.namespace", invalid("a string", v)));
+            defaults::namespace()
+        }
+        None => defaults::namespace(),
+    };
+    let schema = match get("$schema") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(v) => {
+            errors.push(ConfigError::new("$.$schema", invalid("a string", v)));
+            None
+        }
+        None => None,
+    };
     let stages_given = get("stages").is_some();
-    let stages: Vec<StageDef> =
-        items(get("stages"), "$.stages", &mut errors).unwrap_or_else(defaults::default_stages);
+    let stages = list(get("stages"), "$.stages", STAGE_KEYS, stage, &mut errors)
+        .unwrap_or_else(defaults::default_stages);
     let signals_given = get("signals").is_some();
-    let mut signals: Vec<Signal> =
-        items(get("signals"), "$.signals", &mut errors).unwrap_or_else(defaults::default_signals);
-    let micro_journeys: Vec<MicroJourneyDef> =
-        items(get("micro_journeys"), "$.micro_journeys", &mut errors)
-            .unwrap_or_else(defaults::default_journeys);
+    let mut signals = list(
+        get("signals"),
+        "$.signals",
+        SIGNAL_KEYS,
+        signal,
+        &mut errors,
+    )
+    .unwrap_or_else(defaults::default_signals);
+    let micro_journeys = list(
+        get("micro_journeys"),
+        "$.micro_journeys",
+        JOURNEY_KEYS,
+        journey,
+        &mut errors,
+    )
+    .unwrap_or_else(defaults::default_journeys);
     let mut config = Config {
-        schema: section(get("$schema"), "$.$schema", &mut errors),
+        schema,
         namespace,
-        inference: section(get("inference"), "$.inference", &mut errors).unwrap_or_default(),
-        custom_events: items(get("custom_events"), "$.custom_events", &mut errors)
-            .unwrap_or_default(),
-        channels: section(get("channels"), "$.channels", &mut errors).unwrap_or_default(),
-        session: section(get("session"), "$.session", &mut errors).unwrap_or_default(),
-        lifecycle: section(get("lifecycle"), "$.lifecycle", &mut errors).unwrap_or_default(),
-        retention: section(get("retention"), "$.retention", &mut errors).unwrap_or_default(),
+        inference: section(
+            get("inference"),
+            "$.inference",
+            INFERENCE_KEYS,
+            inference,
+            &mut errors,
+        )
+        .unwrap_or_default(),
+        custom_events: strings(get("custom_events"), "$.custom_events", &mut errors),
+        channels: section(
+            get("channels"),
+            "$.channels",
+            CHANNEL_KEYS,
+            channels,
+            &mut errors,
+        )
+        .unwrap_or_default(),
+        session: section(
+            get("session"),
+            "$.session",
+            SESSION_KEYS,
+            session,
+            &mut errors,
+        )
+        .unwrap_or_default(),
+        lifecycle: section(
+            get("lifecycle"),
+            "$.lifecycle",
+            LIFECYCLE_KEYS,
+            lifecycle,
+            &mut errors,
+        )
+        .unwrap_or_default(),
+        retention: section(
+            get("retention"),
+            "$.retention",
+            RETENTION_KEYS,
+            retention,
+            &mut errors,
+        )
+        .unwrap_or_default(),
         stages,
         signals: Vec::new(),
         micro_journeys,
@@ -73,11 +137,20 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
     };
 
     validate_stages(&config.stages, &mut errors);
-    let stage_ids: BTreeSet<&str> = config.stages.iter().map(|s| s.id.as_str()).collect();
+    let mut stage_ids = IdSet::default();
+    for s in &config.stages {
+        stage_ids.insert(&s.id);
+    }
     if stages_given && !signals_given {
         // Renamed stages with the default signals: keep the weights for stages that exist.
         for s in &mut signals {
-            s.stages.retain(|id, _| stage_ids.contains(id.as_str()));
+            let mut kept = BTreeMap::new();
+            for (id, w) in &s.stages {
+                if stage_ids.contains(id) {
+                    kept.insert(id.clone(), *w);
+                }
+            }
+            s.stages = kept;
         }
         signals.retain(|s| !s.stages.is_empty());
     }
@@ -135,33 +208,24 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
     }
 }
 
-/// Deserializes one section, recording a path-qualified error on failure.
-pub(super) fn section<T: DeserializeOwned>(
+/// Reads one section object (`None` when absent or when it has a problem, which is recorded).
+fn section<T>(
     value: Option<&Value>,
     path: &str,
+    known: &[&str],
+    read: fn(&mut Fields<'_, '_>) -> Option<T>,
     errors: &mut Vec<ConfigError>,
 ) -> Option<T> {
-    let value = value?;
-    match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let inner = e.path().to_string();
-            let at = if inner == "." {
-                path.to_owned()
-            } else {
-                join(path, &inner)
-            };
-            errors.push(ConfigError::new(at, e.into_inner().to_string()));
-            None
-        }
-    }
+    clean(value?, path.to_owned(), known, errors, read)
 }
 
-/// Deserializes an array item by item, so every bad item is reported. Returns the good items
-/// (or `None` when the value is not an array).
-fn items<T: DeserializeOwned>(
+/// Reads an array item by item, so every bad item is reported. Returns the good items (or `None`
+/// when the value is not an array).
+fn list<T>(
     value: Option<&Value>,
     path: &str,
+    known: &[&str],
+    read: fn(&mut Fields<'_, '_>) -> Option<T>,
     errors: &mut Vec<ConfigError>,
 ) -> Option<Vec<T>> {
     let value = value?;
@@ -173,17 +237,59 @@ fn items<T: DeserializeOwned>(
         array
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| section(Some(v), &format!("{path}[{i}]"), errors))
+            .filter_map(|(i, v)| clean(v, format!("{path}[{i}]"), known, errors, read))
             .collect(),
     )
 }
 
-/// Joins a section path with serde_path_to_error's relative path (`steps[0].event`).
-fn join(path: &str, inner: &str) -> String {
-    if inner.starts_with('[') {
-        format!("{path}{inner}")
-    } else {
-        format!("{path}.{inner}")
+/// An array of strings; bad items are reported and left out.
+fn strings(value: Option<&Value>, path: &str, errors: &mut Vec<ConfigError>) -> Vec<String> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let Some(array) = value.as_array() else {
+        errors.push(ConfigError::new(path, "must be an array"));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, v) in array.iter().enumerate() {
+        match v.as_str() {
+            Some(s) => out.push(s.to_owned()),
+            None => errors.push(ConfigError::new(
+                format!("{path}[{i}]"),
+                invalid("a string", v),
+            )),
+        }
+    }
+    out
+}
+
+/// A set of ids, kept sorted (so suggestions are tried in the same order as a `BTreeSet`'s).
+/// A sorted `Vec` rather than a `BTreeSet`: configs hold a handful of ids, and it saves the
+/// browser build a B-tree instantiation.
+#[derive(Default)]
+struct IdSet<'a> {
+    sorted: Vec<&'a str>,
+}
+
+impl<'a> IdSet<'a> {
+    /// Adds `id`; false when it was already there.
+    fn insert(&mut self, id: &'a str) -> bool {
+        match self.sorted.binary_search(&id) {
+            Ok(_) => false,
+            Err(at) => {
+                self.sorted.insert(at, id);
+                true
+            }
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.sorted.binary_search(&id).is_ok()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.sorted.iter().copied()
     }
 }
 
@@ -194,17 +300,20 @@ fn validate_stages(stages: &[StageDef], errors: &mut Vec<ConfigError>) {
             "at least one stage is required",
         ));
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = IdSet::default();
     for (i, s) in stages.iter().enumerate() {
         if !is_identifier(&s.id) {
             errors.push(ConfigError::new(
                 format!("$.stages[{i}].id"),
-                format!("{:?} is not an identifier (letters, digits and '_')", s.id),
+                format!(
+                    "{} is not an identifier (letters, digits and '_')",
+                    quote(&s.id)
+                ),
             ));
-        } else if !seen.insert(s.id.as_str()) {
+        } else if !seen.insert(&s.id) {
             errors.push(ConfigError::new(
                 format!("$.stages[{i}].id"),
-                format!("duplicate stage {:?}", s.id),
+                format!("duplicate stage {}", quote(&s.id)),
             ));
         }
         if !s.prior.is_finite() || s.prior.abs() > 20.0 {
@@ -238,7 +347,10 @@ impl<'a> EventNames<'a> {
         let hint = suggest(name, candidates);
         errors.push(ConfigError::new(
             path,
-            format!("unknown event {name:?}{hint} (declare custom events in $.custom_events)"),
+            format!(
+                "unknown event {}{hint} (declare custom events in $.custom_events)",
+                quote(name)
+            ),
         ));
     }
 }
@@ -246,7 +358,7 @@ impl<'a> EventNames<'a> {
 fn validate_signal(
     s: &Signal,
     path: &str,
-    stage_ids: &BTreeSet<&str>,
+    stage_ids: &IdSet<'_>,
     events: &EventNames<'_>,
     errors: &mut Vec<ConfigError>,
 ) {
@@ -272,11 +384,11 @@ fn validate_signal(
         ));
     }
     for (id, w) in &s.stages {
-        if !stage_ids.contains(id.as_str()) {
-            let hint = suggest(id, stage_ids.iter().copied());
+        if !stage_ids.contains(id) {
+            let hint = suggest(id, stage_ids.iter());
             errors.push(ConfigError::new(
                 format!("{path}.stages.{id}"),
-                format!("unknown stage {id:?}{hint}"),
+                format!("unknown stage {}{hint}", quote(id)),
             ));
         }
         if !w.is_finite() || w.abs() > 20.0 {
@@ -299,18 +411,21 @@ fn validate_journeys(
     events: &EventNames<'_>,
     errors: &mut Vec<ConfigError>,
 ) {
-    let mut seen = BTreeSet::new();
+    let mut seen = IdSet::default();
     for (i, j) in journeys.iter().enumerate() {
         let path = format!("$.micro_journeys[{i}]");
         if !is_identifier(&j.id) {
             errors.push(ConfigError::new(
                 format!("{path}.id"),
-                format!("{:?} is not an identifier (letters, digits and '_')", j.id),
+                format!(
+                    "{} is not an identifier (letters, digits and '_')",
+                    quote(&j.id)
+                ),
             ));
-        } else if !seen.insert(j.id.as_str()) {
+        } else if !seen.insert(&j.id) {
             errors.push(ConfigError::new(
                 format!("{path}.id"),
-                format!("duplicate micro journey {:?}", j.id),
+                format!("duplicate micro journey {}", quote(&j.id)),
             ));
         }
         if j.steps.len() < 2 {
@@ -378,7 +493,7 @@ pub(crate) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>)
         .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 4))
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!(", did you mean {c:?}?"))
+        .map(|(_, c)| format!(", did you mean {}?", quote(c)))
         .unwrap_or_default()
 }
 

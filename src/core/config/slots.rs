@@ -3,12 +3,15 @@
 //! rule is reported with its JSON path, and conditions are checked against the config's stages
 //! and micro journeys.
 
+use crate::core::error::quote;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::parse::{section, suggest};
+use super::parse::suggest;
+use super::reader::Fields;
+use super::sections::clean;
 use super::Config;
 use crate::core::condition::Condition;
 use crate::core::error::ConfigError;
@@ -36,6 +39,25 @@ pub struct SlotRule {
 }
 
 const SLOT_KEYS: &[&str] = &["rules"];
+const RULE_KEYS: &[&str] = &["variant", "when"];
+
+/// One rule, its condition parsed (a syntax error is reported at `.when` with its column).
+fn read_rule(f: &mut Fields<'_, '_>) -> Option<SlotRule> {
+    let variant = f.string("variant");
+    let text = f.string("when");
+    let when = match Condition::parse(text.as_deref()?) {
+        Ok(c) => c,
+        Err(e) => {
+            let path = format!("{}.when", f.path());
+            f.error(path, e.to_string());
+            return None;
+        }
+    };
+    Some(SlotRule {
+        variant: variant?,
+        when,
+    })
+}
 
 /// Reads `$.slots`, reporting every problem. `config` must already hold its stages and micro
 /// journeys, which conditions are checked against. Returns the slots read (complete only when no
@@ -61,7 +83,10 @@ pub(super) fn parse_slots(
         if !is_slot_id(id) {
             errors.push(ConfigError::new(
                 &path,
-                format!("{id:?} is not a slot id (letters, digits, '_' and '-')"),
+                format!(
+                    "{} is not a slot id (letters, digits, '_' and '-')",
+                    quote(id)
+                ),
             ));
         }
         let Some(fields) = slot.as_object() else {
@@ -98,7 +123,7 @@ pub(super) fn parse_slots(
         let mut good = Vec::with_capacity(rules.len());
         for (i, rule) in rules.iter().enumerate() {
             let path = format!("{path}.rules[{i}]");
-            if let Some(rule) = section::<SlotRule>(Some(rule), &path, errors) {
+            if let Some(rule) = clean(rule, path.clone(), RULE_KEYS, errors, read_rule) {
                 validate_rule(&rule, &path, config, errors);
                 good.push(rule);
             }
