@@ -16,7 +16,10 @@
 //!
 //! - `loader_gzip_max`: `dist/loader.js`, the render-blocking script in `<head>`;
 //! - `first_load_brotli_max`: every `first` file, each compressed on its own (they are separate
-//!   requests) and summed;
+//!   requests) and summed; enforced;
+//! - `first_load_brotli_goal`: where the first load must get to (50 KB). While the first load is
+//!   above it, `first_load_brotli_max` is a ratchet set just above the measured size, so the
+//!   first load cannot grow unnoticed; the gap is printed on every run and stated in the README;
 //! - `lazy_brotli_max`: each lazy part (a lazily imported file and what only it imports).
 
 use crate::wasm::DIST;
@@ -51,6 +54,7 @@ struct Budgets {
     loader_gzip_max: u64,
     first_load_brotli_max: u64,
     lazy_brotli_max: u64,
+    first_load_brotli_goal: u64,
 }
 
 /// Files of `dist/` (relative, `/`-separated) and the files each one references: `true` when
@@ -162,9 +166,18 @@ pub fn run() -> Outcome {
             ));
         }
     }
+    if first_total.brotli > budgets.first_load_brotli_goal {
+        println!(
+            "size: first load is {} bytes brotli, {} over the goal first_load_brotli_goal {} (enforced ceiling: {})",
+            first_total.brotli,
+            first_total.brotli - budgets.first_load_brotli_goal,
+            budgets.first_load_brotli_goal,
+            budgets.first_load_brotli_max
+        );
+    }
     if over.is_empty() {
         println!(
-            "size: within budgets (loader gzip {} <= {}, first load brotli {} <= {}, each lazy part brotli <= {})",
+            "size: within the enforced budgets (loader gzip {} <= {}, first load brotli {} <= {}, each lazy part brotli <= {})",
             loader.gzip,
             budgets.loader_gzip_max,
             first_total.brotli,
@@ -357,11 +370,13 @@ fn read_budgets(path: &Path) -> Outcome<Budgets> {
     let mut loader_gzip_max = None;
     let mut first_load_brotli_max = None;
     let mut lazy_brotli_max = None;
+    let mut first_load_brotli_goal = None;
     for (key, value) in fields {
         match key.as_str() {
             "loader_gzip_max" => loader_gzip_max = Some(value),
             "first_load_brotli_max" => first_load_brotli_max = Some(value),
             "lazy_brotli_max" => lazy_brotli_max = Some(value),
+            "first_load_brotli_goal" => first_load_brotli_goal = Some(value),
             other => {
                 return Err(Failure(format!(
                     "{}: unknown budget `{other}`",
@@ -376,6 +391,8 @@ fn read_budgets(path: &Path) -> Outcome<Budgets> {
         first_load_brotli_max: first_load_brotli_max
             .ok_or_else(|| missing("first_load_brotli_max"))?,
         lazy_brotli_max: lazy_brotli_max.ok_or_else(|| missing("lazy_brotli_max"))?,
+        first_load_brotli_goal: first_load_brotli_goal
+            .ok_or_else(|| missing("first_load_brotli_goal"))?,
     })
 }
 
