@@ -124,3 +124,23 @@ fn config_errors_name_their_paths() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+#[test]
+fn capture_section() {
+    for (name, input, expected) in cases("capture.json") {
+        let doc = json!({ "capture": input });
+        let mut got: Vec<String> = match Config::parse(&doc) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|e| e.path).collect(),
+        };
+        got.sort();
+        let mut want: Vec<String> = expected
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_owned())
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "{name}");
+    }
+}

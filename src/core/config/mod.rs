@@ -5,6 +5,7 @@
 //! stages, the default signals, four default micro journeys and GA4 channel rules), and reports
 //! every problem with its JSON path rather than stopping at the first.
 
+mod capture;
 mod defaults;
 mod parse;
 mod reader;
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 pub use super::channel::ChannelConfig;
+pub use capture::{CaptureConfig, DataLayer, Thresholds};
 pub use defaults::{default_journeys, default_signals, default_stages};
 pub(crate) use parse::suggest;
 pub use slots::{SlotDef, SlotRule};
@@ -69,6 +71,9 @@ pub struct Config {
         schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
     )]
     pub slots: BTreeMap<String, SlotDef>,
+    /// What the browser runtime records automatically (clicks, forms, scroll, SPA page views...).
+    #[serde(default)]
+    pub capture: CaptureConfig,
 }
 
 impl Default for Config {

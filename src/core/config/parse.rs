@@ -29,6 +29,7 @@ const KEYS: &[&str] = &[
     "lifecycle",
     "retention",
     "slots",
+    "capture",
 ];
 
 pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
@@ -134,6 +135,7 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
         signals: Vec::new(),
         micro_journeys,
         slots: Default::default(),
+        capture: super::capture::read(get("capture"), &mut errors),
     };
 
     validate_stages(&config.stages, &mut errors);
