@@ -5,12 +5,13 @@
 // content, logs one console error and turns the instance into a no-op.
 
 import { TrailmarkError, toError, isFatal } from './errors.js';
-import { Store, localStore, eraseAll, fromBase64, openProfiles, updateProfile, clearProfiles } from './store.js';
+import { Store, localStore, eraseAll, fromBase64, openProfiles, updateProfile, clearProfiles, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, pageProducts } from './capture.js';
 
 export { TrailmarkError };
 
+const DONE = 500; // ids of stored touchpoints kept in the profile record
 const EVENTS = ['stage', 'journey', 'session', 'decision', 'error'];
 const logged = new Set();
 
@@ -88,6 +89,9 @@ export class Trailmark {
     this._pv = { url: '', scroll: new Set(), engaged: 0, engagedDone: new Set() };
     this._tabId = Math.random().toString(36).slice(2, 10);
     this._n = 0;
+    this._seq = 0;
+    this._live = new Set(); // touchpoints of batches in flight
+    this._boxes = []; // this tab's outbox keys
     this._failures = 0;
     this._at = 0;
     this._errs = new Set();
@@ -181,10 +185,13 @@ export class Trailmark {
     if (o.stub) this._adopt(o.stub);
     else this._replay(o.queue);
     if (this._cap) this._stopCapture = installCapture(g, this, this._cap);
-    // As the page goes, what is pending gets its transaction now rather than behind the batch in
-    // flight (IndexedDB still runs them in order); it is stored if the browser lets it finish.
-    this._onHide = () => this._pending.length && this._batch().catch((e) => this._fail(e));
-    g.addEventListener('pagehide', this._onHide);
+    // The page goes or is hidden (maybe for good): `_hide`. Back from the bfcache: catch up.
+    const doc = this._doc;
+    const on = { signal: (this._off = new AbortController()).signal };
+    const hide = (e) => (e.type === 'pagehide' || doc.visibilityState === 'hidden') && this._hide();
+    g.addEventListener('pagehide', hide, on);
+    doc.addEventListener('visibilitychange', hide, on);
+    g.addEventListener('pageshow', (e) => e.persisted && this._enqueue({ kind: 'sync' }), on);
     await this._flush();
     if (this.failed) return;
     this.ready = true;
@@ -251,7 +258,7 @@ export class Trailmark {
     try {
       clearTimeout(this._timer);
       if (this._stopCapture) this._stopCapture();
-      if (this._onHide) globalThis.removeEventListener('pagehide', this._onHide);
+      if (this._off) this._off.abort();
       if (this._bc) this._bc.close();
       for (const item of this._pending.splice(0)) item.done();
       const stub = this._stub;
@@ -279,6 +286,7 @@ export class Trailmark {
   _enqueue(item) {
     return new Promise((done) => {
       item.done = done;
+      if (item.kind === 'track') item.id = this._tabId + '.' + ++this._seq;
       this._pending.push(item);
       if (!this._scheduled) {
         this._scheduled = true;
@@ -306,6 +314,8 @@ export class Trailmark {
     const db = this._store.durable && !this._memOnly ? await this._openDb() : null;
     const items = this._pending.splice(0);
     let requeued = false;
+    let box;
+    for (const it of items) this._live.add(it);
     try {
       if (!db) return this._after(this._apply(items), null);
       let out;
@@ -320,10 +330,15 @@ export class Trailmark {
             base = rec;
             if (!rec) before = this._rt.encode();
             remote = this._sync(rec, items);
-            out = this._apply(items);
-            if (!out.persist && !items.some((i) => i.kind === 'save')) return undefined;
+            // Other pages' outbox (oldest first), then this batch; none already stored (`done`).
+            const done = new Set(rec && rec.done);
+            box = this._outbox(done);
+            const todo = box.list.concat(items.filter((i) => !done.has(i.id)));
+            out = this._apply(todo);
+            if (!out.persist && !box.list.length && !items.some((i) => i.kind === 'save')) return undefined;
+            for (const i of todo) if (i.id) done.add(i.id);
             this._gen = this._tabId + ':' + ++this._n;
-            return { gen: this._gen, state: this._rt.encode() };
+            return { gen: this._gen, state: this._rt.encode(), done: [...done].slice(-DONE) };
           } catch (e) {
             thrown = e;
             throw e;
@@ -344,6 +359,14 @@ export class Trailmark {
         queueMicrotask(() => this._flush());
         return;
       }
+      // Stored: the outbox keys read are done with; this tab's too once nothing is pending.
+      for (const it of items) this._live.delete(it);
+      const drop = box.keys.concat(this._live.size || this._pending.length ? [] : this._boxes.splice(0));
+      try {
+        for (const k of drop) this._store.ls.removeItem(k);
+      } catch (e) {
+        /* the next batch removes them */
+      }
       if (this._gen !== gen) {
         this._post({ t: 'sync', gen: this._gen });
         if (this._legacy) {
@@ -354,8 +377,73 @@ export class Trailmark {
       }
       this._after(out, remote);
     } finally {
+      for (const it of items) this._live.delete(it);
       if (!requeued) for (const it of items) it.done();
     }
+  }
+
+  /**
+   * In the transaction: other pages' outbox keys (`trailmark:<ns>:outbox:<tabId>.<n>`) and their
+   * touchpoints not in `done` (added), once each, oldest first. Corrupt ones are dropped.
+   */
+  _outbox(done) {
+    const keys = [];
+    const list = [];
+    const pre = storageKey(this._ns, 'outbox:');
+    try {
+      const ls = this._store.ls;
+      for (let i = 0; i < ls.length; i++) {
+        const k = ls.key(i);
+        if (!k || !k.startsWith(pre) || k.startsWith(pre + this._tabId + '.')) continue;
+        const raw = ls.getItem(k);
+        let v;
+        try {
+          v = JSON.parse(raw);
+        } catch (e) {
+          /* corrupt */
+        }
+        keys.push(k);
+        if (!Array.isArray(v)) v = [null];
+        for (const t of v) {
+          if (!t || typeof t.id !== 'string' || typeof t.name !== 'string' || typeof t.at !== 'number') {
+            this._report(new TrailmarkError('storage/corrupt', 'a stored outbox entry is not a touchpoint; dropped'));
+          } else if (!done.has(t.id)) {
+            done.add(t.id);
+            list.push(Object.assign(t, { kind: 'track' }));
+          }
+        }
+      }
+    } catch (e) {
+      /* storage failing: the rest waits for a later batch */
+    }
+    list.sort((a, b) => a.at - b.at);
+    return { keys, list };
+  }
+
+  /**
+   * The page goes or is hidden: what is pending or in flight is copied (synchronously) to an
+   * outbox key, as its transaction may never commit; what is pending gets its transaction now.
+   */
+  _hide() {
+    try {
+      const tps = [...this._live, ...this._pending].flatMap(({ id, name, props, url, referrer, at }) => {
+        try {
+          return id ? [JSON.stringify({ id, name, props, url, referrer, at })] : [];
+        } catch (e) {
+          return []; // props that are not JSON
+        }
+      });
+      const v = '[' + tps + ']';
+      if (tps.length && v !== this._boxed && this._dbp && this._store.durable && !this._memOnly) {
+        const k = storageKey(this._ns, 'outbox:' + this._tabId + '.' + ++this._seq);
+        this._store.ls.setItem(k, v);
+        this._boxed = v;
+        this._boxes.push(k);
+      }
+    } catch (e) {
+      this._storageFailed(e); // no outbox: what is in flight may still be stored
+    }
+    if (this._pending.length) this._batch().catch((e) => this._fail(e));
   }
 
   /** Ingests a batch into the engine (memory); returns `{effects, persist}`. */
