@@ -54,5 +54,8 @@ fn lint_exit_codes() {
     assert!(!run("tests/fixtures/bad-config.json"));
     assert!(!run("tests/fixtures/does-not-exist.json"));
     assert!(run("schema/../tests/fixtures/empty-config.json"));
-    assert!(run("examples/demo-shop/trailmark.json"), "the demo shop's config lints clean");
+    assert!(
+        run("examples/demo-shop/trailmark.json"),
+        "the demo shop's config lints clean"
+    );
 }
