@@ -149,6 +149,38 @@ test('a blocked wasm file leaves defaults and one clear error', async () => {
   }
 });
 
+// A browser without WebAssembly, and a CSP that does not allow compiling it: the same promise
+// as a blocked wasm file (defaults, one clear error, harmless calls, a working shop).
+for (const [name, serverOptions, visitorOptions, code] of [
+  ['a browser without WebAssembly', {}, { initScripts: [() => { delete window.WebAssembly; }] }, /^wasm\//],
+  [
+    "a CSP without 'wasm-unsafe-eval'",
+    { headers: { 'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'" } },
+    {},
+    /^wasm\//,
+  ],
+]) {
+  test(`${name} leaves defaults and one clear error`, async () => {
+    const server = await startServer(serverOptions);
+    const { context, log } = await visitor(browser, visitorOptions);
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url, { referer: 'https://www.google.com/' });
+      assert.match((await waitReady(page, 10_000, { allowFailed: true })).failed, code);
+      await settleAfterError(page, log);
+      await assertDefaults(page);
+      assert.equal(trailmarkErrors(log).length, 1, `exactly one Trailmark error, got ${JSON.stringify(trailmarkErrors(log))}`);
+      assert.deepEqual(await callsAreHarmless(page), []);
+      await shopWorks(page, server.url);
+      assert.deepEqual(log.pageErrors, []);
+      assert.deepEqual(log.foreign, []);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+}
+
 // runtime.js itself cannot load (blocked), so trailmark.js turns the stub into a no-op: a
 // returning customer's stored plan (loyalty, painted by the head loader) is put back to the
 // defaults, and every call answers its documented empty value.
