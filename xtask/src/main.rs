@@ -4,6 +4,7 @@
 //! Each command lives in its own module; this file only parses the command line and maps failures
 //! to one clear message and a non-zero exit code.
 
+mod bench;
 mod cmd;
 mod demo;
 mod serve;
@@ -26,6 +27,8 @@ Commands:
   build                 setup, then build the wasm package into dist/ (wasm-bindgen + wasm-opt)
   size                  print raw / gzip / brotli sizes of dist/ and check budgets.json
   demo [--port N]       setup, build, then serve the demo shop (default port 8080)
+  bench [--reps N]      setup, build, npm ci in bench/, then the browser benchmark against the
+                        peer SDKs (bench/README.md); writes bench/results/ and the README table
   serve [--root DIR] [--mount /PREFIX/=DIR]... [--port N]
                         serve directories over HTTP on 127.0.0.1 (port 0 picks a free one)
 ";
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         "build" => no_options(rest).and_then(|()| setup::run().and_then(|()| wasm::build())),
         "size" => no_options(rest).and_then(|()| size::run()),
         "demo" => demo::run(rest),
+        "bench" => bench::run(rest),
         "serve" => serve::run_cli(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -4,7 +4,7 @@
 //! `cargo test` (unit, integration, doc); then, once `tests/e2e/*.spec.mjs` or `js/test/*.test.mjs`
 //! exist, the wasm build and one `node --test` run of the browser end-to-end specs (each starts
 //! its own server for the demo shop and `dist/`; Chromium from apt) followed by the JS unit
-//! tests, whose summary the node runner prints; then the size budgets when a `dist/` exists. The
+//! tests and the benchmark's README check (`bench/test`), whose summary the node runner prints; then the size budgets when a `dist/` exists. The
 //! last line is the plain `xtask: N passed, N failed, N skipped` CI reads.
 
 use crate::serve::Mount;
@@ -17,6 +17,8 @@ use std::time::Instant;
 
 /// Where the unit-level JS tests live, and their suffix.
 const JS_TESTS: (&str, &str) = ("js/test", ".test.mjs");
+/// The benchmark's own tests (the README's performance block matches the latest results).
+const BENCH_TESTS: (&str, &str) = ("bench/test", ".test.mjs");
 /// Where the browser end-to-end specs live, and their suffix.
 const E2E_TESTS: (&str, &str) = ("tests/e2e", ".spec.mjs");
 /// The site the end-to-end specs drive.
@@ -136,7 +138,7 @@ fn plan() -> Vec<Step> {
     }
     if !(e2e_tests.is_empty() && js_tests.is_empty()) {
         steps.push(Step::call("wasm build", wasm::build));
-        let files = [e2e_tests, js_tests].concat();
+        let files = [e2e_tests, js_tests, test_files(&root, BENCH_TESTS)].concat();
         steps.push(Step::call("node tests (browser e2e, js)", move || {
             node_tests(&files)
         }));
