@@ -103,12 +103,12 @@ pub(super) fn read(value: Option<&Value>, errors: &mut Vec<ConfigError>) -> Capt
             "products" => &mut c.products,
             "segment" => &mut c.segment,
             "scroll" => {
-                c.scroll = thresholds(v, &path, 100.0, errors).unwrap_or(c.scroll);
+                c.scroll = thresholds(v, &path, (100.0, "100"), errors).unwrap_or(c.scroll);
                 continue;
             }
             "engagement_seconds" => {
-                c.engagement_seconds =
-                    thresholds(v, &path, 86_400.0, errors).unwrap_or(c.engagement_seconds);
+                c.engagement_seconds = thresholds(v, &path, (86_400.0, "86400"), errors)
+                    .unwrap_or(c.engagement_seconds);
                 continue;
             }
             "data_layer" => {
@@ -138,10 +138,12 @@ pub(super) fn read(value: Option<&Value>, errors: &mut Vec<ConfigError>) -> Capt
     c
 }
 
+/// `max` is the upper bound and its text (formatting an `f64` would pull the float formatting
+/// machinery into the wasm).
 fn thresholds(
     v: &Value,
     path: &str,
-    max: f64,
+    (max, max_text): (f64, &str),
     errors: &mut Vec<ConfigError>,
 ) -> Option<Thresholds> {
     match v {
@@ -156,7 +158,7 @@ fn thresholds(
                     _ => {
                         errors.push(ConfigError::new(
                             format!("{path}[{i}]"),
-                            format!("must be a number in (0, {max}]"),
+                            format!("must be a number in (0, {max_text}]"),
                         ));
                         None
                     }
