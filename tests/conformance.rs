@@ -106,10 +106,10 @@ fn stage_inference() {
     }
 }
 
-#[test]
-fn config_errors_name_their_paths() {
-    for (name, input, expected) in cases("config.json") {
-        let mut got: Vec<String> = match Config::parse(&input) {
+/// Checks that parsing each case's document reports exactly the expected error paths.
+fn assert_error_paths(file: &str, document: impl Fn(Value) -> Value) {
+    for (name, input, expected) in cases(file) {
+        let mut got: Vec<String> = match Config::parse(&document(input)) {
             Ok(_) => Vec::new(),
             Err(errors) => errors.into_iter().map(|e| e.path).collect(),
         };
@@ -121,26 +121,16 @@ fn config_errors_name_their_paths() {
             .map(|p| p.as_str().unwrap().to_owned())
             .collect();
         want.sort();
-        assert_eq!(got, want, "{name}");
+        assert_eq!(got, want, "{file}: {name}");
     }
 }
 
 #[test]
+fn config_errors_name_their_paths() {
+    assert_error_paths("config.json", |doc| doc);
+}
+
+#[test]
 fn capture_section() {
-    for (name, input, expected) in cases("capture.json") {
-        let doc = json!({ "capture": input });
-        let mut got: Vec<String> = match Config::parse(&doc) {
-            Ok(_) => Vec::new(),
-            Err(errors) => errors.into_iter().map(|e| e.path).collect(),
-        };
-        got.sort();
-        let mut want: Vec<String> = expected
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap().to_owned())
-            .collect();
-        want.sort();
-        assert_eq!(got, want, "{name}");
-    }
+    assert_error_paths("capture.json", |capture| json!({ "capture": capture }));
 }
