@@ -30,6 +30,18 @@ fn scenarios_replay_as_expected() {
             "{name}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // The native replay is committed beside the scenario, so the wasm build can be compared
+        // with it step by step (js/test/wasm-scenarios.test.mjs).
+        let golden = dir.join("replay.golden.jsonl");
+        if std::env::var_os("TRAILMARK_BLESS").is_some() {
+            std::fs::write(&golden, &out.stdout).unwrap();
+        }
+        let committed = std::fs::read(&golden)
+            .unwrap_or_else(|e| panic!("{}: {e} (bless with TRAILMARK_BLESS=1)", golden.display()));
+        assert!(
+            committed == out.stdout,
+            "{name}: the CLI's replay differs from replay.golden.jsonl (bless with TRAILMARK_BLESS=1 if intended)"
+        );
         let reports: Vec<Value> = String::from_utf8(out.stdout)
             .unwrap()
             .lines()
