@@ -12,7 +12,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+// `DEMO_SHOP_OUT` redirects the output (tests/e2e/generated.spec.mjs regenerates into a temporary
+// folder and compares, so the committed pages cannot drift from this generator).
+const ROOT = process.env.DEMO_SHOP_OUT || join(dirname(fileURLToPath(import.meta.url)), '..');
 const SHOP = 'Ridgeline Supply Co.';
 
 const CATEGORIES = [
