@@ -46,10 +46,10 @@ const kb = (b) => num(b / 1024, 1);
 export const METRICS = [
   ['ready_ms', 'time to ready, ms', (s) => s.ready_ms, 1, 1],
   ['startup_script_ms', 'start-up script time, ms', (s) => s.startup_script_ms, 1, 1],
-  ['heap', 'JS heap after start, KB', (s) => s.heap_bytes, 0, 1024],
+  ['heap', 'JS heap after start, KiB', (s) => s.heap_bytes, 0, 1024],
   ['track_sync_us', '`track` call, µs', (s) => s.track_sync_us, 1, 1],
   ['track_script_us', 'deferred script time per `track` (timers, callbacks after the calls), µs', (s) => s.track_script_us, 1, 1],
-  ['storage', 'storage after 10,000 events, KB', (s) => (s.storage ? s.storage.total : null), 0, 1024],
+  ['storage', 'storage after 10,000 events, KiB', (s) => (s.storage ? s.storage.total : null), 0, 1024],
   ['left', 'requests that tried to leave', (s) => s.left, 0, 1],
 ];
 
@@ -64,7 +64,7 @@ export function markdown(r) {
     `${r.reps} repetitions, subjects interleaved, a fresh browser context per sample; one run took ${Math.round(r.duration_s / 60)} min. ` +
     `Cells: median (min–max). Chart: [bench/results/latest.svg](bench/results/latest.svg); raw samples: [bench/results/latest.json](bench/results/latest.json); method: [bench/README.md](bench/README.md).`);
   L.push('');
-  L.push('| subject | version | first load raw / gzip / brotli, KB | ' + METRICS.map((m) => m[1]).join(' | ') + ' |');
+  L.push('| subject | version | first load raw / gzip / brotli, KiB | ' + METRICS.map((m) => m[1]).join(' | ') + ' |');
   L.push('| --- | --- | --- | ' + METRICS.map(() => '---').join(' | ') + ' |');
   for (const s of r.subjects) {
     const size = s.size && s.size.raw ? `${kb(s.size.raw)} / ${kb(s.size.gzip)} / ${kb(s.size.brotli)}` : '0';
@@ -98,8 +98,8 @@ export function markdown(r) {
     row('`decide()` (returns the current decisions of the 10 slots), µs', cell(samplesOf(tm, (s) => s.decide_us), 2), cell(pg.map((p) => p.decide_us), 2));
     row('engine decision for the 10 slots with explanations (`Runtime.decide`, what every batch runs), µs', cell(samplesOf(tm, (s) => s.engine_decide_us), 1), cell(pg.map((p) => p.engine_decide_us), 1));
     row('decide + render + store the plan, µs', cell(samplesOf(tm, (s) => s.decide_render_us), 1), 'not measured');
-    row('wasm memory after start, KB', cell(samplesOf(tm, (s) => s.wasm_bytes), 0, 1024), cell(pg.map((p) => p.wasm_bytes), 0, 1024));
-    row('wasm memory after 10,000 events, KB', cell(samplesOf(tm, (s) => s.wasm_after_bytes), 0, 1024), cell(pg.map((p) => p.wasm_after_bytes), 0, 1024));
+    row('wasm memory after start, KiB', cell(samplesOf(tm, (s) => s.wasm_bytes), 0, 1024), cell(pg.map((p) => p.wasm_bytes), 0, 1024));
+    row('wasm memory after 10,000 events, KiB', cell(samplesOf(tm, (s) => s.wasm_after_bytes), 0, 1024), cell(pg.map((p) => p.wasm_after_bytes), 0, 1024));
     row('20 prompts', 'not measured: prompts do not exist yet (issue 5)', 'not measured');
     L.push('');
   }
@@ -163,7 +163,7 @@ function stability(r) {
   const c = r.stability;
   if (!c) return 'Stability: no earlier run on this machine to compare with.';
   const parts = METRICS.map(([key, header]) => `${header.replace(/`/g, '')} ±${num(c.per_metric[key].max_pct, 1)}%${c.per_metric[key].subject ? ` (${c.per_metric[key].subject})` : ''}`);
-  return `Stability: compared with the run of ${c.previous_date.slice(0, 16).replace('T', ' ')} UTC on the same machine, the largest change of a median per metric (values below 1 ms / 0.5 µs / 1 KB / 1 request ignored) was: ${parts.join('; ')}. Sizes are exact.`;
+  return `Stability: compared with the run of ${c.previous_date.slice(0, 16).replace('T', ' ')} UTC on the same machine, the largest change of a median per metric (values below 1 ms / 0.5 µs / 1 KiB / 1 request ignored) was: ${parts.join('; ')}. Sizes are exact.`;
 }
 
 // ---- chart ------------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ export function svg(r) {
   const panelW = (W - labelW - 40) / 2;
   const H = top + rows.length * rowH + 40;
   const panels = [
-    { title: 'first load, KB brotli', value: (s) => (s.size ? s.size.brotli / 1024 : 0), digits: 1, color: '#4e79a7' },
+    { title: 'first load, KiB brotli', value: (s) => (s.size ? s.size.brotli / 1024 : 0), digits: 1, color: '#4e79a7' },
     { title: 'main-thread µs per track: call + deferred (median)', value: (s) => (median(s.samples.map((x) => x.track_sync_us)) || 0) + (median(s.samples.map((x) => x.track_script_us)) || 0), digits: 1, color: '#e15759' },
   ];
   const out = [];
