@@ -252,13 +252,13 @@ impl Engine {
 
     /// Applies data-retention limits (call at start-up; ingest applies them as it goes).
     pub fn apply_retention(&mut self, now_ms: u64) -> Effects {
-        let before = self.state.profile.clone();
-        self.state
+        let dropped = self
+            .state
             .profile
             .apply_retention(now_ms, &self.config.retention);
         Effects {
             effects: Vec::new(),
-            persist: before != self.state.profile,
+            persist: dropped,
         }
     }
 
@@ -614,6 +614,18 @@ mod tests {
         e.ingest(&Touchpoint::page("https://shop.example/a", None), 5 * MIN);
         assert_eq!(e.profile().last_seen_ms, 10 * MIN);
         assert_eq!(e.profile().visits, 1);
+    }
+
+    #[test]
+    fn retention_asks_to_persist_only_when_it_dropped_something() {
+        let mut e = engine();
+        e.ingest(&Touchpoint::page("https://shop.example/", None), 0);
+        assert!(!e.apply_retention(MIN).persist);
+        assert!(
+            e.apply_retention(91 * DAY).persist,
+            "the 90-day-old touchpoint is rolled up"
+        );
+        assert!(!e.apply_retention(92 * DAY).persist);
     }
 
     #[test]

@@ -340,8 +340,10 @@ impl Profile {
             .collect();
     }
 
-    /// Drops raw history past the retention limits (counts are kept).
-    pub(crate) fn apply_retention(&mut self, now_ms: u64, retention: &RetentionConfig) {
+    /// Drops raw history past the retention limits (counts are kept). Returns true when anything
+    /// was dropped.
+    pub(crate) fn apply_retention(&mut self, now_ms: u64, retention: &RetentionConfig) -> bool {
+        let sizes = (self.recent.len(), self.surveys.len(), self.touches.len());
         let max_age = u64::from(retention.touchpoint_days) * DAY_MS;
         while self.recent.len() > retention.max_touchpoints as usize
             || self
@@ -357,6 +359,7 @@ impl Profile {
         while self.touches.len() > retention.max_channel_touches.max(1) as usize {
             self.touches.pop_front();
         }
+        sizes != (self.recent.len(), self.surveys.len(), self.touches.len())
     }
 }
 
