@@ -5,6 +5,7 @@
 //! to one clear message and a non-zero exit code.
 
 mod bench;
+mod bundle;
 mod cmd;
 mod demo;
 mod serve;

@@ -2,7 +2,8 @@
 //! serves (mounted at `/trailmark/` by the demo):
 //!
 //! - `dist/pkg/`: `wasm-bindgen --target web` output, its `_bg.wasm` shrunk by `wasm-opt -Oz`;
-//! - `dist/*`: the hand-written loader files copied from the top level of `js/` (not `js/test/`).
+//! - `dist/*`: the JavaScript of the top level of `js/` (not `js/test/`), bundled and minified by
+//!   esbuild (see `bundle.rs`), plus the package's `package.json`, `index.d.ts` and README.
 //!
 //! The build is driven directly (no wasm-pack), so the wasm-bindgen CLI version is the one
 //! `setup` pinned and wasm-opt is the one in `package-lock.json`.
@@ -88,10 +89,7 @@ pub fn build() -> Outcome {
         file_len(&bg)?
     );
 
-    let copied = copy_loader_files(&root.join("js"), &dist)?;
-    if copied == 0 {
-        println!("build: note: no loader files in js/ yet; dist/ holds only pkg/");
-    }
+    crate::bundle::assemble(&root.join("js"), &dist)?;
     println!("build: dist ready at {}", dist.display());
     Ok(())
 }
@@ -158,30 +156,6 @@ fn wasm_opt_flag(rustc_feature: &str) -> Option<&'static str> {
         "gc" => "gc",
         _ => return None,
     })
-}
-
-/// Copies the regular files at the top level of `js/` into `dist/`; returns how many.
-fn copy_loader_files(js: &Path, dist: &Path) -> Outcome<usize> {
-    let Ok(entries) = std::fs::read_dir(js) else {
-        return Ok(0);
-    };
-    let mut copied = 0;
-    for entry in entries {
-        let entry = entry.map_err(|e| Failure(format!("cannot list {}: {e}", js.display())))?;
-        let path = entry.path();
-        if path.is_file() {
-            let to = dist.join(entry.file_name());
-            std::fs::copy(&path, &to).map_err(|e| {
-                Failure(format!(
-                    "cannot copy {} to {}: {e}",
-                    path.display(),
-                    to.display()
-                ))
-            })?;
-            copied += 1;
-        }
-    }
-    Ok(copied)
 }
 
 #[cfg(test)]

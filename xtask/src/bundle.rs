@@ -1,0 +1,173 @@
+//! `dist/`'s JavaScript: what `cargo xtask build` makes of the hand-written files at the top of
+//! `js/` (esbuild, pinned in `package-lock.json`).
+//!
+//! The sources stay readable, one module per concept (the JS tests import them as they are). A
+//! visitor's browser gets fewer, smaller files:
+//!
+//! - `loader.js` and `trailmark.js` are classic scripts: each is minified on its own;
+//! - `runtime.js` and every module the sources load lazily with `import('./x.js')` are entry
+//!   points, bundled: each carries the modules it imports statically, so the first page view
+//!   fetches one runtime file instead of five. Code that entries share goes into a `chunk-*.js`.
+//!   The wasm-bindgen glue `./pkg/trailmark.js` stays external (it finds its `.wasm` beside
+//!   itself) and is minified in place;
+//! - `index.js`, the npm entry, only re-exports `runtime.js`: minified on its own;
+//! - every other file (`index.d.ts`, `package.json`, `README.md`) is copied.
+//!
+//! Only names and whitespace change: no syntax is lowered (no `--target`), so what runs in the
+//! browser is the code the tests run, minified.
+
+use crate::cmd;
+use crate::{Failure, Outcome};
+use std::path::Path;
+
+/// Classic scripts (not modules): minified, never bundled.
+const CLASSIC: [&str; 2] = ["loader.js", "trailmark.js"];
+/// The module the script tag's `trailmark.js` imports by URL.
+const RUNTIME: &str = "runtime.js";
+/// The npm entry.
+const NPM_ENTRY: &str = "index.js";
+/// The wasm-bindgen glue, imported by `runtime.js`, built into `dist/pkg/`.
+const GLUE: &str = "./pkg/trailmark.js";
+
+/// Lays out `dist/`'s JavaScript and package files from `js/`.
+pub fn assemble(js: &Path, dist: &Path) -> Outcome {
+    let esbuild = cmd::npm_bin("esbuild");
+    if !esbuild.is_file() {
+        return Err(Failure(format!(
+            "{} is missing; run `cargo xtask setup`",
+            esbuild.display()
+        )));
+    }
+    let files = top_level_files(js)?;
+    let sources: Vec<(String, String)> = files
+        .iter()
+        .filter(|name| name.ends_with(".js"))
+        .map(|name| {
+            let path = js.join(name);
+            std::fs::read_to_string(&path)
+                .map(|text| (name.clone(), text))
+                .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
+        })
+        .collect::<Outcome<_>>()?;
+
+    let mut entries = vec![RUNTIME.to_string()];
+    for (_, text) in &sources {
+        for lazy in lazy_imports(text) {
+            if !entries.contains(&lazy) {
+                entries.push(lazy);
+            }
+        }
+    }
+    for entry in &entries {
+        if !files.contains(entry) {
+            return Err(Failure(format!(
+                "js/{entry} is imported but does not exist"
+            )));
+        }
+    }
+    println!("build: bundling {} with esbuild", entries.join(", "));
+    cmd::run(
+        cmd::new(&esbuild)
+            .current_dir(js)
+            .args(&entries)
+            .args([
+                "--bundle",
+                "--splitting",
+                "--format=esm",
+                "--minify",
+                "--legal-comments=none",
+                "--chunk-names=chunk-[hash]",
+                "--log-level=warning",
+            ])
+            .arg(format!("--external:{GLUE}"))
+            .arg(format!("--outdir={}", dist.display())),
+    )?;
+
+    for name in CLASSIC.iter().chain([&NPM_ENTRY]) {
+        if files.iter().any(|f| f == name) {
+            minify(
+                &esbuild,
+                &js.join(name),
+                &dist.join(name),
+                *name == NPM_ENTRY,
+            )?;
+        }
+    }
+    let glue = dist.join(GLUE);
+    if glue.is_file() {
+        minify(&esbuild, &glue, &glue, true)?;
+    }
+
+    // Modules only imported statically are inside an entry already; other files are copied.
+    for name in files.iter().filter(|name| !name.ends_with(".js")) {
+        let (from, to) = (js.join(name), dist.join(name));
+        std::fs::copy(&from, &to).map_err(|e| {
+            Failure(format!(
+                "cannot copy {} to {}: {e}",
+                from.display(),
+                to.display()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Minifies one file without bundling (`module`: keep it an ES module).
+fn minify(esbuild: &Path, from: &Path, to: &Path, module: bool) -> Outcome {
+    let mut command = cmd::new(esbuild);
+    command
+        .arg(from)
+        .args(["--minify", "--legal-comments=inline", "--log-level=warning"])
+        .arg("--allow-overwrite")
+        .arg(format!("--outfile={}", to.display()));
+    if module {
+        command.arg("--format=esm");
+    }
+    cmd::run(&mut command)
+}
+
+/// Names of the regular files at the top of `dir`, sorted.
+fn top_level_files(dir: &Path) -> Outcome<Vec<String>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure(format!("cannot list {}: {e}", dir.display())))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Failure(format!("cannot list {}: {e}", dir.display())))?;
+        if entry.path().is_file() {
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Sibling modules a source imports lazily: `import('./name.js')` with a literal path (the glue
+/// under `./pkg/` excepted).
+fn lazy_imports(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for quote in ['\'', '"'] {
+        let open = format!("import({quote}./");
+        let mut rest = text;
+        while let Some(at) = rest.find(&open) {
+            rest = &rest[at + open.len()..];
+            let Some(end) = rest.find(quote) else { break };
+            let name = &rest[..end];
+            if name.ends_with(".js") && !name.contains('/') && !out.iter().any(|n| n == name) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lazy_imports;
+
+    #[test]
+    fn finds_lazy_sibling_imports_only() {
+        let text = "a = await import('./pkg/trailmark.js'); import('./debug.js').then(f);\n\
+                    import(\"./panel.js\"); import(url); import('./debug.js');";
+        assert_eq!(lazy_imports(text), ["debug.js", "panel.js"]);
+    }
+}
