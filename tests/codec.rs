@@ -4,7 +4,9 @@
 //! Regenerate the golden file only while its version is unreleased:
 //! `TRAILMARK_BLESS=1 cargo test --test codec golden`.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use trailmark::core::map::SortedMap;
 
 use proptest::collection::{btree_map, vec, vec_deque};
 use proptest::option::of;
@@ -113,7 +115,7 @@ fn session() -> impl Strategy<Value = Session> {
                 last_ms,
                 touchpoints,
                 channel,
-                signal_hits,
+                signal_hits: signal_hits.into(),
             },
         )
 }
@@ -176,7 +178,7 @@ fn profile(nan: bool) -> impl Strategy<Value = Profile> {
             previous_visit_ms,
             first_touch,
             touches,
-            channel_counts,
+            channel_counts: channel_counts.into(),
             orders,
             revenue,
             last_order_ms,
@@ -206,8 +208,8 @@ fn profile(nan: bool) -> impl Strategy<Value = Profile> {
                 })
                 .collect(),
             recent,
-            counts,
-            viewed_products,
+            counts: counts.into(),
+            viewed_products: viewed_products.into(),
         },
     )
 }
@@ -469,12 +471,12 @@ fn golden_state() -> State {
             last_ms: email.at_ms + 10 * min,
             touchpoints: 4,
             channel: email.clone(),
-            signal_hits: BTreeMap::from([(0, 1), (7, 3), (300, 65_535)]),
+            signal_hits: SortedMap::from([(0, 1), (7, 3), (300, 65_535)]),
         }),
         previous_visit_ms: Some(t0 + 20 * min),
         first_touch: Some(google.clone()),
         touches: VecDeque::from([google, email]),
-        channel_counts: BTreeMap::from([("Email".into(), 1), ("Organic Search".into(), 1)]),
+        channel_counts: SortedMap::from([("Email".into(), 1), ("Organic Search".into(), 1)]),
         orders: 1,
         revenue: 129.95,
         last_order_ms: Some(t0 + 3 * 86_400_000 + 9 * min),
@@ -546,14 +548,14 @@ fn golden_state() -> State {
                 value: Some(f64::MIN_POSITIVE),
             },
         ]),
-        counts: BTreeMap::from([
+        counts: SortedMap::from([
             ("(other)".into(), 3),
             ("Newsletter Opened".into(), 1),
             ("Order Completed".into(), 1),
             ("Page Viewed".into(), u64::MAX),
             ("Product Viewed".into(), 1),
         ]),
-        viewed_products: BTreeMap::from([("sku-1".into(), 1)]),
+        viewed_products: SortedMap::from([("sku-1".into(), 1)]),
     };
     let stages = StageState {
         stage_ids: [

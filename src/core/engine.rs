@@ -437,7 +437,7 @@ impl Engine {
         for &i in indices {
             let cap = self.config.signals[i].max_per_session;
             if let Some(session) = self.state.profile.session.as_mut() {
-                let hits = session.signal_hits.entry(i as u16).or_insert(0);
+                let hits = session.signal_hits.get_or_insert(i as u16, 0);
                 if cap.is_some_and(|c| u32::from(*hits) >= c) {
                     continue;
                 }

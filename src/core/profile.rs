@@ -5,7 +5,9 @@
 //! retention limits survive only as per-name counts, channel touches beyond their limit only as
 //! per-group counts.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::core::map::SortedMap;
 
 use super::channel::ChannelTouch;
 use super::config::{LifecycleConfig, RetentionConfig};
@@ -15,7 +17,7 @@ use super::url::Url;
 const DAY_MS: u64 = 86_400_000;
 /// Distinct custom event names counted before the rest share one bucket.
 const MAX_COUNTED_NAMES: usize = 128;
-/// Name of the shared bucket for custom events past [`MAX_COUNTED_NAMES`].
+/// Name of the shared bucket for custom events past the first 128 distinct names.
 pub const OTHER_EVENTS: &str = "(other)";
 const MAX_CART_LINES: usize = 100;
 const MAX_VIEWED_PRODUCTS: usize = 100;
@@ -35,7 +37,7 @@ pub struct Session {
     /// Where the session came from.
     pub channel: ChannelTouch,
     /// How often each signal (by index in the config) fired in this session, for caps.
-    pub signal_hits: BTreeMap<u16, u16>,
+    pub signal_hits: SortedMap<u16, u16>,
 }
 
 /// A touchpoint as kept in history: only the fields the engine and explanations use.
@@ -117,7 +119,7 @@ pub struct Profile {
     /// Recent channel touches, oldest first; the last is the last touch.
     pub touches: VecDeque<ChannelTouch>,
     /// Every touch ever, counted per channel group.
-    pub channel_counts: BTreeMap<String, u32>,
+    pub channel_counts: SortedMap<String, u32>,
     /// Orders placed.
     pub orders: u32,
     /// Total order value.
@@ -133,9 +135,9 @@ pub struct Profile {
     /// Recent touchpoints, oldest first.
     pub recent: VecDeque<RecordedTouchpoint>,
     /// Every touchpoint ever, counted per name.
-    pub counts: BTreeMap<String, u64>,
+    pub counts: SortedMap<String, u64>,
     /// Products viewed, with the session number of the latest view (for revisits).
-    pub viewed_products: BTreeMap<String, u32>,
+    pub viewed_products: SortedMap<String, u32>,
 }
 
 impl Profile {
@@ -186,7 +188,7 @@ impl Profile {
 
     /// Records a new channel touch, keeping at most `max` recent ones.
     pub(crate) fn add_touch(&mut self, touch: ChannelTouch, max: u32) {
-        *self.channel_counts.entry(touch.group.clone()).or_insert(0) += 1;
+        *self.channel_counts.get_or_insert(touch.group.clone(), 0) += 1;
         if self.first_touch.is_none() {
             self.first_touch = Some(touch.clone());
         }
@@ -210,7 +212,7 @@ impl Profile {
         } else {
             tp.name.clone()
         };
-        *self.counts.entry(name).or_insert(0) += 1;
+        *self.counts.get_or_insert(name, 0) += 1;
         let product_id = tp.product_id();
         let category = tp.category();
         self.recent.push_back(RecordedTouchpoint {

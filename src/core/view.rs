@@ -2,7 +2,7 @@
 //! (`stage()`, `journey()`, `export()`) and the debug panel, so all three describe a visitor in
 //! the same words. Pure functions of the engine and the time.
 
-use std::collections::BTreeMap;
+use crate::core::map::SortedMap;
 
 use serde_json::{Map, Value};
 
@@ -31,7 +31,7 @@ fn list<T>(items: impl IntoIterator<Item = T>, f: impl FnMut(T) -> Value) -> Val
 }
 
 /// Counts by name as a JSON object.
-fn counts<N: Copy + Into<Value>>(counts: &BTreeMap<String, N>) -> Value {
+fn counts<N: Copy + Into<Value>>(counts: &SortedMap<String, N>) -> Value {
     let mut map = Map::new();
     for (k, n) in counts {
         map.insert(k.clone(), (*n).into());

@@ -71,7 +71,7 @@
 
 mod wire;
 
-use std::collections::BTreeMap;
+use crate::core::map::SortedMap;
 
 use super::channel::ChannelTouch;
 use super::config::Fact;
@@ -425,7 +425,7 @@ fn read_journey(r: &mut Reader<'_>) -> Result<MicroJourneyState, CodecError> {
 
 fn map<K, V>(
     w: &mut Writer,
-    m: &BTreeMap<K, V>,
+    m: &SortedMap<K, V>,
     key: impl Fn(&mut Writer, &K),
     value: impl Fn(&mut Writer, &V),
 ) {
@@ -441,9 +441,9 @@ fn read_map<'a, K: Ord, V>(
     r: &mut Reader<'a>,
     key: impl Fn(&mut Reader<'a>) -> Result<K, CodecError>,
     value: impl Fn(&mut Reader<'a>) -> Result<V, CodecError>,
-) -> Result<BTreeMap<K, V>, CodecError> {
+) -> Result<SortedMap<K, V>, CodecError> {
     let n = r.len()?;
-    let mut m = BTreeMap::new();
+    let mut m = SortedMap::new();
     for _ in 0..n {
         let k = key(r)?;
         if m.last_key_value().is_some_and(|(last, _)| *last >= k) {

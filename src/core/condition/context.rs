@@ -1,7 +1,7 @@
 //! What conditions read: the [`PageContext`] the caller passes in (page, device, consent, local
 //! time) and the engine's state at `now_ms`, resolved per variable without allocating.
 
-use std::collections::BTreeMap;
+use crate::core::map::SortedMap;
 
 use serde::Deserialize;
 
@@ -50,7 +50,7 @@ pub struct PageContext {
     /// The device class (`device`).
     pub device: Option<Device>,
     /// Consent per purpose (`consent.<purpose>`); an absent purpose reads as missing (falsy).
-    pub consent: BTreeMap<String, bool>,
+    pub consent: SortedMap<String, bool>,
     /// Local hour 0-23 (`hour`); other values read as missing.
     pub hour: Option<u8>,
     /// Local day of the week, 0 = Sunday .. 6 = Saturday (`weekday`); other values read as

@@ -5,7 +5,7 @@
 //! others. They were chosen by reading each touchpoint's usual intent, then checked against the
 //! labelled stories in the ecom-synthetic data set (`trailmark eval journeys`).
 
-use std::collections::BTreeMap;
+use crate::core::map::SortedMap;
 
 use super::{Fact, MicroJourneyDef, Signal, StageDef, StepDef};
 
@@ -38,16 +38,16 @@ pub fn default_stages() -> Vec<StageDef> {
 
 // Maps are filled by `insert`: `collect` into a `BTreeMap` sorts, and each sort instantiation
 // costs the browser build a few kilobytes.
-fn weights(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
-    let mut map = BTreeMap::new();
+fn weights(pairs: &[(&str, f64)]) -> SortedMap<String, f64> {
+    let mut map = SortedMap::new();
     for (s, w) in pairs {
         map.insert((*s).to_owned(), *w);
     }
     map
 }
 
-fn weights_str(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    let mut map = BTreeMap::new();
+fn weights_str(pairs: &[(&str, &str)]) -> SortedMap<String, String> {
+    let mut map = SortedMap::new();
     for (k, v) in pairs {
         map.insert((*k).to_owned(), (*v).to_owned());
     }
@@ -60,7 +60,7 @@ fn on_event(event: &str, stages: &[(&str, f64)], max_per_session: Option<u32>) -
         fact: None,
         channel: None,
         path_prefix: None,
-        where_props: BTreeMap::new(),
+        where_props: SortedMap::new(),
         stages: weights(stages),
         max_per_session,
     }
@@ -226,7 +226,7 @@ fn step(event: &str, optional: bool, timeout_s: Option<u64>) -> StepDef {
     StepDef {
         event: event.into(),
         label: None,
-        where_props: BTreeMap::new(),
+        where_props: SortedMap::new(),
         optional,
         timeout_s,
     }

@@ -12,7 +12,7 @@ mod reader;
 mod sections;
 mod slots;
 
-use std::collections::BTreeMap;
+use crate::core::map::SortedMap;
 
 use serde::Deserialize;
 
@@ -70,7 +70,7 @@ pub struct Config {
         feature = "schema",
         schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
     )]
-    pub slots: BTreeMap<String, SlotDef>,
+    pub slots: SortedMap<String, SlotDef>,
     /// What the browser runtime records automatically (clicks, forms, scroll, SPA page views...).
     #[serde(default)]
     pub capture: CaptureConfig,
@@ -138,9 +138,9 @@ pub struct Signal {
     pub path_prefix: Option<String>,
     /// Only when the event's properties have these string values.
     #[serde(default, rename = "where")]
-    pub where_props: BTreeMap<String, String>,
+    pub where_props: SortedMap<String, String>,
     /// Weight added to each named stage (log-odds units; negative weights lower a stage).
-    pub stages: BTreeMap<String, f64>,
+    pub stages: SortedMap<String, f64>,
     /// At most this many times per session (default: unlimited).
     #[serde(default)]
     pub max_per_session: Option<u32>,
@@ -198,7 +198,7 @@ pub struct StepDef {
     pub label: Option<String>,
     /// Only when the event's properties have these string values (e.g. `{"form": "sign_up"}`).
     #[serde(default, rename = "where")]
-    pub where_props: BTreeMap<String, String>,
+    pub where_props: SortedMap<String, String>,
     /// Optional steps may be skipped on the way to a later step.
     #[serde(default)]
     pub optional: bool,

@@ -2,8 +2,6 @@
 //! that one bad value does not hide the others, then cross-references are checked (stage ids,
 //! event names, journey ids, the ids conditions name). Every problem carries its JSON path.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use super::reader::{invalid, Fields};
@@ -146,13 +144,7 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
     if stages_given && !signals_given {
         // Renamed stages with the default signals: keep the weights for stages that exist.
         for s in &mut signals {
-            let mut kept = BTreeMap::new();
-            for (id, w) in &s.stages {
-                if stage_ids.contains(id) {
-                    kept.insert(id.clone(), *w);
-                }
-            }
-            s.stages = kept;
+            s.stages.retain(|id, _| stage_ids.contains(id));
         }
         signals.retain(|s| !s.stages.is_empty());
     }

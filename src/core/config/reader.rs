@@ -8,7 +8,7 @@
 //! error at the field's path (`$.session.timeout_minutes: invalid type: expected a whole number
 //! from 0 to 4294967295, found a string`); unknown fields are errors with a "did you mean" hint.
 
-use std::collections::BTreeMap;
+use crate::core::map::SortedMap;
 
 use serde_json::{Map, Value};
 
@@ -261,8 +261,8 @@ impl<'a, 'v> Fields<'a, 'v> {
     }
 
     /// An object of strings (default empty).
-    pub fn string_map(&mut self, key: &str) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
+    pub fn string_map(&mut self, key: &str) -> SortedMap<String, String> {
+        let mut out = SortedMap::new();
         for (path, k, item) in self.entries(key).unwrap_or_default() {
             match item.as_str() {
                 Some(s) => {
@@ -275,8 +275,8 @@ impl<'a, 'v> Fields<'a, 'v> {
     }
 
     /// An object of numbers; `None` when absent.
-    pub fn number_map(&mut self, key: &str) -> Option<BTreeMap<String, f64>> {
-        let mut out = BTreeMap::new();
+    pub fn number_map(&mut self, key: &str) -> Option<SortedMap<String, f64>> {
+        let mut out = SortedMap::new();
         for (path, k, item) in self.entries(key)? {
             match item.as_f64() {
                 Some(n) => {

@@ -4,7 +4,7 @@
 //! and micro journeys.
 
 use crate::core::error::quote;
-use std::collections::BTreeMap;
+use crate::core::map::SortedMap;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -66,8 +66,8 @@ pub(super) fn parse_slots(
     value: Option<&Value>,
     config: &Config,
     errors: &mut Vec<ConfigError>,
-) -> BTreeMap<String, SlotDef> {
-    let mut slots = BTreeMap::new();
+) -> SortedMap<String, SlotDef> {
+    let mut slots = SortedMap::new();
     let Some(value) = value else {
         return slots;
     };
