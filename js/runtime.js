@@ -341,6 +341,7 @@ export class Trailmark {
    */
   _flush() {
     if (this.failed || !this._rt) return Promise.resolve();
+    if (this._readGcm) this._readGcm(); // a tag may have replaced dataLayer.push
     return (this._chain = (this._chain || Promise.resolve()).then(() => this._batch()).catch((e) => this._fail(e)));
   }
 
