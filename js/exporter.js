@@ -134,6 +134,7 @@ export class Exporter {
     this.ns = tm._ns;
     this.url = new URL(cfg.url, g.location.href).href;
     this.mine = new Map(); // this tab's events not yet confirmed: key -> event
+    this.inflight = new Set(); // keys of events in a request not answered yet (never sent twice at once)
     this.writes = [];
     this.failures = 0;
     this.wait = 0;
@@ -214,7 +215,7 @@ export class Exporter {
     if (db) {
       queue = await req(db.transaction(STORE).objectStore(STORE).getAll(IDBKeyRange.bound(this.ns + '|', this.ns + '|\uffff')));
     } else queue = [...this.mine.values()];
-    queue.sort((a, b) => a.at - b.at);
+    queue = queue.filter((e) => !this.inflight.has(this.key(e.id))).sort((a, b) => a.at - b.at);
     if (!queue.length) return;
     const first = queue.slice(0, this.cfg.batch_size);
     const status = await this.send(first, false);
@@ -246,7 +247,9 @@ export class Exporter {
     let worst = 200;
     // While the page goes, one request (keepalive allows 64 KiB in flight); the rest stay queued.
     for (const c of final ? out.slice(0, 1) : out) {
-      const status = await this.post(c.text, final);
+      const keys = c.events.map((e) => this.key(e.id));
+      for (const k of keys) this.inflight.add(k);
+      const status = await this.post(c.text, final).finally(() => keys.forEach((k) => this.inflight.delete(k)));
       if (this.stopped) return status;
       if ((status >= 200 && status < 300) || !retryable(status)) {
         if (!(status >= 200 && status < 300)) this.report('export/rejected', 'the collector refused a batch (HTTP ' + status + '); it was dropped');
@@ -297,10 +300,9 @@ export class Exporter {
   /** The page is hidden or goes: send this tab's unconfirmed events now (keepalive). */
   hide() {
     if (this.stopped || !this.mine.size) return;
-    clearTimeout(this.timer);
-    this.timer = null;
     this.persist();
-    const list = [...this.mine.values()].sort((a, b) => a.at - b.at);
+    const list = [...this.mine.values()].filter((e) => !this.inflight.has(this.key(e.id))).sort((a, b) => a.at - b.at);
+    if (!list.length) return;
     this.send(list, true).then((status) => {
       if (!(status >= 200 && status < 300)) this.schedule(retryable(status) ? backoff(this.failures++, this.cfg.retry_ms) : 0);
     }, () => {});

@@ -8,7 +8,7 @@ import { TrailmarkError, toError, isFatal } from './errors.js';
 import { Store, localStore, eraseAll, eraseNamespace, clearDatabases, clearExportQueue, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, pageProducts } from './capture.js';
-import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES } from './consent.js';
+import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
 
 export { TrailmarkError };
 
@@ -90,6 +90,8 @@ export class Trailmark {
     this._traits = {};
     this._purposes = {};
     this._choice = {}; // the visitor's consent() choice
+    this._held = []; // touchpoints awaiting a CMP's decision on export
+    this._memLog = []; // touchpoints of this page while the stored profile is not read
     this._priv = {}; // $.privacy (Runtime.privacy()) once loaded
     this._defaults = { functional: true, personalization: true, measurement: false };
     this._signals = {}; // {tcf, gcm}: the page's CMP signals (consent.js)
@@ -171,6 +173,7 @@ export class Trailmark {
     let rec;
     this._gen = null;
     const db = this._store.durable ? await this._openDb() : null;
+    this._readStored = !!db; // else this page's touchpoints are kept (_memLog) for when storage is allowed
     if (db) {
       try {
         await updateProfile(db, ns, (r) => void (rec = r));
@@ -216,7 +219,8 @@ export class Trailmark {
     await this._flush();
     if (this.failed) return;
     this.ready = true;
-    if (this._doc.querySelector('[data-tm-privacy]')) this._doc.addEventListener('click', (e) => {
+    // A click on any `[data-tm-privacy]` element (present now or added later) opens the panel.
+    this._doc.addEventListener('click', (e) => {
       const a = e.target && e.target.closest && e.target.closest('[data-tm-privacy]');
       if (a) {
         e.preventDefault();
@@ -317,10 +321,13 @@ export class Trailmark {
   _enqueue(item) {
     return new Promise((done) => {
       item.done = done;
-      if (item.kind === 'track') {
+      if (item.kind === 'track' && !item.id) {
         item.id = this._tabId + '.' + ++this._seq;
         if (this._exp) this._exp.add(item);
         else if (this._expWait) this._expWait.push(item);
+        // A CMP still deciding: held in memory, exported only if it grants measurement.
+        else if (this._priv.export && this._signals.tcf === PENDING && this._held.length < DONE) this._held.push(item);
+        if (!this._readStored && this._memLog.length < DONE) this._memLog.push(item);
       }
       this._pending.push(item);
       if (!this._scheduled) {
@@ -798,10 +805,23 @@ export class Trailmark {
         this._gen = null;
       }).catch((e) => this._storageFailed(e));
     } else if (!was && s.persist && this._rt) {
-      this._enqueue({ kind: 'save' });
       s.write('traits', JSON.stringify(this._traits));
+      if (this._readStored) this._enqueue({ kind: 'save' }); // this page's profile is the visitor's
+      else {
+        // Storage allowed after the page started memory only (a CMP answering late): the next
+        // batch takes the stored profile, then this page's touchpoints are added to it.
+        this._readStored = true;
+        this._rt.forget();
+        this._gen = null;
+        const log = this._memLog.splice(0).filter((it) => !this._pending.includes(it)).map(({ kind, name, props, url, referrer, at, id }) => ({ kind, name, props, url, referrer, at, id }));
+        for (const it of log) this._enqueue(it);
+        if (!log.length) this._enqueue({ kind: 'sync' });
+      }
     }
-    if (this.ready && before.personalization !== now.personalization) this._decideAndRender();
+    if (before.personalization !== now.personalization && this._rt) {
+      this._swapped = new WeakSet(); // the slots may change once more in this page view
+      if (this.ready) this._decideAndRender();
+    }
     this._exportSwitch();
   }
 
@@ -809,7 +829,7 @@ export class Trailmark {
   _exportSwitch() {
     const on = !!(this._priv && this._priv.export) && this._purposes.measurement === true && !this.failed;
     if (on && !this._exp && !this._expWait) {
-      this._expWait = [];
+      this._expWait = this._held.splice(0);
       import('./exporter.js').then((m) => {
         const wait = this._expWait;
         this._expWait = null;
@@ -822,6 +842,7 @@ export class Trailmark {
       });
     } else if (!on) {
       this._expWait = null;
+      if (this._signals.tcf !== PENDING) this._held.length = 0;
       if (this._exp) this._exp.clear(true);
       this._exp = null;
       // A queue an earlier page left (e.g. consent withdrawn before the exporter loaded).
