@@ -177,3 +177,25 @@ test('the privacy panel says what is known, downloads it and erases it, from a d
     await context.close();
   }
 });
+
+test('a returning visitor under a CMP that answers after start-up keeps their stored profile', async () => {
+  server.override('/trailmark.json', { body: configWith({}) });
+  const { context, log } = await visitor(browser, { initScripts: [tcfStub('granted')] });
+  try {
+    const page = await context.newPage();
+    for (let visit = 1; visit <= 3; visit++) {
+      await page.goto(`${server.url}products/bivvy-pro.html`);
+      await waitReady(page);
+      // The page starts memory only (the CMP has not answered); once it grants storage, the stored
+      // profile is taken and this page's touchpoints are added to it, not written over it.
+      await until(() => page.evaluate((n) => ((window.trailmark.export().event_counts || {})['Product Viewed'] || 0) === n, visit), `visit ${visit} counted on top of the stored ones`);
+      await page.waitForTimeout(100);
+    }
+    const stored = await storageState(page);
+    assert.equal(stored.idb['trailmark/profiles'], 1);
+    assertClean(log);
+  } finally {
+    await context.close();
+    server.reset();
+  }
+});
