@@ -164,6 +164,7 @@ export class Trailmark {
     if (this._priv.tcf) this._stopTcf = watchTcf(g, (p) => this._signal('tcf', p));
     this._purposes = this._resolve();
     this._consentReady = true;
+    this._exportSwitch(); // decided before any request: with GPC the exporter is never loaded
     this._store.persist = this._purposes.functional !== false;
     this._traits = this._json('traits') || {};
 
@@ -215,7 +216,6 @@ export class Trailmark {
     g.addEventListener('pagehide', hide, on);
     doc.addEventListener('visibilitychange', hide, on);
     g.addEventListener('pageshow', (e) => e.persisted && this._enqueue({ kind: 'sync' }), on);
-    this._exportSwitch();
     await this._flush();
     if (this.failed) return;
     this.ready = true;
