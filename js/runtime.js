@@ -164,6 +164,8 @@ export class Trailmark {
     if (this._priv.tcf) this._stopTcf = watchTcf(g, (p) => this._signal('tcf', p));
     this._purposes = this._resolve();
     this._consentReady = true;
+    // Storage refused (not merely undecided): erase what an earlier page stored.
+    if (this._purposes.functional === false && this._signals.tcf !== PENDING) this._wipe();
     this._exportSwitch(); // decided before any request: with GPC the exporter is never loaded
     this._store.persist = this._purposes.functional !== false;
     this._traits = this._json('traits') || {};
@@ -632,6 +634,9 @@ export class Trailmark {
   _decideAndRender() {
     const rt = this._rt;
     if (!rt || typeof rt.decide !== 'function') return;
+    // While a CMP decides, slots keep what the head loader showed (a plan stored when consent
+    // allowed it) and nothing new is decided or stored.
+    if (this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean') return;
     // Without personalization consent every slot keeps its default content.
     const decisions = this._purposes.personalization === false ? [] : rt.decide(Date.now(), this._pageContext()) || [];
     const before = {};
@@ -774,8 +779,12 @@ export class Trailmark {
 
   /** A CMP signal changed (`tcf` or `gcm`, consent.js). */
   _signal(kind, value) {
+    const held = this._signals.tcf === PENDING;
     this._signals[kind] = value;
-    if (this._consentReady && !this.failed) this._applyPurposes();
+    if (!this._consentReady || this.failed) return;
+    this._applyPurposes();
+    // Slots were held while the CMP decided: decide now, whatever it decided.
+    if (held && value !== PENDING && kind === 'tcf' && this.ready) this._decideAndRender();
   }
 
   _resolve() {
@@ -794,17 +803,13 @@ export class Trailmark {
     const s = this._store;
     const was = s.persist;
     s.persist = now.functional !== false;
-    if (was && !s.persist) {
-      for (const k of s.mem.keys()) if (k !== 'consent') s.mem.delete(k);
-      if (s.ls) eraseNamespace(s.ls, this._ns, ['consent']);
-      this._boxes.length = 0;
-      // After the batch in flight, which may still store.
-      this._chain = (this._chain || Promise.resolve()).then(async () => {
-        const db = this._dbp && (await this._dbp);
-        if (db) await updateProfile(db, this._ns, () => null);
-        this._gen = null;
-      }).catch((e) => this._storageFailed(e));
-    } else if (!was && s.persist && this._rt) {
+    if (!s.persist) {
+      // A CMP still deciding neither stores nor erases; a decision against storage erases.
+      if (this._signals.tcf !== PENDING && !this._wiped) this._wipe();
+    } else {
+      this._wiped = false;
+    }
+    if (s.persist && !was && this._rt) {
       s.write('traits', JSON.stringify(this._traits));
       if (this._readStored) this._enqueue({ kind: 'save' }); // this page's profile is the visitor's
       else {
@@ -823,6 +828,26 @@ export class Trailmark {
       if (this.ready) this._decideAndRender();
     }
     this._exportSwitch();
+  }
+
+  /**
+   * Erases what this namespace stored (every `trailmark:<ns>:` key but the choice, whatever
+   * feature wrote it, and the profile record), after the batch in flight, which may still store.
+   */
+  _wipe() {
+    const s = this._store;
+    this._wiped = true;
+    for (const k of s.mem.keys()) if (k !== 'consent') s.mem.delete(k);
+    if (s.ls) eraseNamespace(s.ls, this._ns, ['consent']);
+    this._boxes.length = 0;
+    this._chain = (this._chain || Promise.resolve()).then(async () => {
+      // Only a database that exists is opened (opening would create one).
+      const idb = s.ls && globalThis.indexedDB;
+      const there = this._dbp || (idb && typeof idb.databases === 'function' && (await idb.databases()).some((d) => d.name === 'trailmark'));
+      const db = there ? await this._openDb() : null;
+      if (db) await updateProfile(db, this._ns, () => null);
+      this._gen = null;
+    }).catch((e) => this._storageFailed(e));
   }
 
   /** Starts the exporter (lazily loaded) when export is configured and allowed; stops it and drops its queue when not. */
