@@ -19,7 +19,7 @@ export const GPC_ON = "Object.defineProperty(Navigator.prototype, 'globalPrivacy
  * A TCF v2.2 CMP stub (`window.__tcfapi`), installed before any script runs. Every call is
  * recorded in `window.__tcfCalls`. `kind`: `granted` (tcloaded, every purpose), `denied`
  * (useractioncomplete, none), `throwing`, `silent` (never answers), `not-applicable`
- * (gdprApplies false).
+ * (gdprApplies false), or `by-url` (`?silent`, `?deny` in the page's URL, else granted).
  */
 export function tcfStub(kind) {
   return `(() => {
@@ -28,7 +28,8 @@ export function tcfStub(kind) {
     window.__tcfCalls = [];
     window.__tcfapi = (command, version, callback) => {
       window.__tcfCalls.push(command);
-      const kind = ${JSON.stringify(kind)};
+      // 'by-url': the page's query string says (?silent, ?deny; else granted).
+      const kind = ${JSON.stringify(kind)} !== 'by-url' ? ${JSON.stringify(kind)} : /silent/.test(location.search) ? 'silent' : /deny/.test(location.search) ? 'denied' : 'granted';
       if (kind === 'throwing') throw new Error('CMP exploded');
       if (kind === 'silent') return;
       const answer = kind === 'granted' ? data('tcloaded', all) : kind === 'denied' ? data('useractioncomplete', {}) : data('tcloaded', {}, false);

@@ -199,3 +199,35 @@ test('a returning visitor under a CMP that answers after start-up keeps their st
     server.reset();
   }
 });
+
+test('while the CMP decides slots keep the stored plan and storage is untouched; a later refusal erases it', async () => {
+  server.override('/trailmark.json', { body: configWith({}) });
+  const { context, log } = await visitor(browser, { initScripts: [tcfStub('by-url')] });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url); // granted: stored, hero decided and planned for the next page
+    await waitReady(page);
+    await until(() => page.evaluate(() => !!localStorage['trailmark:demo-shop:plan'] && document.querySelector('[data-tm-slot="hero"]:not(template)').hasAttribute('data-tm-applied')), 'a stored plan');
+    const shown = await page.$eval('[data-tm-slot="hero"]:not(template)', (el) => el.getAttribute('data-tm-applied'));
+    const before = await storageState(page);
+
+    await page.goto(server.url + '?silent'); // the CMP never answers
+    await waitReady(page);
+    await page.waitForTimeout(500);
+    assert.deepEqual(await page.evaluate(() => window.trailmark.consent()), NONE);
+    assert.equal(await page.$eval('[data-tm-slot="hero"]:not(template)', (el) => el.getAttribute('data-tm-applied')), shown, 'the loader\'s variant stays');
+    assert.deepEqual(await storageState(page), before, 'nothing stored, nothing erased');
+
+    await page.goto(server.url + '?deny'); // the visitor now refuses
+    await waitReady(page);
+    await until(async () => {
+      const s = await storageState(page);
+      return s.local.length === 0 && !s.idb['trailmark/profiles'];
+    }, 'the earlier pages\' data erased');
+    assert.equal(await page.$eval('[data-tm-slot="hero"]:not(template)', (el) => el.getAttribute('data-tm-applied')), null, 'default content');
+    assertClean(log);
+  } finally {
+    await context.close();
+    server.reset();
+  }
+});
