@@ -157,6 +157,8 @@ export class Exporter {
     if (this.stopped || !t.id) return;
     const e = { id: t.id, name: t.name, props: t.props, url: t.url, referrer: t.referrer, at: t.at };
     this.mine.set(this.key(t.id), e);
+    // Bounded in memory too (without IndexedDB this is the whole queue): the oldest go first.
+    while (this.mine.size > this.cfg.max_queue) this.mine.delete(this.mine.keys().next().value);
     this.writes.push(e);
     if (this.writes.length === 1) queueMicrotask(() => this.persist());
     this.schedule(this.mine.size >= this.cfg.batch_size ? 0 : this.cfg.flush_seconds * 1000);

@@ -62,3 +62,88 @@ test('Retry-After in seconds or as a date, capped at an hour; anything else is 0
   const now = Date.parse('2026-01-01T00:00:00Z');
   assert.equal(retryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now), 30000);
 });
+
+// The Exporter with fakes: no IndexedDB (the queue in memory), a fake fetch and sendBeacon.
+import { Exporter } from '../exporter.js';
+
+function fakeTm() {
+  const errors = [];
+  return { errors, _ns: 'n', _traits: { user_id: 'u1' }, _anonymousId: () => 'anon', _report: (e) => errors.push(e.code) };
+}
+function fakeGlobal(answer) {
+  const g = { location: { href: 'https://shop.test/p' }, navigator: {}, calls: [], beacons: [] };
+  g.fetch = (url, init) => {
+    g.calls.push({ url, init, events: JSON.parse(init.body).batch });
+    return answer(init);
+  };
+  g.navigator.sendBeacon = (url, blob) => (g.beacons.push({ url, type: blob.type }), true);
+  return g;
+}
+const cfg = { url: '/v1/batch', batch_size: 2, flush_seconds: 3600, max_queue: 3, retry_ms: 100 };
+const tp = (n) => ({ id: 'tab.' + n, name: 'E' + n, props: { n }, url: 'https://shop.test/p', at: 1000 + n });
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+test('exporter: batches of batch_size to the resolved URL, accepted events leave the queue, queue bounded by max_queue', async () => {
+  const g = fakeGlobal(async () => ({ status: 200, headers: { get: () => null } }));
+  const x = new Exporter(fakeTm(), cfg, g);
+  for (let i = 1; i <= 5; i++) x.add(tp(i));
+  assert.deepEqual([...x.mine.values()].map((e) => e.id), ['tab.3', 'tab.4', 'tab.5'], 'the oldest dropped beyond max_queue');
+  await x.run();
+  await x.run();
+  await settle();
+  assert.equal(g.calls[0].url, 'https://shop.test/v1/batch');
+  assert.equal(g.calls[0].init.keepalive, false);
+  assert.equal(g.calls[0].init.credentials, 'omit');
+  assert.deepEqual(g.calls.map((c) => c.events.map((e) => e.messageId)), [['tm-n-tab.3', 'tm-n-tab.4'], ['tm-n-tab.5']]);
+  assert.equal(g.calls[0].events[0].userId, 'u1');
+  assert.equal(x.mine.size, 0);
+  x.clear(true);
+});
+
+test('exporter: as the page goes, keepalive; a refused keepalive falls back to sendBeacon; events stay queued until confirmed', async () => {
+  const g = fakeGlobal((init) => (init.keepalive ? Promise.reject(new TypeError('keepalive refused')) : new Promise(() => {})));
+  const x = new Exporter(fakeTm(), cfg, g);
+  x.add(tp(1));
+  x.hide();
+  await settle();
+  assert.equal(g.calls.length, 1);
+  assert.equal(g.calls[0].init.keepalive, true);
+  assert.deepEqual(g.beacons, [{ url: 'https://shop.test/v1/batch', type: 'text/plain' }]);
+  assert.equal(x.mine.size, 1, 'a beacon is never a confirmation: the next page sends it again (same messageId)');
+  x.clear(true);
+});
+
+test('exporter: an event in an unanswered request is not sent again meanwhile; clear() aborts it and empties the queue', async () => {
+  let aborted = false;
+  const g = fakeGlobal((init) => new Promise((resolve, reject) => init.signal.addEventListener('abort', () => ((aborted = true), reject(new DOMException('aborted', 'AbortError'))))));
+  const x = new Exporter(fakeTm(), cfg, g);
+  x.add(tp(1));
+  const first = x.run();
+  await settle();
+  x.hide(); // tab.1 is in flight: nothing more to send
+  await x.run();
+  assert.equal(g.calls.length, 1);
+  await x.clear(true);
+  await first;
+  assert.equal(aborted, true);
+  assert.equal(x.mine.size, 0);
+  x.add(tp(2));
+  assert.equal(x.mine.size, 0, 'stopped: nothing queued');
+});
+
+test('exporter: 400 drops the batch with one export/rejected error; 503 keeps it for a retry', async () => {
+  let status = 503;
+  const g = fakeGlobal(async () => ({ status, headers: { get: () => null } }));
+  const tm = fakeTm();
+  const x = new Exporter(tm, cfg, g);
+  x.add(tp(1));
+  await x.run();
+  assert.equal(x.mine.size, 1);
+  assert.ok(x.wait > Date.now(), 'a retry is scheduled later');
+  status = 400;
+  x.wait = 0;
+  await x.run();
+  assert.equal(x.mine.size, 0);
+  assert.deepEqual(tm.errors, ['export/rejected']);
+  x.clear(true);
+});
