@@ -839,6 +839,11 @@ export class Trailmark {
     this._wiped = true;
     for (const k of s.mem.keys()) if (k !== 'consent') s.mem.delete(k);
     if (s.ls) eraseNamespace(s.ls, this._ns, ['consent']);
+    try {
+      eraseNamespace(globalThis.sessionStorage, this._ns);
+    } catch (e) {
+      /* no sessionStorage */
+    }
     this._boxes.length = 0;
     this._chain = (this._chain || Promise.resolve()).then(async () => {
       // Only a database that exists is opened (opening would create one).
