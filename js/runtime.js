@@ -160,7 +160,8 @@ export class Trailmark {
     this._frame = crossSiteFrame(g);
     this._store.persist = !(this._frame && !this._priv.iframe_storage);
     this._choice = this._json('consent') || {};
-    if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, (p) => this._signal('gcm', p));
+    const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
+    if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, (p) => this._signal('gcm', p), dl);
     if (this._priv.tcf) this._stopTcf = watchTcf(g, (p) => this._signal('tcf', p));
     this._purposes = this._resolve();
     this._consentReady = true;
@@ -765,16 +766,22 @@ export class Trailmark {
     if (purposes !== undefined) {
       if (!isObject(purposes)) throw new TrailmarkError('input/invalid', 'consent(purposes): purposes must be an object of booleans');
       for (const k in purposes) if (typeof purposes[k] === 'boolean') this._choice[k] = purposes[k];
-      const s = this._store;
-      const was = s.persist;
-      // Remembering the visitor's choice is strictly necessary, so it is stored either way
-      // (except in a cross-site frame, which stores nothing).
-      s.persist = !(this._frame && !this._priv.iframe_storage);
-      s.write('consent', JSON.stringify(this._choice));
-      s.persist = was;
+      this._saveChoice();
       this._applyPurposes();
     }
     return Object.assign({}, this._purposes);
+  }
+
+  /**
+   * Stores the visitor's choice. Remembering it is strictly necessary, so it is stored whatever
+   * it says (except in a cross-site frame, which stores nothing).
+   */
+  _saveChoice() {
+    const s = this._store;
+    const was = s.persist;
+    s.persist = !(this._frame && !this._priv.iframe_storage);
+    s.write('consent', JSON.stringify(this._choice));
+    s.persist = was;
   }
 
   /** A CMP signal changed (`tcf` or `gcm`, consent.js). */
@@ -924,7 +931,7 @@ export class Trailmark {
       await clearDatabases(globalThis, [db, exp && (await exp.db)]);
       this._forgetHere();
       // The consent choice is not data about the visitor: it stays, so a refusal is not undone.
-      if (Object.keys(this._choice).length) this._store.write('consent', JSON.stringify(this._choice));
+      if (Object.keys(this._choice).length) this._saveChoice();
       this._post({ t: 'forget' });
     };
     // After the batch in flight, so that it cannot store the profile again afterwards.

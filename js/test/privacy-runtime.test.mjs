@@ -76,3 +76,22 @@ test('withdrawing measurement stops the exporter and drops its queue at once', (
   assert.deepEqual(calls, [true]);
   assert.equal(tm._exp, null);
 });
+
+test('forget() keeps a refusal: the stored choice survives, so storage does not resume', async () => {
+  const m = new Map();
+  const ls = { get length() { return m.size; }, key: (i) => [...m.keys()][i] ?? null, getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => m.set(k, String(v)), removeItem: (k) => m.delete(k) };
+  const tm = instance([]);
+  tm._store = new Store('test', ls, () => {});
+  tm.consent({ functional: false });
+  assert.equal(tm._store.persist, false);
+  m.set('trailmark:test:plan', '{}');
+  globalThis.localStorage = ls; // forget() erases the page's localStorage
+  try {
+    await tm.forget();
+  } finally {
+    delete globalThis.localStorage;
+  }
+  assert.deepEqual([...m.keys()], ['trailmark:test:consent']);
+  assert.deepEqual(JSON.parse(m.get('trailmark:test:consent')), { functional: false });
+  assert.equal(tm.consent().functional, false);
+});
