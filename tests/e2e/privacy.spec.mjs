@@ -231,3 +231,29 @@ test('while the CMP decides slots keep the stored plan and storage is untouched;
     server.reset();
   }
 });
+
+test('Google Consent Mode: denied by default runs memory only; an update granting storage and analytics stores and exports', async () => {
+  collector.reset();
+  server.override('/trailmark.json', { body: configWith({ consent: { measurement: true }, export: { url: collector.url, flush_seconds: 1, retry_ms: 100 } }) });
+  const gtag = `window.dataLayer = window.dataLayer || []; window.gtag = function () { dataLayer.push(arguments); };
+    gtag('consent', 'default', { analytics_storage: 'denied', personalization_storage: 'denied', ad_storage: 'denied' });`;
+  const { context, log } = await visitor(browser, { initScripts: [gtag] });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    assert.deepEqual(await page.evaluate(() => window.trailmark.consent()), NONE);
+    assert.deepEqual((await storageState(page)).local, []);
+    await page.evaluate(() => window.gtag('consent', 'update', { analytics_storage: 'granted', personalization_storage: 'granted' }));
+    assert.deepEqual(await page.evaluate(() => window.trailmark.consent()), { functional: true, personalization: true, measurement: true });
+    await page.evaluate(() => window.trailmark.track('Newsletter Signup'));
+    await until(() => collector.accepted().some((e) => e.event === 'Newsletter Signup'), 'the export');
+    await until(async () => (await storageState(page)).idb['trailmark/profiles'] === 1, 'the stored profile');
+    const commands = await page.evaluate(() => window.dataLayer.filter((e) => e[0] === 'consent').map((e) => e[1]));
+    assert.deepEqual(commands, ['default', 'update'], 'Trailmark never calls gtag(\'consent\')');
+    assertClean(log, { collector: collector.origin });
+  } finally {
+    await context.close();
+    server.reset();
+  }
+});
