@@ -58,6 +58,7 @@ async function visitUnderTcf(kind) {
     await page.waitForTimeout(300); // the stub answers after 30 ms
     await page.evaluate(() => window.trailmark.track('Product Added', { product_id: 'bivvy-pro', price: 10 }));
     await page.waitForTimeout(1800); // longer than flush_seconds
+    if (kind === 'granted') await until(() => collector.accepted().some((e) => e.event === 'Product Added'), 'the export', 15_000);
     const out = {
       consent: await page.evaluate(() => window.trailmark.consent()),
       calls: await page.evaluate(() => [...new Set(window.__tcfCalls)]),
