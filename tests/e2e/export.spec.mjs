@@ -194,8 +194,7 @@ test('withdrawing measurement consent mid-session drops the queue at once', asyn
     await page.goto(server.url);
     await waitReady(page);
     await page.evaluate(() => window.trailmark.track('Newsletter Signup'));
-    await page.waitForTimeout(300);
-    assert.ok((await storageState(page)).idb['trailmark-export/events'] >= 2);
+    await until(async () => (await storageState(page)).idb['trailmark-export/events'] >= 2, 'the queue written');
     await page.evaluate(() => window.trailmark.consent({ measurement: false }));
     await until(async () => (await storageState(page)).idb['trailmark-export/events'] === 0, 'the queue emptied');
     collector.up();
