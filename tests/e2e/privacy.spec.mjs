@@ -258,3 +258,28 @@ test('Google Consent Mode: denied by default runs memory only; an update grantin
     server.reset();
   }
 });
+
+test('embedded in another origin\'s page (an iframe) Trailmark runs memory only', async () => {
+  const host = await startServer();
+  host.override('/embed.html', { type: 'text/html', body: `<!doctype html><title>host</title><iframe src="${server.url}" width="800" height="600"></iframe>` });
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(host.url + 'embed.html');
+    const frame = await until(() => page.frames().find((f) => f.url().startsWith(server.url)), 'the shop frame');
+    await waitReady(frame);
+    await frame.evaluate(() => window.trailmark.track('Newsletter Signup'));
+    const p = await frame.evaluate(() => window.trailmark.export().privacy);
+    assert.equal(p.cross_site_frame, true);
+    assert.equal(p.storage, 'memory');
+    assert.equal(p.purposes.functional, false);
+    assert.ok(await frame.evaluate(() => window.trailmark.export().touchpoints.length >= 2), 'the profile works in memory');
+    const s = await storageState(frame);
+    assert.deepEqual(s.local, []);
+    assert.ok(!s.idb['trailmark/profiles']);
+    assertClean(log, { collector: host.origin }); // the embedding page's origin is allowed too
+  } finally {
+    await context.close();
+    await host.close();
+  }
+});
