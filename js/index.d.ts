@@ -12,6 +12,10 @@ export type TrailmarkErrorCode =
   | 'storage/unavailable'
   | 'storage/full'
   | 'storage/corrupt'
+  | 'export/rejected'
+  | 'export/too-large'
+  | 'export/failed'
+  | 'export/load'
   | 'internal/error'
   | (string & {});
 
@@ -111,13 +115,61 @@ export interface EventMap {
 }
 export type EventName = keyof EventMap;
 
-/** Consent per purpose. Without `functional: true`-or-unset, nothing is stored (memory only). */
+/**
+ * Consent per purpose (README, "Privacy"). `functional`: keep the profile in this browser's
+ * storage (else memory only for the page); `personalization`: personalise content (else every
+ * slot keeps its default); `measurement`: send touchpoints to the configured export endpoint.
+ * Other purposes are kept and readable in conditions as `consent.<purpose>`.
+ */
 export interface Consent {
   functional?: boolean;
-  analytics?: boolean;
   personalization?: boolean;
-  marketing?: boolean;
+  measurement?: boolean;
   [purpose: string]: boolean | undefined;
+}
+
+/** `$.privacy` in the config (validated by the engine). */
+export interface PrivacyConfig {
+  /** Each purpose while no signal decided it. Default `{functional: true, personalization: true, measurement: false}`. */
+  consent?: Consent;
+  /** Follow an IAB TCF v2.2 CMP (`__tcfapi`). Default true. */
+  tcf?: boolean;
+  /** Follow Google Consent Mode v2 commands in `dataLayer`. Default true. */
+  consent_mode?: boolean;
+  /** What Global Privacy Control still allows. Default `{export: false, personalization: true}`. */
+  gpc?: { export?: boolean; personalization?: boolean };
+  /** Store in a cross-site iframe. Default false (memory only). */
+  iframe_storage?: boolean;
+  /** The opt-in export (Segment batch format) to the site's collector. */
+  export?: { url: string; batch_size?: number; flush_seconds?: number; max_queue?: number; retry_ms?: number };
+}
+
+/** What `export()` returns (data portability): the profile plus traits, consents and privacy state. */
+export interface ExportData {
+  format: 'trailmark-export/1';
+  exported_at: number;
+  namespace: string;
+  lifecycle: Record<string, unknown>;
+  channel_touches: Record<string, unknown>[];
+  touchpoints: { at: number; event: string; path: string | null; product_id: string | null; category: string | null; value: number | null }[];
+  event_counts: Record<string, number>;
+  viewed_products: string[];
+  surveys: { survey: string; answer: string; score: number | null; at: number }[];
+  stages: StageEstimate[];
+  journeys: Record<string, JourneyState>;
+  traits: Props;
+  consent: Consent;
+  privacy: {
+    purposes: { functional: boolean; personalization: boolean; measurement: boolean };
+    choice: Consent;
+    tcf: 'absent' | 'pending' | 'not_applicable' | 'decided';
+    consent_mode: 'absent' | 'present';
+    global_privacy_control: boolean;
+    cross_site_frame: boolean;
+    storage: 'browser' | 'memory';
+    export: { url: string; active: boolean } | null;
+  };
+  [key: string]: unknown;
 }
 
 /** `$.capture` in the config (validated by the JS runtime). */
@@ -136,12 +188,12 @@ export interface CaptureConfig {
 
 export interface LoadOptions {
   /** The parsed config object. */
-  config?: Record<string, unknown> & { namespace?: string; capture?: CaptureConfig };
+  config?: Record<string, unknown> & { namespace?: string; capture?: CaptureConfig; privacy?: PrivacyConfig };
   /** Or a URL to fetch it from. */
   configUrl?: string | URL;
   /** Where the engine's `.wasm` is (default: next to the package's `pkg/trailmark.js`). */
   wasm?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
-  /** Default consent before the visitor chose (a stored choice wins). */
+  /** Defaults over `$.privacy.consent` (a stored choice and CMP signals win). */
   consent?: Consent;
   /** `false` turns off all automatic capture (track and page by hand). */
   capture?: false;
@@ -161,7 +213,7 @@ export class Trailmark {
   track(name: string, props?: Props): Promise<void>;
   /** Records a page view of the current URL (automatic unless `capture.page_views` is false). */
   page(props?: Props): Promise<void>;
-  /** Keeps `id` (as `user_id`) and traits on this device only; never sent anywhere. */
+  /** Keeps `id` (as `user_id`) and traits on this device; only the id leaves, as `userId`, and only through a consented export. */
   identify(id: string | null, traits?: Props): void;
   identify(traits: Props): void;
   stage(): StageEstimate[];
@@ -173,12 +225,22 @@ export class Trailmark {
   /** Why a slot shows what it shows. */
   explain(slot: string): Explanation | null;
   on<E extends EventName>(event: E, callback: (detail: EventMap[E]) => void): () => void;
-  /** Sets consent purposes and returns the current ones; `{functional: false}` erases stored data and runs memory-only. */
+  /**
+   * Records the visitor's choice (stored; it wins over CMP signals and defaults) and returns the
+   * purposes in force. `{functional: false}` erases this namespace's stored data and runs memory
+   * only; `{measurement: false}` drops the export queue at once.
+   */
   consent(purposes?: Consent): Consent;
-  /** Everything kept about the visitor (data portability). */
-  export(): Record<string, unknown> | null;
-  /** Erases every `trailmark:` key in every tab; resolves when done. */
+  /** Everything kept about the visitor, as readable JSON (data portability). */
+  export(): ExportData | null;
+  /**
+   * Erases the profile, caches, queued export events and every Trailmark key in localStorage,
+   * sessionStorage and IndexedDB, in this tab and every other open tab; resolves after deletion.
+   * The consent choice is kept. Afterwards the visitor is new.
+   */
   forget(): Promise<void>;
+  /** Opens the visitor's "what this site knows about you" panel (loaded on demand). */
+  privacyPanel(): Promise<void>;
   /** Opens the debug panel (loaded on demand). */
   debug(): Promise<void>;
 }

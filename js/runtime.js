@@ -5,13 +5,15 @@
 // content, logs one console error and turns the instance into a no-op.
 
 import { TrailmarkError, toError, isFatal } from './errors.js';
-import { Store, localStore, eraseAll, fromBase64, openProfiles, updateProfile, clearProfiles, storageKey } from './store.js';
+import { Store, localStore, eraseAll, eraseNamespace, clearDatabases, clearExportQueue, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, pageProducts } from './capture.js';
+import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
 
 export { TrailmarkError };
 
 const DONE = 500; // ids of stored touchpoints kept in the profile record
+const RETENTION_MS = 3600000; // retention limits are applied at start-up and hourly
 const EVENTS = ['stage', 'journey', 'session', 'decision', 'error'];
 const logged = new Set();
 
@@ -58,6 +60,7 @@ const API = {
   export: () => null,
   forget: () => Promise.resolve(),
   debug: () => Promise.resolve(),
+  privacyPanel: () => Promise.resolve(),
 };
 
 export class Trailmark {
@@ -86,6 +89,12 @@ export class Trailmark {
     this._swapped = new WeakSet();
     this._traits = {};
     this._purposes = {};
+    this._choice = {}; // the visitor's consent() choice
+    this._held = []; // touchpoints awaiting a CMP's decision on export
+    this._memLog = []; // touchpoints of this page while the stored profile is not read
+    this._priv = {}; // $.privacy (Runtime.privacy()) once loaded
+    this._defaults = { functional: true, personalization: true, measurement: false };
+    this._signals = {}; // {tcf, gcm}: the page's CMP signals (consent.js)
     this._pv = { url: '', scroll: new Set(), engaged: 0, engagedDone: new Set() };
     this._tabId = Math.random().toString(36).slice(2, 10);
     this._n = 0;
@@ -142,7 +151,23 @@ export class Trailmark {
     this._store = new Store(ns, ls, (e) => this._storageFailed(e));
     if (!ls) this._report(new TrailmarkError('storage/unavailable', 'localStorage is not available; the profile is kept in memory for this page'));
 
-    this._purposes = Object.assign({}, o.consent, this._json('consent'));
+    // The engine validates the whole config first (privacy settings included); the stored
+    // profile is read only once consent says it may be.
+    this._rt = new wasm.Runtime(engineConfig, undefined, Date.now());
+    this._priv = this._rt.privacy();
+    this._defaults = Object.assign({}, this._priv.consent, o.consent);
+    this._gpc = !!(g.navigator && g.navigator.globalPrivacyControl === true);
+    this._frame = crossSiteFrame(g);
+    this._store.persist = !(this._frame && !this._priv.iframe_storage);
+    this._choice = this._json('consent') || {};
+    const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
+    if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, (p) => this._signal('gcm', p), dl);
+    if (this._priv.tcf) this._stopTcf = watchTcf(g, (p) => this._signal('tcf', p));
+    this._purposes = this._resolve();
+    this._consentReady = true;
+    // Storage refused (not merely undecided): erase what an earlier page stored.
+    if (this._purposes.functional === false && this._signals.tcf !== PENDING) this._wipe();
+    this._exportSwitch(); // decided before any request: with GPC the exporter is never loaded
     this._store.persist = this._purposes.functional !== false;
     this._traits = this._json('traits') || {};
 
@@ -152,6 +177,7 @@ export class Trailmark {
     let rec;
     this._gen = null;
     const db = this._store.durable ? await this._openDb() : null;
+    this._readStored = !!db; // else this page's touchpoints are kept (_memLog) for when storage is allowed
     if (db) {
       try {
         await updateProfile(db, ns, (r) => void (rec = r));
@@ -172,9 +198,10 @@ export class Trailmark {
       }
     }
     this._legacy = !!legacy && !!db;
-    this._rt = new wasm.Runtime(engineConfig, bytes, Date.now());
-    const restoreError = this._rt.restoreError();
+    const restoreError = bytes && bytes.length ? this._rt.reload(bytes) : undefined;
     if (restoreError) this._report(new TrailmarkError('storage/corrupt', 'the stored profile could not be read (' + restoreError + '); starting fresh'));
+    this._rt.applyRetention(Date.now());
+    this._retention = setInterval(() => this._enqueue({ kind: 'retention' }), RETENTION_MS);
 
     this._listenTabs(g);
     await domReady(this._doc);
@@ -195,6 +222,14 @@ export class Trailmark {
     await this._flush();
     if (this.failed) return;
     this.ready = true;
+    // A click on any `[data-tm-privacy]` element (present now or added later) opens the panel.
+    this._doc.addEventListener('click', (e) => {
+      const a = e.target && e.target.closest && e.target.closest('[data-tm-privacy]');
+      if (a) {
+        e.preventDefault();
+        this.privacyPanel();
+      }
+    }, on);
     try {
       if (g.sessionStorage.getItem('trailmark:' + ns + ':debug')) this.debug();
     } catch (e) {
@@ -257,6 +292,9 @@ export class Trailmark {
     this.ready = false;
     try {
       clearTimeout(this._timer);
+      clearInterval(this._retention);
+      if (this._stopTcf) this._stopTcf();
+      if (this._exp) this._exp.clear(true);
       if (this._stopCapture) this._stopCapture();
       if (this._off) this._off.abort();
       if (this._bc) this._bc.close();
@@ -286,7 +324,14 @@ export class Trailmark {
   _enqueue(item) {
     return new Promise((done) => {
       item.done = done;
-      if (item.kind === 'track') item.id = this._tabId + '.' + ++this._seq;
+      if (item.kind === 'track' && !item.id) {
+        item.id = this._tabId + '.' + ++this._seq;
+        if (this._exp) this._exp.add(item);
+        else if (this._expWait) this._expWait.push(item);
+        // A CMP still deciding: held in memory, exported only if it grants measurement.
+        else if (this._priv.export && this._signals.tcf === PENDING && this._held.length < DONE) this._held.push(item);
+        if (!this._readStored && this._memLog.length < DONE) this._memLog.push(item);
+      }
       this._pending.push(item);
       if (!this._scheduled) {
         this._scheduled = true;
@@ -306,6 +351,7 @@ export class Trailmark {
    */
   _flush() {
     if (this.failed || !this._rt) return Promise.resolve();
+    if (this._readGcm) this._readGcm(); // a tag may have replaced dataLayer.push
     return (this._chain = (this._chain || Promise.resolve()).then(() => this._batch()).catch((e) => this._fail(e)));
   }
 
@@ -425,6 +471,7 @@ export class Trailmark {
    * outbox key, as its transaction may never commit; what is pending gets its transaction now.
    */
   _hide() {
+    if (this._exp) this._exp.hide();
     try {
       const tps = [...this._live, ...this._pending].flatMap(({ id, name, props, url, referrer, at }) => {
         try {
@@ -454,6 +501,10 @@ export class Trailmark {
     for (const it of items) {
       let r;
       if (it.kind === 'sync' || it.kind === 'save') continue;
+      if (it.kind === 'retention') {
+        persist = rt.applyRetention(Date.now()) || persist;
+        continue;
+      }
       if (it.kind === 'tick') r = rt.tick(Date.now());
       else {
         try {
@@ -584,7 +635,11 @@ export class Trailmark {
   _decideAndRender() {
     const rt = this._rt;
     if (!rt || typeof rt.decide !== 'function') return;
-    const decisions = rt.decide(Date.now(), this._pageContext()) || [];
+    // While a CMP decides, slots keep what the head loader showed (a plan stored when consent
+    // allowed it) and nothing new is decided or stored.
+    if (this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean') return;
+    // Without personalization consent every slot keeps its default content.
+    const decisions = this._purposes.personalization === false ? [] : rt.decide(Date.now(), this._pageContext()) || [];
     const before = {};
     for (const d of this._decisions) before[d.slot] = d.variant;
     const first = !this._decisions.length;
@@ -592,6 +647,7 @@ export class Trailmark {
     const facts = this._facts();
     this._write('plan', JSON.stringify(planOf(decisions)));
     this._write('facts', JSON.stringify(facts));
+    if (this._doc && this._purposes.personalization === false) restoreAll(this._doc);
     if (this._doc) render(this._doc, decisions, facts, this._swapped);
     for (const d of decisions) if (first || before[d.slot] !== d.variant) this._emit('decision', d);
   }
@@ -709,37 +765,162 @@ export class Trailmark {
   _consent(purposes) {
     if (purposes !== undefined) {
       if (!isObject(purposes)) throw new TrailmarkError('input/invalid', 'consent(purposes): purposes must be an object of booleans');
-      for (const k in purposes) if (typeof purposes[k] === 'boolean') this._purposes[k] = purposes[k];
-      const s = this._store;
-      const was = s.persist;
-      // Remembering the visitor's choice is strictly necessary, so it is stored either way.
-      s.persist = true;
-      s.write('consent', JSON.stringify(this._purposes));
-      s.persist = this._purposes.functional !== false;
-      if (was && !s.persist) {
-        s.persist = true;
-        for (const k of ['state', 'gen', 'plan', 'facts', 'traits']) s.remove(k);
-        s.persist = false;
-        // After the batch in flight, which may still store.
-        this._chain = (this._chain || Promise.resolve()).then(async () => {
-          const db = this._dbp && (await this._dbp);
-          if (db) await updateProfile(db, this._ns, () => null);
-          this._gen = null;
-        }).catch((e) => this._storageFailed(e));
-      } else if (!was && s.persist && this._rt) {
-        this._enqueue({ kind: 'save' });
-        s.write('traits', JSON.stringify(this._traits));
-      }
+      for (const k in purposes) if (typeof purposes[k] === 'boolean') this._choice[k] = purposes[k];
+      this._saveChoice();
+      this._applyPurposes();
     }
     return Object.assign({}, this._purposes);
   }
 
+  /**
+   * Stores the visitor's choice. Remembering it is strictly necessary, so it is stored whatever
+   * it says (except in a cross-site frame, which stores nothing).
+   */
+  _saveChoice() {
+    const s = this._store;
+    const was = s.persist;
+    s.persist = !(this._frame && !this._priv.iframe_storage);
+    s.write('consent', JSON.stringify(this._choice));
+    s.persist = was;
+  }
+
+  /** A CMP signal changed (`tcf` or `gcm`, consent.js). */
+  _signal(kind, value) {
+    const held = this._signals.tcf === PENDING;
+    this._signals[kind] = value;
+    if (!this._consentReady || this.failed) return;
+    this._applyPurposes();
+    // Slots were held while the CMP decided: decide now, whatever it decided.
+    if (held && value !== PENDING && kind === 'tcf' && this.ready) this._decideAndRender();
+  }
+
+  _resolve() {
+    return resolvePurposes({ defaults: this._defaults, choice: this._choice, tcf: this._signals.tcf, gcm: this._signals.gcm, privacy: this._priv, gpc: this._gpc, frame: this._frame });
+  }
+
+  /**
+   * Puts the purposes in force: storage consent withdrawn erases this namespace's stored data
+   * (every `trailmark:<ns>:` key but the choice, and the IndexedDB profile) and runs in memory;
+   * given again, the profile is stored again; measurement withdrawn drops the export queue at
+   * once; personalization withdrawn restores default content.
+   */
+  _applyPurposes() {
+    const before = this._purposes;
+    const now = (this._purposes = this._resolve());
+    const s = this._store;
+    const was = s.persist;
+    s.persist = now.functional !== false;
+    if (!s.persist) {
+      // A CMP still deciding neither stores nor erases; a decision against storage erases.
+      if (this._signals.tcf !== PENDING && !this._wiped) this._wipe();
+    } else {
+      this._wiped = false;
+    }
+    if (s.persist && !was && this._rt) {
+      s.write('traits', JSON.stringify(this._traits));
+      if (this._readStored) this._enqueue({ kind: 'save' }); // this page's profile is the visitor's
+      else {
+        // Storage allowed after the page started memory only (a CMP answering late): the next
+        // batch takes the stored profile, then this page's touchpoints are added to it.
+        this._readStored = true;
+        this._rt.forget();
+        this._gen = null;
+        const log = this._memLog.splice(0).filter((it) => !this._pending.includes(it)).map(({ kind, name, props, url, referrer, at, id }) => ({ kind, name, props, url, referrer, at, id }));
+        for (const it of log) this._enqueue(it);
+        if (!log.length) this._enqueue({ kind: 'sync' });
+      }
+    }
+    if (before.personalization !== now.personalization && this._rt) {
+      this._swapped = new WeakSet(); // the slots may change once more in this page view
+      if (this.ready) this._decideAndRender();
+    }
+    this._exportSwitch();
+  }
+
+  /**
+   * Erases what this namespace stored (every `trailmark:<ns>:` key but the choice, whatever
+   * feature wrote it, and the profile record), after the batch in flight, which may still store.
+   */
+  _wipe() {
+    const s = this._store;
+    this._wiped = true;
+    for (const k of s.mem.keys()) if (k !== 'consent') s.mem.delete(k);
+    if (s.ls) eraseNamespace(s.ls, this._ns, ['consent']);
+    try {
+      eraseNamespace(globalThis.sessionStorage, this._ns);
+    } catch (e) {
+      /* no sessionStorage */
+    }
+    this._boxes.length = 0;
+    this._chain = (this._chain || Promise.resolve()).then(async () => {
+      // Only a database that exists is opened (opening would create one).
+      const idb = s.ls && globalThis.indexedDB;
+      const there = this._dbp || (idb && typeof idb.databases === 'function' && (await idb.databases()).some((d) => d.name === 'trailmark'));
+      const db = there ? await this._openDb() : null;
+      if (db) await updateProfile(db, this._ns, () => null);
+      this._gen = null;
+    }).catch((e) => this._storageFailed(e));
+  }
+
+  /** Starts the exporter (lazily loaded) when export is configured and allowed; stops it and drops its queue when not. */
+  _exportSwitch() {
+    const on = !!(this._priv && this._priv.export) && this._purposes.measurement === true && !this.failed;
+    if (on && !this._exp && !this._expWait) {
+      this._expWait = this._held.splice(0);
+      import('./exporter.js').then((m) => {
+        const wait = this._expWait;
+        this._expWait = null;
+        if (!wait || this.failed) return;
+        this._exp = new m.Exporter(this, this._priv.export);
+        for (const it of wait) this._exp.add(it);
+      }).catch((e) => {
+        this._expWait = null;
+        this._report(new TrailmarkError('export/load', 'the exporter could not be loaded: ' + ((e && e.message) || e)));
+      });
+    } else if (!on) {
+      this._expWait = null;
+      if (this._signals.tcf !== PENDING) this._held.length = 0;
+      if (this._exp) this._exp.clear(true);
+      this._exp = null;
+      // A queue an earlier page left (e.g. consent withdrawn before the exporter loaded).
+      if (this._priv && this._priv.export && this._rt) clearExportQueue(this._ns);
+    }
+  }
+
+  /** A random id for this visitor, sent with exported events (Segment requires one); forget() makes a new one. */
+  _anonymousId() {
+    let id = this._store.read('anon');
+    if (!id) {
+      const c = globalThis.crypto;
+      id = c && c.randomUUID ? c.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
+      this._store.write('anon', id);
+    }
+    return id;
+  }
+
   _export() {
-    return Object.assign(this._rt.export(Date.now()), { traits: this._traits, consent: this._purposes });
+    const purposes = {};
+    for (const p of PURPOSES) purposes[p] = this._purposes[p];
+    return Object.assign(this._rt.export(Date.now()), {
+      traits: this._traits,
+      consent: Object.assign({}, this._purposes),
+      privacy: {
+        purposes,
+        choice: Object.assign({}, this._choice),
+        tcf: this._signals.tcf === undefined ? 'absent' : this._signals.tcf === 'pending' ? 'pending' : this._signals.tcf.applies === false ? 'not_applicable' : 'decided',
+        consent_mode: this._signals.gcm ? 'present' : 'absent',
+        global_privacy_control: this._gpc,
+        cross_site_frame: this._frame,
+        storage: this._store.durable ? 'browser' : 'memory',
+        export: this._priv && this._priv.export ? { url: this._priv.export.url, active: !!(this._exp || this._expWait) } : null,
+      },
+    });
   }
 
   async _forget() {
     const erase = async () => {
+      const exp = this._exp;
+      if (exp) await exp.clear(false);
       eraseAll(localStore());
       try {
         eraseAll(globalThis.sessionStorage);
@@ -747,8 +928,10 @@ export class Trailmark {
         /* no sessionStorage */
       }
       const db = globalThis.indexedDB ? await (this._dbp || openProfiles(() => {})) : null;
-      if (db) await clearProfiles(db);
+      await clearDatabases(globalThis, [db, exp && (await exp.db)]);
       this._forgetHere();
+      // The consent choice is not data about the visitor: it stays, so a refusal is not undone.
+      if (Object.keys(this._choice).length) this._saveChoice();
       this._post({ t: 'forget' });
     };
     // After the batch in flight, so that it cannot store the profile again afterwards.
@@ -757,12 +940,18 @@ export class Trailmark {
 
   _forgetHere() {
     for (const it of this._pending.splice(0)) it.done();
+    if (this._exp) this._exp.clear(false);
     if (this._store) this._store.mem.clear();
+    this._boxes.length = 0;
     if (this._rt) this._rt.forget();
     this._gen = null;
     this._traits = {};
     this._decisions = [];
     if (this._doc) restoreAll(this._doc);
+  }
+
+  _privacyPanel() {
+    return import('./privacy-panel.js').then((m) => m.openPrivacyPanel(this));
   }
 
   _debug() {

@@ -288,3 +288,25 @@ test('an outbox that cannot be read now is kept for a later batch, not dropped',
   assert.deepEqual(outboxKeys(ls), []);
   assert.deepEqual(errors, []);
 });
+
+test('withdrawing storage consent erases every key of the namespace, outbox included, but keeps the choice', async () => {
+  const idb = fakeIdb();
+  const ls = new FakeStorage();
+  const a = tab(idb, ls);
+  await a.track('A');
+  a.track('B');
+  a._hide(); // B is pending: it goes to the outbox
+  assert.equal(outboxKeys(ls).length, 1);
+  ls.setItem('trailmark:test:some-future-key', '1'); // a key another feature adds
+  ls.setItem('trailmark:other:plan', '{}'); // another namespace
+  a.consent({ functional: false });
+  assert.deepEqual(outboxKeys(ls), []);
+  assert.deepEqual([...ls.m.keys()].sort(), ['trailmark:other:plan', 'trailmark:test:consent']);
+  assert.deepEqual(JSON.parse(ls.getItem('trailmark:test:consent')), { functional: false });
+  await a._chain;
+  assert.equal(idb.data.has('test'), false, 'the stored profile is gone');
+  // Memory only from now on: hiding writes no outbox.
+  a.track('C');
+  a._hide();
+  assert.deepEqual(outboxKeys(ls), []);
+});

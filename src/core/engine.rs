@@ -250,21 +250,36 @@ impl Engine {
         out
     }
 
-    /// Applies data-retention limits (call at start-up; ingest applies them as it goes).
+    /// Applies data-retention limits (call at start-up and now and then while running; ingest
+    /// applies them as it goes).
     pub fn apply_retention(&mut self, now_ms: u64) -> Effects {
+        let expired = self.expire_inactive(now_ms);
         let dropped = self
             .state
             .profile
             .apply_retention(now_ms, &self.config.retention);
         Effects {
             effects: Vec::new(),
-            persist: dropped,
+            persist: expired || dropped,
         }
+    }
+
+    /// A visitor not seen for `retention.inactive_days` is forgotten entirely (rolled-up counts
+    /// have no dates of their own). True when it was.
+    fn expire_inactive(&mut self, now_ms: u64) -> bool {
+        let last = self.state.profile.last_seen_ms;
+        let limit = u64::from(self.config.retention.inactive_days) * 86_400_000;
+        if last == 0 || now_ms.saturating_sub(last) <= limit {
+            return false;
+        }
+        self.state = State::new(&self.config);
+        true
     }
 
     /// Records one touchpoint at `now_ms` (milliseconds since the Unix epoch). A clock that goes
     /// backwards is treated as standing still, so history stays ordered.
     pub fn ingest(&mut self, tp: &Touchpoint, now_ms: u64) -> Effects {
+        self.expire_inactive(now_ms);
         let now_ms = now_ms.max(self.state.profile.last_seen_ms);
         let mut out = self.tick(now_ms);
         out.persist = true;

@@ -13,6 +13,7 @@ pub mod decide;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod export;
 pub mod map;
 pub mod micro;
 pub mod number;

@@ -80,15 +80,18 @@ export function trailmarkErrors(log) {
 }
 
 /**
- * The checks every spec makes at its end: nothing left 127.0.0.1, no uncaught exception, (no
- * export is configured) every request was for one of the shop's files or Trailmark's, no
+ * The checks every spec makes at its end: nothing left 127.0.0.1, no uncaught exception, every
+ * request was for one of the shop's files or Trailmark's (or, in the export specs, for the
+ * `collector` origin), no
  * console error other than Trailmark's, and at most `maxTrailmarkErrors` of those per page load,
  * each matching `expect` when given.
  */
-export function assertClean(log, { maxTrailmarkErrors = 0, expect = null, allowFailedLoads = false } = {}) {
+export function assertClean(log, { maxTrailmarkErrors = 0, expect = null, allowFailedLoads = false, collector = null } = {}) {
   assert.deepEqual(log.foreign, [], 'requests left 127.0.0.1');
   assert.deepEqual(log.pageErrors, [], 'uncaught exceptions in the page');
-  const unexpected = log.requests.filter((u) => !isOwnFile(u.pathname)).map((u) => u.pathname);
+  // `collector`: the origin of the export specs' collector (tests/e2e/collector.mjs), whose
+  // requests are the configured export; every other request must still be an own file.
+  const unexpected = log.requests.filter((u) => u.origin !== collector && !isOwnFile(u.pathname)).map((u) => u.href);
   assert.deepEqual(unexpected, [], "requests other than the shop's and Trailmark's own files");
   assert.deepEqual(foreignConsoleErrors(log, { allowFailedLoads }), [], 'console errors not from Trailmark');
   const perLoad = {};

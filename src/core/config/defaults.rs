@@ -36,8 +36,6 @@ pub fn default_stages() -> Vec<StageDef> {
     .collect()
 }
 
-// Maps are filled by `insert`: `collect` into a `BTreeMap` sorts, and each sort instantiation
-// costs the browser build a few kilobytes.
 fn weights(pairs: &[(&str, f64)]) -> SortedMap<String, f64> {
     let mut map = SortedMap::new();
     for (s, w) in pairs {

@@ -8,6 +8,7 @@
 mod capture;
 mod defaults;
 mod parse;
+mod privacy;
 mod reader;
 mod sections;
 mod slots;
@@ -20,6 +21,7 @@ pub use super::channel::ChannelConfig;
 pub use capture::{CaptureConfig, DataLayer, Thresholds};
 pub use defaults::{default_journeys, default_signals, default_stages};
 pub(crate) use parse::suggest;
+pub use privacy::{ConsentDefaults, ExportConfig, GpcConfig, PrivacyConfig};
 pub use slots::{SlotDef, SlotRule};
 
 /// The whole configuration, with defaults filled in.
@@ -74,6 +76,10 @@ pub struct Config {
     /// What the browser runtime records automatically (clicks, forms, scroll, SPA page views...).
     #[serde(default)]
     pub capture: CaptureConfig,
+    /// Consent defaults and signals (TCF, Consent Mode, GPC), iframe storage and the opt-in
+    /// export (read by the browser runtime; see the README's privacy section).
+    #[serde(default)]
+    pub privacy: PrivacyConfig,
 }
 
 impl Default for Config {
@@ -264,6 +270,10 @@ pub struct RetentionConfig {
     pub max_channel_touches: u32,
     /// Survey answers older than this many days are dropped. Default 365.
     pub survey_days: u32,
+    /// A visitor not seen for this many days is forgotten entirely: rolled-up counts, interests,
+    /// stage evidence and lifecycle facts included (they carry no per-item dates, so their age
+    /// is the time since the last touchpoint). Default 395 (13 months).
+    pub inactive_days: u32,
 }
 
 impl Default for RetentionConfig {
@@ -273,6 +283,7 @@ impl Default for RetentionConfig {
             touchpoint_days: 90,
             max_channel_touches: 50,
             survey_days: 365,
+            inactive_days: 395,
         }
     }
 }

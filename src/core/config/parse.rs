@@ -28,6 +28,7 @@ const KEYS: &[&str] = &[
     "retention",
     "slots",
     "capture",
+    "privacy",
 ];
 
 pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
@@ -134,6 +135,7 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
         micro_journeys,
         slots: Default::default(),
         capture: super::capture::read(get("capture"), &mut errors),
+        privacy: super::privacy::read(get("privacy"), &mut errors),
     };
 
     validate_stages(&config.stages, &mut errors);
@@ -172,6 +174,12 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
         errors.push(ConfigError::new(
             "$.lifecycle.interest_half_life_days",
             "must be a positive number of days",
+        ));
+    }
+    if config.retention.inactive_days == 0 {
+        errors.push(ConfigError::new(
+            "$.retention.inactive_days",
+            "must be at least 1",
         ));
     }
     if config.retention.max_touchpoints == 0 {

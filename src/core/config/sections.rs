@@ -171,6 +171,7 @@ pub(super) const RETENTION_KEYS: &[&str] = &[
     "touchpoint_days",
     "max_channel_touches",
     "survey_days",
+    "inactive_days",
 ];
 
 pub(super) fn retention(f: &mut Fields<'_, '_>) -> Option<RetentionConfig> {
@@ -180,6 +181,7 @@ pub(super) fn retention(f: &mut Fields<'_, '_>) -> Option<RetentionConfig> {
         touchpoint_days: f.u32_or("touchpoint_days", d.touchpoint_days),
         max_channel_touches: f.u32_or("max_channel_touches", d.max_channel_touches),
         survey_days: f.u32_or("survey_days", d.survey_days),
+        inactive_days: f.u32_or("inactive_days", d.inactive_days),
     })
 }
 

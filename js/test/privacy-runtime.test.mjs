@@ -1,0 +1,97 @@
+// The runtime's privacy plumbing with a fake engine (no browser, no wasm): retention applied as a
+// queue item while running, purposes resolved from the choice and the page's signals, a CMP
+// still deciding holds slots, measurement withdrawn stops the exporter and drops its queue.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Trailmark } from '../index.js';
+import { Store } from '../store.js';
+import { PENDING } from '../consent.js';
+
+globalThis.location ??= { href: 'https://shop.example/p/1', pathname: '/p/1' };
+
+function instance(log) {
+  const tm = new Trailmark();
+  tm._rt = {
+    ingest: (name) => (log.push(name), { effects: [], persist: true }),
+    applyRetention: () => (log.push('retention'), true),
+    tick: () => ({ effects: [], persist: false }),
+    nextDeadline: () => undefined,
+    encode: () => new Uint8Array([1]),
+    stage: () => [],
+    journey: () => ({}),
+    lifecycle: () => ({}),
+    decide: () => (log.push('decide'), []),
+    export: () => ({ format: 'trailmark-export/1' }),
+    forget() {},
+  };
+  tm._ns = 'test';
+  tm._store = new Store('test', null, () => {});
+  tm._cap = null;
+  tm._priv = { consent: { functional: true, personalization: true, measurement: false }, gpc: { export: false, personalization: true } };
+  tm._consentReady = true;
+  tm._purposes = tm._resolve();
+  return tm;
+}
+
+test('retention runs as a queue item while the page is open', async () => {
+  const log = [];
+  const tm = instance(log);
+  await tm._enqueue({ kind: 'retention' });
+  assert.deepEqual(log.filter((l) => l !== 'decide'), ['retention']);
+});
+
+test('the choice wins over a CMP; GPC removes measurement; export() tells the privacy state', () => {
+  const tm = instance([]);
+  tm._gpc = true;
+  tm._signal('tcf', { functional: true, personalization: false, measurement: true });
+  assert.deepEqual(tm.consent(), { functional: true, personalization: false, measurement: false });
+  tm.consent({ personalization: true });
+  assert.equal(tm.consent().personalization, true);
+  const p = tm.export().privacy;
+  assert.deepEqual(p.purposes, { functional: true, personalization: true, measurement: false });
+  assert.deepEqual(p.choice, { personalization: true });
+  assert.equal(p.tcf, 'decided');
+  assert.equal(p.global_privacy_control, true);
+  assert.equal(p.storage, 'memory', 'no localStorage in this test');
+});
+
+test('while a CMP decides nothing is decided; its answer decides', () => {
+  const log = [];
+  const tm = instance(log);
+  tm.ready = true;
+  tm._signal('tcf', PENDING);
+  tm._decideAndRender();
+  assert.ok(!log.includes('decide'), 'held');
+  tm._signal('tcf', { functional: false, personalization: true, measurement: false });
+  assert.ok(log.includes('decide'), 'decided once the CMP answered');
+});
+
+test('withdrawing measurement stops the exporter and drops its queue at once', () => {
+  const tm = instance([]);
+  const calls = [];
+  tm._priv.export = { url: '/c' };
+  tm._exp = { clear: (stop) => calls.push(stop), add() {} };
+  tm._purposes = { functional: true, personalization: true, measurement: true };
+  tm.consent({ measurement: false });
+  assert.deepEqual(calls, [true]);
+  assert.equal(tm._exp, null);
+});
+
+test('forget() keeps a refusal: the stored choice survives, so storage does not resume', async () => {
+  const m = new Map();
+  const ls = { get length() { return m.size; }, key: (i) => [...m.keys()][i] ?? null, getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => m.set(k, String(v)), removeItem: (k) => m.delete(k) };
+  const tm = instance([]);
+  tm._store = new Store('test', ls, () => {});
+  tm.consent({ functional: false });
+  assert.equal(tm._store.persist, false);
+  m.set('trailmark:test:plan', '{}');
+  globalThis.localStorage = ls; // forget() erases the page's localStorage
+  try {
+    await tm.forget();
+  } finally {
+    delete globalThis.localStorage;
+  }
+  assert.deepEqual([...m.keys()], ['trailmark:test:consent']);
+  assert.deepEqual(JSON.parse(m.get('trailmark:test:consent')), { functional: false });
+  assert.equal(tm.consent().functional, false);
+});
