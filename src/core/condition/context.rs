@@ -116,6 +116,16 @@ impl<'a> Context<'a> {
         ))
     }
 
+    /// The config conditions are read under.
+    pub fn config(&self) -> &'a Config {
+        self.config
+    }
+
+    /// The engine state conditions read.
+    pub fn state(&self) -> &'a State {
+        self.state
+    }
+
     /// The moment this context describes.
     pub fn now_ms(&self) -> u64 {
         self.now_ms

@@ -8,6 +8,7 @@
 mod capture;
 mod defaults;
 mod parse;
+mod prompts;
 mod reader;
 mod sections;
 mod slots;
@@ -20,6 +21,9 @@ pub use super::channel::ChannelConfig;
 pub use capture::{CaptureConfig, DataLayer, Thresholds};
 pub use defaults::{default_journeys, default_signals, default_stages};
 pub(crate) use parse::suggest;
+pub use prompts::{
+    ArmDef, ExperimentDef, FatigueConfig, PromptDef, PromptKind, PromptTrigger, SurveyKind,
+};
 pub use slots::{SlotDef, SlotRule};
 
 /// The whole configuration, with defaults filled in.
@@ -74,6 +78,32 @@ pub struct Config {
     /// What the browser runtime records automatically (clicks, forms, scroll, SPA page views...).
     #[serde(default)]
     pub capture: CaptureConfig,
+    /// Prompts (banner, toast, modal, inline) by id, each with triggers, a condition, caps and a
+    /// priority; the page gives their markup in `<template data-tm-prompt="<id>">`.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
+    )]
+    pub prompts: BTreeMap<String, PromptDef>,
+    /// Micro-surveys (NPS, CSAT, CES, choice, free text) by id: prompts that ask a question,
+    /// sharing the prompts' targeting, caps and fatigue budget. Answers stay on the device.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
+    )]
+    pub surveys: BTreeMap<String, PromptDef>,
+    /// The global budget across all prompts and surveys.
+    #[serde(default)]
+    pub fatigue: FatigueConfig,
+    /// A/B/n experiments on slots and prompts by id, with sticky deterministic buckets.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
+    )]
+    pub experiments: BTreeMap<String, ExperimentDef>,
 }
 
 impl Default for Config {
@@ -307,6 +337,11 @@ impl Config {
                 ),
             )]),
         }
+    }
+
+    /// The prompt or survey with this id.
+    pub fn prompt(&self, id: &str) -> Option<&PromptDef> {
+        self.prompts.get(id).or_else(|| self.surveys.get(id))
     }
 
     /// Index of the stage with this id.
