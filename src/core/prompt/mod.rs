@@ -45,7 +45,7 @@ pub struct PromptHistory {
 }
 
 /// A sticky experiment assignment.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Assignment {
     /// Arm id (`"holdout"` for a held-out visitor).
     pub arm: String,
@@ -100,15 +100,6 @@ where
         return None;
     }
     Some(map.entry(key.to_owned()).or_default())
-}
-
-impl Default for Assignment {
-    fn default() -> Self {
-        Assignment {
-            arm: String::new(),
-            exposed_session: 0,
-        }
-    }
 }
 
 /// Updates the decision memory (and, for survey answers, the stage evidence) from one
