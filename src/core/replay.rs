@@ -6,15 +6,26 @@
 //!   "url": "https://shop.example/p/1", "referrer": "https://www.google.com/"}`.
 //! `at` is milliseconds since the Unix epoch (or `"+90s"`, `"+30m"`, `"+2h"`, `"+3d"`: relative
 //! to the previous line). A line `{"at": ..., "tick": true}` advances time without a touchpoint,
-//! so timeouts show. Blank lines and lines starting with `//` are ignored.
+//! so timeouts show. A line `{"seed": 123}` gives the visitor their experiment seed (the random
+//! id the browser draws once), so experiment buckets replay too. Blank lines and lines starting
+//! with `//` are ignored.
+//!
+//! When the config has slots, prompts or surveys, each report also carries the `decisions` made
+//! at that moment, with their explanations: every slot's variant, and the prompt the step's
+//! trigger would show (a page view triggers `page_view`, another touchpoint `event:<name>`, a
+//! tick that abandons a micro journey `abandoned:<id>`), on the page last viewed.
 //!
 //! The runner is deterministic: the same config and lines always give the same report, natively
 //! and in the browser.
 
 use serde_json::{json, Map, Value};
 
-use super::engine::{Effects, Engine};
-use super::event::Touchpoint;
+use super::condition::PageContext;
+use super::engine::{Effect, Effects, Engine};
+use super::event::{EventKind, Touchpoint};
+use super::experiment::ExperimentDecision;
+use super::micro::JourneyStatus;
+use super::prompt::Trigger;
 use super::view;
 
 /// One parsed line.
@@ -24,6 +35,8 @@ pub enum ReplayInput {
     Touchpoint(Touchpoint, u64),
     /// Advance time only.
     Tick(u64),
+    /// The visitor's experiment seed.
+    Seed(u64),
 }
 
 /// Parses one line; `previous_ms` resolves relative times. `Ok(None)` for blank or comment lines.
@@ -34,6 +47,13 @@ pub fn parse_line(line: &str, previous_ms: u64) -> Result<Option<ReplayInput>, S
     }
     let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let obj = value.as_object().ok_or("each line must be a JSON object")?;
+    if let Some(seed) = obj.get("seed") {
+        let seed = seed
+            .as_u64()
+            .filter(|s| *s > 0)
+            .ok_or("\"seed\" must be a positive integer")?;
+        return Ok(Some(ReplayInput::Seed(seed)));
+    }
     let at = match obj.get("at") {
         Some(Value::Number(n)) => n
             .as_u64()
@@ -86,7 +106,66 @@ pub fn apply(engine: &mut Engine, input: &ReplayInput) -> Effects {
     match input {
         ReplayInput::Touchpoint(tp, at) => engine.ingest(tp, *at),
         ReplayInput::Tick(at) => engine.tick(*at),
+        ReplayInput::Seed(seed) => Effects {
+            effects: Vec::new(),
+            persist: engine.seed(*seed),
+        },
     }
+}
+
+/// The trigger a replay step fires for prompts: a page view, another touchpoint's event, or a
+/// tick's first abandoned micro journey.
+pub fn step_trigger(input: &ReplayInput, effects: &Effects) -> Option<Trigger> {
+    match input {
+        ReplayInput::Touchpoint(tp, _) if tp.kind == EventKind::PageViewed => {
+            Some(Trigger::PageView)
+        }
+        ReplayInput::Touchpoint(tp, _) => Some(Trigger::Event(tp.name.clone())),
+        ReplayInput::Tick(_) => effects.effects.iter().find_map(|e| match e {
+            Effect::JourneyChanged {
+                journey,
+                status: JourneyStatus::Abandoned,
+                ..
+            } => Some(Trigger::Abandoned(journey.clone())),
+            _ => None,
+        }),
+        ReplayInput::Seed(_) => None,
+    }
+}
+
+/// The decisions at one replay step, compactly: `{slots: {id: {variant, experiment, why}},
+/// prompt: {id, experiment, why} | null}` (`experiment` is `"<id>:<arm>"` or null).
+pub fn decisions(engine: &Engine, at: u64, page: &PageContext, trigger: Option<&Trigger>) -> Value {
+    let exp = |x: Option<&ExperimentDecision>| {
+        x.map(|x| {
+            let mut s = x.experiment.clone();
+            s.push(':');
+            s.push_str(&x.arm);
+            s
+        })
+    };
+    let slots: Map<String, Value> = engine
+        .decide(at, page)
+        .into_iter()
+        .map(|d| {
+            let v = json!({
+                "variant": d.variant,
+                "experiment": exp(d.experiment.as_ref()),
+                "why": d.explanation.describe(),
+            });
+            (d.slot, v)
+        })
+        .collect();
+    let prompt = trigger
+        .and_then(|t| engine.decide_prompt(at, page, t).0)
+        .map(|d| {
+            json!({
+                "id": d.prompt,
+                "experiment": exp(d.experiment.as_ref()),
+                "why": d.explanation.describe(),
+            })
+        });
+    json!({"slots": slots, "prompt": prompt})
 }
 
 /// What the engine knows after one input, as JSON: time, event, stage probabilities, the top
@@ -95,6 +174,7 @@ pub fn report(engine: &Engine, input: &ReplayInput, effects: &Effects) -> Value 
     let (at, event) = match input {
         ReplayInput::Touchpoint(tp, at) => (*at, Value::String(tp.name.clone())),
         ReplayInput::Tick(at) => (*at, Value::Null),
+        ReplayInput::Seed(_) => (engine.profile().last_seen_ms, Value::Null),
     };
     let stages: Map<String, Value> = engine
         .stage(at)
@@ -146,14 +226,33 @@ fn round4(x: f64) -> f64 {
 pub fn replay(engine: &mut Engine, text: &str) -> Result<Vec<Value>, String> {
     let mut previous = 0;
     let mut out = Vec::new();
+    let config = engine.config();
+    let decides =
+        !(config.slots.is_empty() && config.prompts.is_empty() && config.surveys.is_empty());
+    let mut page = PageContext::default();
     for (i, line) in text.lines().enumerate() {
         let input = parse_line(line, previous).map_err(|e| format!("line {}: {e}", i + 1))?;
         let Some(input) = input else { continue };
-        previous = match &input {
-            ReplayInput::Touchpoint(_, at) | ReplayInput::Tick(at) => *at,
-        };
+        match &input {
+            ReplayInput::Touchpoint(tp, at) => {
+                previous = *at;
+                if tp.kind == EventKind::PageViewed && tp.url.is_some() {
+                    page.url.clone_from(&tp.url);
+                }
+            }
+            ReplayInput::Tick(at) => previous = *at,
+            ReplayInput::Seed(_) => {
+                apply(engine, &input);
+                continue;
+            }
+        }
         let effects = apply(engine, &input);
-        out.push(report(engine, &input, &effects));
+        let mut r = report(engine, &input, &effects);
+        if decides {
+            let trigger = step_trigger(&input, &effects);
+            r["decisions"] = decisions(engine, previous, &page, trigger.as_ref());
+        }
+        out.push(r);
     }
     Ok(out)
 }

@@ -284,7 +284,7 @@ pub fn decisions(decisions: &[SlotDecision]) -> Value {
 }
 
 /// A prompt decision as JSON: `{prompt, kind, template, survey, experiment, explanation:
-/// {trigger, condition, reads, shown_session, shown_total, budget_used, budget, top_stage,
+/// {text, trigger, condition, reads, shown_session, shown_total, budget_used, budget, top_stage,
 /// probability, evidence, passed_over: [{prompt, reason}]}}`, or, when nothing is shown,
 /// `{prompt: null, passed_over}`.
 pub fn prompt_decision(shown: Option<&PromptDecision>, passed: &[(String, &str)]) -> Value {
@@ -307,6 +307,7 @@ pub fn prompt_decision(shown: Option<&PromptDecision>, passed: &[(String, &str)]
         (
             "explanation",
             obj(vec![
+                ("text", e.describe().into()),
                 ("trigger", e.trigger.as_str().into()),
                 ("condition", e.condition.as_deref().into()),
                 ("reads", reads(&e.reads)),

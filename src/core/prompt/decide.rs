@@ -67,6 +67,30 @@ pub struct PromptExplanation {
     pub passed_over: Vec<(String, &'static str)>,
 }
 
+impl PromptExplanation {
+    /// One line, e.g. `page_view: !cart.empty (cart.empty = false); shown 0 this session, 1 in
+    /// all; 1 of 2 prompts this session`.
+    pub fn describe(&self) -> String {
+        let mut s = self.trigger.clone();
+        match &self.condition {
+            Some(c) => {
+                let reads: Vec<String> = self
+                    .reads
+                    .iter()
+                    .map(|(name, value)| format!("{name} = {value}"))
+                    .collect();
+                s.push_str(&format!(": {c} ({})", reads.join(", ")));
+            }
+            None => s.push_str(": everyone"),
+        }
+        s.push_str(&format!(
+            "; shown {} this session, {} in all; {} of {} prompts this session",
+            self.shown_session, self.shown_total, self.budget.0, self.budget.1
+        ));
+        s
+    }
+}
+
 /// Trigger text, as config writes it.
 pub fn trigger_text(t: &Trigger) -> String {
     let (head, tail) = match t {
