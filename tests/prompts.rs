@@ -40,9 +40,9 @@ fn run(input: &Value, name: &str) -> (Engine, u64) {
         let parsed = parse_line(&line.to_string(), at)
             .unwrap_or_else(|e| panic!("{name}: event {i}: {e}"))
             .expect("not blank");
-        if let ReplayInput::Touchpoint(_, t) | ReplayInput::Tick(t) = &parsed {
-            at = *t;
-        }
+        at = match &parsed {
+            ReplayInput::Touchpoint(_, t) | ReplayInput::Tick(t) => *t,
+        };
         apply(&mut engine, &parsed);
     }
     (engine, at)

@@ -35,8 +35,24 @@ pub enum ReplayInput {
     Touchpoint(Touchpoint, u64),
     /// Advance time only.
     Tick(u64),
-    /// The visitor's experiment seed.
-    Seed(u64),
+}
+
+/// The seed of a `{"seed": 123}` line (`None` for any other line; a seed that is not a positive
+/// integer is an error).
+pub fn seed_line(line: &str) -> Result<Option<u64>, String> {
+    let line = line.trim();
+    if !line.starts_with('{') || !line.contains("\"seed\"") {
+        return Ok(None);
+    }
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    match value.get("seed") {
+        None => Ok(None),
+        Some(s) => s
+            .as_u64()
+            .filter(|s| *s > 0)
+            .map(Some)
+            .ok_or_else(|| "\"seed\" must be a positive integer".into()),
+    }
 }
 
 /// Parses one line; `previous_ms` resolves relative times. `Ok(None)` for blank or comment lines.
@@ -47,13 +63,6 @@ pub fn parse_line(line: &str, previous_ms: u64) -> Result<Option<ReplayInput>, S
     }
     let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let obj = value.as_object().ok_or("each line must be a JSON object")?;
-    if let Some(seed) = obj.get("seed") {
-        let seed = seed
-            .as_u64()
-            .filter(|s| *s > 0)
-            .ok_or("\"seed\" must be a positive integer")?;
-        return Ok(Some(ReplayInput::Seed(seed)));
-    }
     let at = match obj.get("at") {
         Some(Value::Number(n)) => n
             .as_u64()
@@ -106,10 +115,6 @@ pub fn apply(engine: &mut Engine, input: &ReplayInput) -> Effects {
     match input {
         ReplayInput::Touchpoint(tp, at) => engine.ingest(tp, *at),
         ReplayInput::Tick(at) => engine.tick(*at),
-        ReplayInput::Seed(seed) => Effects {
-            effects: Vec::new(),
-            persist: engine.seed(*seed),
-        },
     }
 }
 
@@ -129,7 +134,6 @@ pub fn step_trigger(input: &ReplayInput, effects: &Effects) -> Option<Trigger> {
             } => Some(Trigger::Abandoned(journey.clone())),
             _ => None,
         }),
-        ReplayInput::Seed(_) => None,
     }
 }
 
@@ -174,7 +178,6 @@ pub fn report(engine: &Engine, input: &ReplayInput, effects: &Effects) -> Value 
     let (at, event) = match input {
         ReplayInput::Touchpoint(tp, at) => (*at, Value::String(tp.name.clone())),
         ReplayInput::Tick(at) => (*at, Value::Null),
-        ReplayInput::Seed(_) => (engine.profile().last_seen_ms, Value::Null),
     };
     let stages: Map<String, Value> = engine
         .stage(at)
@@ -231,7 +234,12 @@ pub fn replay(engine: &mut Engine, text: &str) -> Result<Vec<Value>, String> {
         !(config.slots.is_empty() && config.prompts.is_empty() && config.surveys.is_empty());
     let mut page = PageContext::default();
     for (i, line) in text.lines().enumerate() {
-        let input = parse_line(line, previous).map_err(|e| format!("line {}: {e}", i + 1))?;
+        let at_line = |e: String| format!("line {}: {e}", i + 1);
+        if let Some(seed) = seed_line(line).map_err(at_line)? {
+            engine.seed(seed);
+            continue;
+        }
+        let input = parse_line(line, previous).map_err(at_line)?;
         let Some(input) = input else { continue };
         match &input {
             ReplayInput::Touchpoint(tp, at) => {
@@ -241,10 +249,6 @@ pub fn replay(engine: &mut Engine, text: &str) -> Result<Vec<Value>, String> {
                 }
             }
             ReplayInput::Tick(at) => previous = *at,
-            ReplayInput::Seed(_) => {
-                apply(engine, &input);
-                continue;
-            }
         }
         let effects = apply(engine, &input);
         let mut r = report(engine, &input, &effects);
