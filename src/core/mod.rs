@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod experiment;
+pub mod idmap;
 pub mod micro;
 pub mod number;
 pub mod profile;

@@ -7,6 +7,7 @@
 //! equivalent web-sys bindings would cost more bytes than the JavaScript they replace.
 
 mod convert;
+mod prompts;
 mod runtime;
 
 pub use runtime::Runtime;

@@ -13,7 +13,7 @@ use crate::core::{view, Config, Engine, PageContext, Touchpoint};
 /// One visitor's engine, driven from JavaScript.
 #[wasm_bindgen]
 pub struct Runtime {
-    engine: Engine,
+    pub(super) engine: Engine,
     restore_error: Option<String>,
 }
 

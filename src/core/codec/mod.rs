@@ -109,6 +109,7 @@ use super::config::Fact;
 use super::engine::State;
 use super::error::CodecError;
 use super::event::EventKind;
+use super::idmap::IdMap;
 use super::micro::{JourneyStatus, MicroJourneyState};
 use super::profile::{CartLine, Interest, Profile, RecordedTouchpoint, Session, SurveyAnswer};
 use super::prompt::{Assignment, DecisionState, PainPoint, PromptHistory};
@@ -465,29 +466,23 @@ fn read_stages(r: &mut Reader<'_>, v2: bool) -> Result<StageState, CodecError> {
 
 fn decisions(w: &mut Writer, d: &DecisionState) {
     w.bytes(&d.seed.to_le_bytes());
-    map(
-        w,
-        &d.prompts,
-        |w, k| w.str(k),
-        |w, h| {
-            w.len(h.shown_ms.len());
-            for t in &h.shown_ms {
-                w.time(*t);
-            }
-            w.varint(h.total.into());
-            w.varint(h.clicks.into());
-            w.opt(h.dismissed_ms, Writer::time);
-        },
-    );
-    map(
-        w,
-        &d.assignments,
-        |w, k| w.str(k),
-        |w, a| {
-            w.str(&a.arm);
-            w.varint(a.exposed_session.into());
-        },
-    );
+    w.len(d.prompts.len());
+    for (k, h) in &d.prompts {
+        w.str(k);
+        w.len(h.shown_ms.len());
+        for t in &h.shown_ms {
+            w.time(*t);
+        }
+        w.varint(h.total.into());
+        w.varint(h.clicks.into());
+        w.opt(h.dismissed_ms, Writer::time);
+    }
+    w.len(d.assignments.len());
+    for (k, a) in &d.assignments {
+        w.str(k);
+        w.str(&a.arm);
+        w.varint(a.exposed_session.into());
+    }
     w.opt(d.reported_channel.as_deref(), Writer::str);
     w.len(d.pain_points.len());
     for p in &d.pain_points {
@@ -503,7 +498,7 @@ fn read_decisions(r: &mut Reader<'_>) -> Result<DecisionState, CodecError> {
     le.copy_from_slice(seed);
     Ok(DecisionState {
         seed: u64::from_le_bytes(le),
-        prompts: read_map(r, Reader::string, |r| {
+        prompts: read_id_map(r, |r| {
             Ok(PromptHistory {
                 shown_ms: r.list(Reader::time)?,
                 total: r.u32()?,
@@ -511,7 +506,7 @@ fn read_decisions(r: &mut Reader<'_>) -> Result<DecisionState, CodecError> {
                 dismissed_ms: r.opt(Reader::time)?,
             })
         })?,
-        assignments: read_map(r, Reader::string, |r| {
+        assignments: read_id_map(r, |r| {
             Ok(Assignment {
                 arm: r.string()?,
                 exposed_session: r.u32()?,
@@ -565,6 +560,26 @@ fn map<K, V>(
         key(w, k);
         value(w, v);
     }
+}
+
+/// Reads a `map<str, V>` into an [`IdMap`]; keys must be strictly increasing.
+fn read_id_map<V>(
+    r: &mut Reader<'_>,
+    value: impl Fn(&mut Reader<'_>) -> Result<V, CodecError>,
+) -> Result<IdMap<V>, CodecError> {
+    let n = r.len()?;
+    let mut m = IdMap::default();
+    let mut last: Option<String> = None;
+    for _ in 0..n {
+        let k = r.string()?;
+        if last.as_ref().is_some_and(|l| *l >= k) {
+            return Err(CodecError::Invalid("map key order"));
+        }
+        let v = value(r)?;
+        last = Some(k.clone());
+        m.insert(k, v);
+    }
+    Ok(m)
 }
 
 /// Reads a map written by [`map`]; keys must be strictly increasing (canonical form).

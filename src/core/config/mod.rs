@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::core::idmap::IdMap;
+
 pub use super::channel::ChannelConfig;
 pub use capture::{CaptureConfig, DataLayer, Thresholds};
 pub use defaults::{default_journeys, default_signals, default_stages};
@@ -85,7 +87,7 @@ pub struct Config {
         feature = "schema",
         schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
     )]
-    pub prompts: BTreeMap<String, PromptDef>,
+    pub prompts: IdMap<PromptDef>,
     /// Micro-surveys (NPS, CSAT, CES, choice, free text) by id: prompts that ask a question,
     /// sharing the prompts' targeting, caps and fatigue budget. Answers stay on the device.
     #[serde(default)]
@@ -93,7 +95,7 @@ pub struct Config {
         feature = "schema",
         schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
     )]
-    pub surveys: BTreeMap<String, PromptDef>,
+    pub surveys: IdMap<PromptDef>,
     /// The global budget across all prompts and surveys.
     #[serde(default)]
     pub fatigue: FatigueConfig,
@@ -103,7 +105,7 @@ pub struct Config {
         feature = "schema",
         schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
     )]
-    pub experiments: BTreeMap<String, ExperimentDef>,
+    pub experiments: IdMap<ExperimentDef>,
 }
 
 impl Default for Config {

@@ -7,8 +7,6 @@
 //! item is read by hand so each problem is reported with its JSON path, and conditions are
 //! checked against the config's stages and micro journeys.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -17,6 +15,7 @@ use super::sections::clean;
 use super::Config;
 use crate::core::condition::Condition;
 use crate::core::error::{quote, ConfigError};
+use crate::core::idmap::IdMap;
 
 /// How a prompt is presented.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -483,8 +482,8 @@ fn read_map<T>(
     keys: &[&str],
     read: fn(&mut Fields<'_, '_>) -> Option<T>,
     errors: &mut Vec<ConfigError>,
-) -> BTreeMap<String, T> {
-    let mut out = BTreeMap::new();
+) -> IdMap<T> {
+    let mut out = IdMap::default();
     let Some(value) = value else { return out };
     let Some(map) = value.as_object() else {
         errors.push(ConfigError::new(

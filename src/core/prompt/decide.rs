@@ -18,6 +18,7 @@ use crate::core::event::EventKind;
 use crate::core::experiment::{self, ExperimentDecision};
 
 const HOUR_MS: f64 = 3_600_000.0;
+const HIGHER: &str = "a higher-priority prompt was chosen";
 const DAY_MS: u64 = 86_400_000;
 
 /// What fired. The same string forms as config triggers (`page_view`, `exit_intent`,
@@ -129,13 +130,19 @@ pub fn top_evidence(ctx: &Context<'_>) -> Vec<(String, f64)> {
     let Some(e) = estimates.into_iter().find(|e| e.stage == top) else {
         return Vec::new();
     };
-    let mut items: Vec<(String, f64)> = e
-        .trail
-        .iter()
-        .map(|c| (c.cause.describe(), c.weight))
-        .collect();
-    items.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-    items.truncate(5);
+    // The five strongest, by insertion (no sort: it would cost the browser build kilobytes).
+    let mut items: Vec<(String, f64)> = Vec::new();
+    for c in &e.trail {
+        let w = c.weight.abs();
+        let at = items
+            .iter()
+            .position(|(_, x)| x.abs() < w)
+            .unwrap_or(items.len());
+        if at < 5 {
+            items.insert(at, (c.cause.describe(), c.weight));
+            items.truncate(5);
+        }
+    }
     items
 }
 
@@ -239,35 +246,36 @@ impl Engine {
         let used = state.decisions.shown_since(session_start) as u32;
         let budget = config.fatigue.max_per_session;
 
-        let mut candidates: Vec<(&String, &PromptDef)> = config
-            .prompts
-            .iter()
-            .chain(&config.surveys)
-            .filter(|(_, p)| p.on.iter().any(|t| matches(t, trigger)))
-            .collect();
-        candidates.sort_by(|a, b| b.1.priority.cmp(&a.1.priority).then(a.0.cmp(b.0)));
-
-        let mut chosen: Option<PromptDecision> = None;
+        // The best so far, compared by (priority, then lower id); no sort (see `top_evidence`).
+        let mut best: Option<(&String, &PromptDef, Option<ExperimentDecision>)> = None;
         let mut passed = Vec::new();
-        for (id, def) in candidates {
-            let history = state.decisions.prompts.get(id);
-            let mut reason = blocked(&ctx, id, def, history, session_start);
-            let mut exp = None;
-            if reason.is_none() {
-                exp = prompt_experiment(&ctx, config, id);
-                if exp.as_ref().is_some_and(|x| x.holdout) {
-                    reason = Some("held out of its experiment");
-                } else if used >= budget {
-                    reason = Some("fatigue budget used up this session");
-                } else if chosen.is_some() {
-                    reason = Some("a higher-priority prompt was chosen");
-                }
+        for (id, def) in config.prompts.iter().chain(config.surveys.iter()) {
+            if !def.on.iter().any(|t| matches(t, trigger)) {
+                continue;
             }
-            if let Some(r) = reason {
+            let history = state.decisions.prompts.get(id);
+            if let Some(r) = blocked(&ctx, id, def, history, session_start) {
                 passed.push((id.clone(), r));
                 continue;
             }
-            let h = history.cloned().unwrap_or_default();
+            let exp = prompt_experiment(&ctx, config, id);
+            if exp.as_ref().is_some_and(|x| x.holdout) {
+                passed.push((id.clone(), "held out of its experiment"));
+            } else if used >= budget {
+                passed.push((id.clone(), "fatigue budget used up this session"));
+            } else if best.as_ref().is_some_and(|(bid, b, _)| {
+                b.priority > def.priority || (b.priority == def.priority && *bid < id)
+            }) {
+                passed.push((id.clone(), HIGHER));
+            } else {
+                if let Some((bid, _, _)) = best.take() {
+                    passed.push((bid.clone(), HIGHER));
+                }
+                best = Some((id, def, exp));
+            }
+        }
+        let mut chosen = best.map(|(id, def, exp)| {
+            let h = state.decisions.prompts.get(id).cloned().unwrap_or_default();
             let template = exp
                 .as_ref()
                 .and_then(|x| x.variant.clone())
@@ -275,7 +283,7 @@ impl Engine {
             let (top_stage, probability) = ctx
                 .top_stage()
                 .map_or((String::new(), 0.0), |(s, p)| (s.to_owned(), p));
-            chosen = Some(PromptDecision {
+            PromptDecision {
                 prompt: id.clone(),
                 kind: def.kind,
                 template,
@@ -298,8 +306,8 @@ impl Engine {
                     evidence: top_evidence(&ctx),
                     passed_over: Vec::new(),
                 },
-            });
-        }
+            }
+        });
         if let Some(c) = chosen.as_mut() {
             c.explanation.passed_over = passed.clone();
         }

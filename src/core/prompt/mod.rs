@@ -16,13 +16,12 @@
 pub(crate) mod decide;
 mod survey;
 
-use std::collections::BTreeMap;
-
 pub use decide::{PromptDecision, PromptExplanation, Trigger};
 
 use super::config::Config;
 use super::engine::State;
 use super::event::{EventKind, Touchpoint};
+use super::idmap::IdMap;
 
 /// How many show times are kept per prompt (enough for any per-session or per-day cap).
 pub const SHOWN_KEPT: usize = 16;
@@ -70,9 +69,9 @@ pub struct DecisionState {
     /// randomness) and kept for good; 0 until set.
     pub seed: u64,
     /// Per prompt or survey id.
-    pub prompts: BTreeMap<String, PromptHistory>,
+    pub prompts: IdMap<PromptHistory>,
     /// Per experiment id.
-    pub assignments: BTreeMap<String, Assignment>,
+    pub assignments: IdMap<Assignment>,
     /// The channel the visitor said they came from ("how did you hear about us?").
     pub reported_channel: Option<String>,
     /// Reported pain points, oldest first (the last [`PAIN_POINTS_KEPT`]).
@@ -83,23 +82,20 @@ impl DecisionState {
     /// Prompts and surveys shown since `since_ms` (the session start), all together.
     pub fn shown_since(&self, since_ms: u64) -> usize {
         self.prompts
-            .values()
-            .map(|h| h.shown_ms.iter().filter(|t| **t >= since_ms).count())
+            .iter()
+            .map(|(_, h)| h.shown_ms.iter().filter(|t| **t >= since_ms).count())
             .sum()
     }
 }
 
-fn capped<'m, V>(map: &'m mut BTreeMap<String, V>, key: &str) -> Option<&'m mut V>
-where
-    V: Default,
-{
+fn capped<'m, V: Default>(map: &'m mut IdMap<V>, key: &str) -> Option<&'m mut V> {
     if key.is_empty() || key.len() > 100 {
         return None;
     }
     if !map.contains_key(key) && map.len() >= ENTRIES_KEPT {
         return None;
     }
-    Some(map.entry(key.to_owned()).or_default())
+    Some(map.entry(key, V::default))
 }
 
 /// Updates the decision memory (and, for survey answers, the stage evidence) from one
