@@ -19,6 +19,7 @@ use trailmark::core::micro::{JourneyStatus, MicroJourneyState};
 use trailmark::core::profile::{
     CartLine, Interest, Profile, RecordedTouchpoint, Session, SurveyAnswer,
 };
+use trailmark::core::idmap::IdMap;
 use trailmark::core::prompt::{Assignment, DecisionState, PainPoint, PromptHistory};
 use trailmark::core::stage::{Cause, Evidence, StageState};
 use trailmark::core::{Config, Engine};
@@ -299,8 +300,8 @@ fn decisions() -> impl Strategy<Value = DecisionState> {
         .prop_map(
             |(seed, prompts, assignments, reported_channel, pains)| DecisionState {
                 seed,
-                prompts,
-                assignments,
+                prompts: prompts.into_iter().collect(),
+                assignments: assignments.into_iter().collect(),
                 reported_channel,
                 pain_points: pains
                     .into_iter()
@@ -680,7 +681,7 @@ fn golden_state_v2() -> State {
     });
     s.decisions = DecisionState {
         seed: 0x0123_4567_89AB_CDEF,
-        prompts: BTreeMap::from([
+        prompts: IdMap::from_iter([
             (
                 "cart-nudge".to_string(),
                 PromptHistory {
@@ -692,7 +693,7 @@ fn golden_state_v2() -> State {
             ),
             ("nps".to_string(), PromptHistory::default()),
         ]),
-        assignments: BTreeMap::from([
+        assignments: IdMap::from_iter([
             (
                 "hero-copy".to_string(),
                 Assignment {
