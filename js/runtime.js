@@ -12,7 +12,9 @@ import { readCapture, installCapture, pageProducts } from './capture.js';
 export { TrailmarkError };
 
 const DONE = 500; // ids of stored touchpoints kept in the profile record
-const EVENTS = ['stage', 'journey', 'session', 'decision', 'error'];
+const EVENTS = ['stage', 'journey', 'session', 'decision', 'prompt', 'error'];
+// Touchpoints about prompts and experiments never trigger prompts themselves.
+const OWN = ['Prompt Shown', 'Prompt Clicked', 'Prompt Dismissed', 'Survey Answered', 'Experiment Viewed'];
 const logged = new Set();
 
 function log(err) {
@@ -53,6 +55,7 @@ const API = {
   lifecycle: () => null,
   decide: () => [],
   explain: () => null,
+  prompt: () => Promise.resolve(null),
   on: () => () => {},
   consent: () => ({}),
   export: () => null,
@@ -83,6 +86,7 @@ export class Trailmark {
     this._listeners = {};
     this._pending = [];
     this._decisions = [];
+    this._shown = {};
     this._swapped = new WeakSet();
     this._traits = {};
     this._purposes = {};
@@ -126,6 +130,8 @@ export class Trailmark {
       throw new TrailmarkError('config/invalid', 'invalid config: ' + errors.map((e) => e.path + ': ' + e.message).join('; '), errors);
     }
     this._cap = o.capture === false ? null : capture;
+    this._config = engineConfig;
+    this._promptsOn = [engineConfig.prompts, engineConfig.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
 
     let wasm;
     try {
@@ -194,6 +200,9 @@ export class Trailmark {
     g.addEventListener('pageshow', (e) => e.persisted && this._enqueue({ kind: 'sync' }), on);
     await this._flush();
     if (this.failed) return;
+    // Prompt triggers watch the page from the moment the SDK is ready.
+    if (this._promptsOn) this._stopTriggers = (await this._promptUi()).installTriggers(this);
+    if (this.failed) return;
     this.ready = true;
     try {
       if (g.sessionStorage.getItem('trailmark:' + ns + ':debug')) this.debug();
@@ -258,6 +267,8 @@ export class Trailmark {
     try {
       clearTimeout(this._timer);
       if (this._stopCapture) this._stopCapture();
+      if (this._stopTriggers) this._stopTriggers();
+      if (this._promptsJs) this._promptsJs.then((m) => m.closeAll(), () => {});
       if (this._off) this._off.abort();
       if (this._bc) this._bc.close();
       for (const item of this._pending.splice(0)) item.done();
@@ -450,7 +461,8 @@ export class Trailmark {
   _apply(items) {
     const rt = this._rt;
     const effects = [];
-    let persist = false;
+    const names = [];
+    let persist = this._seed();
     for (const it of items) {
       let r;
       if (it.kind === 'sync' || it.kind === 'save') continue;
@@ -467,8 +479,9 @@ export class Trailmark {
       }
       persist = persist || r.persist || r.effects.length > 0;
       effects.push(...r.effects);
+      if (it.kind === 'track') names.push(it.name);
     }
-    return { effects, persist, n: items.length };
+    return { effects, persist, n: items.length, names };
   }
 
   /** After a batch is stored: events, decisions, slots, the next deadline. */
@@ -479,6 +492,7 @@ export class Trailmark {
       this._emit(type, fx);
     }
     if (out.n || remote) this._decideAndRender();
+    if (this._promptsOn && out.n) this._promptsAfter(out);
     this._arm();
     if (this._debugRefresh) this._debugRefresh();
   }
@@ -581,9 +595,58 @@ export class Trailmark {
     return { url: w.location.href, path: w.location.pathname, device: device(w.innerWidth || 1024), hour: d.getHours(), weekday: d.getDay(), consent: this._purposes };
   }
 
+  /** Gives a profile without one its experiment seed (a random id, persisted with it). */
+  _seed() {
+    const rt = this._rt;
+    if (!rt || typeof rt.needsSeed !== 'function' || !rt.needsSeed()) return false;
+    const r = new Uint32Array(2);
+    globalThis.crypto.getRandomValues(r);
+    return rt.seed((r[0] & 0x1fffff) * 4294967296 + r[1] || 1);
+  }
+
+  _promptUi() {
+    return (this._promptsJs = this._promptsJs || import('./prompts.js'));
+  }
+
+  /** After a batch: the page view, each touchpoint and each abandoned journey may show a prompt. */
+  _promptsAfter(out) {
+    const triggers = [];
+    if (!this._pv.prompted) {
+      this._pv.prompted = true;
+      triggers.push('page_view');
+    }
+    for (const n of out.names) if (n !== 'Page Viewed' && !OWN.includes(n)) triggers.push('event:' + n);
+    for (const fx of out.effects) if (fx.type === 'journey_changed' && fx.status === 'abandoned') triggers.push('abandoned:' + fx.journey);
+    for (const t of triggers) this._prompt(t);
+  }
+
+  /**
+   * Asks the engine for a prompt for `trigger` and shows it. Requests run one after another and
+   * each waits until the previous prompt's `Prompt Shown` is stored, so caps and the fatigue
+   * budget always count it. Resolves to the decision (`prompt: null` and `passed_over` when
+   * nothing is shown).
+   */
+  _prompt(trigger) {
+    if (typeof trigger !== 'string' || !trigger) throw new TrailmarkError('input/invalid', 'prompt(trigger): trigger must be a string such as "exit_intent"');
+    const run = async () => {
+      const ui = await this._promptUi();
+      if (this.failed || !this._rt) return null;
+      this._seed();
+      const d = this._rt.decidePrompt(Date.now(), this._pageContext(), trigger);
+      const shown = d.prompt && ui.showPrompt(this, d);
+      if (!shown) return d.prompt ? { prompt: null, passed_over: [{ prompt: d.prompt, reason: 'another prompt is on screen or the page has no template for it' }] } : d;
+      this._shown[d.prompt] = d;
+      this._emit('prompt', d);
+      await shown;
+      return d;
+    };
+    return (this._promptChain = (this._promptChain || Promise.resolve()).then(run, run));
+  }
+
   _decideAndRender() {
     const rt = this._rt;
     if (!rt || typeof rt.decide !== 'function') return;
+    this._seed();
     const decisions = rt.decide(Date.now(), this._pageContext()) || [];
     const before = {};
     for (const d of this._decisions) before[d.slot] = d.variant;
@@ -594,6 +657,17 @@ export class Trailmark {
     this._write('facts', JSON.stringify(facts));
     if (this._doc) render(this._doc, decisions, facts, this._swapped);
     for (const d of decisions) if (first || before[d.slot] !== d.variant) this._emit('decision', d);
+    // Experiments on slots in this page: one exposure per experiment per session (the engine
+    // remembers it).
+    for (const d of decisions) {
+      const x = d.experiment;
+      if (!x || !x.expose || !this._doc || !this._doc.querySelector('[data-tm-slot="' + CSS.escape(d.slot) + '"]:not(template)')) continue;
+      if (!this._pv.exposed) this._pv.exposed = new Set();
+      if (!this._pv.exposed.has(x.id)) {
+        this._pv.exposed.add(x.id);
+        this._track('Experiment Viewed', { experiment_id: x.id, variant_id: x.arm });
+      }
+    }
   }
 
   _write(k, v) {
@@ -689,9 +763,11 @@ export class Trailmark {
     return this._decisions.slice();
   }
 
-  _explain(slot) {
-    const d = this._decisions.find((x) => x.slot === slot);
-    return d ? d.explanation : null;
+  _explain(id) {
+    const d = this._decisions.find((x) => x.slot === id);
+    if (d) return Object.assign({ variant: d.variant, experiment: d.experiment }, d.explanation);
+    const p = this._shown[id];
+    return p ? Object.assign({ prompt: p.prompt, template: p.template, experiment: p.experiment }, p.explanation) : null;
   }
 
   _on(type, cb) {
@@ -756,6 +832,8 @@ export class Trailmark {
   }
 
   _forgetHere() {
+    this._shown = {};
+    if (this._promptsJs) this._promptsJs.then((m) => m.closeAll());
     for (const it of this._pending.splice(0)) it.done();
     if (this._store) this._store.mem.clear();
     if (this._rt) this._rt.forget();
