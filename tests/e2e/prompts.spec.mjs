@@ -220,6 +220,14 @@ test('an experiment bucket is sticky across reloads, re-drawn by forget(), and e
     assert.equal(arms.control + arms.returns, N);
     // Binomial(24, 0.5): 5..19 holds with probability > 0.998.
     assert.ok(arms.control >= 5 && arms.returns >= 5, JSON.stringify(arms));
+
+    // The debug panel says why, in words.
+    const last = await arm();
+    await page.evaluate(() => window.trailmark.debug());
+    const text = await page.evaluate(() => document.querySelector('[data-tm-debug]').shadowRoot.textContent);
+    assert.match(text, /Slots: why am I seeing this\?/);
+    assert.ok(text.includes(`Experiment usp-copy put you in arm "${last}".`), text);
+    assert.match(text, /this is your first visit/);
     assertClean(log);
   } finally {
     await context.close();
