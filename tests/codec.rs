@@ -15,11 +15,11 @@ use trailmark::core::config::Fact;
 use trailmark::core::engine::State;
 use trailmark::core::error::CodecError;
 use trailmark::core::event::{EventKind, Touchpoint};
+use trailmark::core::idmap::IdMap;
 use trailmark::core::micro::{JourneyStatus, MicroJourneyState};
 use trailmark::core::profile::{
     CartLine, Interest, Profile, RecordedTouchpoint, Session, SurveyAnswer,
 };
-use trailmark::core::idmap::IdMap;
 use trailmark::core::prompt::{Assignment, DecisionState, PainPoint, PromptHistory};
 use trailmark::core::stage::{Cause, Evidence, StageState};
 use trailmark::core::{Config, Engine};

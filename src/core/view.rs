@@ -173,6 +173,19 @@ pub fn lifecycle(engine: &Engine, now_ms: u64) -> Value {
         ("interests", interests),
         ("top_stage", top.into()),
         ("top_probability", top_p.into()),
+        (
+            "reported_channel",
+            engine.state().decisions.reported_channel.as_deref().into(),
+        ),
+        (
+            "pain_points",
+            list(&engine.state().decisions.pain_points, |p| {
+                obj(vec![
+                    ("reason", p.reason.as_str().into()),
+                    ("at", p.at_ms.into()),
+                ])
+            }),
+        ),
     ])
 }
 
