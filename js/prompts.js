@@ -21,6 +21,9 @@ import { fillText } from './slots.js';
 const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
 const SCALES = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
 
+// Touchpoints about prompts and experiments never trigger prompts themselves.
+const OWN = ['Page Viewed', 'Prompt Shown', 'Prompt Clicked', 'Prompt Dismissed', 'Survey Answered', 'Experiment Viewed'];
+let chain = Promise.resolve();
 let open = null; // the overlay on screen (banner, toast or modal): one at a time
 const inline = new Set(); // inline prompts in the page
 
@@ -117,9 +120,33 @@ function survey(doc, root, def, answer) {
   }
 }
 
-/** The prompt on screen (`{id, el}`), if any. */
-export function current() {
-  return open;
+/** After a batch: the page view (`first`), each touchpoint and each abandoned journey. */
+export function afterBatch(tm, out, first) {
+  const triggers = first ? ['page_view'] : [];
+  for (const n of out.names) if (!OWN.includes(n)) triggers.push('event:' + n);
+  for (const fx of out.effects) if (fx.type === 'journey_changed' && fx.status === 'abandoned') triggers.push('abandoned:' + fx.journey);
+  for (const t of triggers) ask(tm, t).catch((e) => tm._fail(e));
+}
+
+/**
+ * Asks the engine for a prompt for `trigger` and shows it. Requests run one after another and
+ * each waits until the previous prompt's `Prompt Shown` is stored, so caps and the fatigue
+ * budget always count it. Resolves to the decision (`prompt: null` and `passed_over` when
+ * nothing is shown).
+ */
+export function ask(tm, trigger) {
+  const run = async () => {
+    if (tm.failed || !tm._rt) return null;
+    tm._seed();
+    const d = tm._rt.decidePrompt(Date.now(), tm._pageContext(), trigger);
+    const shown = d.prompt && showPrompt(tm, d);
+    if (!shown) return d.prompt ? { prompt: null, passed_over: [{ prompt: d.prompt, reason: 'another prompt is on screen or the page has no template for it' }] } : d;
+    tm._shown[d.prompt] = d;
+    tm._emit('prompt', d);
+    await shown;
+    return d;
+  };
+  return (chain = chain.then(run, run));
 }
 
 /** Removes the prompts on screen without a touchpoint (forget(), a failed SDK). */

@@ -13,8 +13,6 @@ export { TrailmarkError };
 
 const DONE = 500; // ids of stored touchpoints kept in the profile record
 const EVENTS = ['stage', 'journey', 'session', 'decision', 'prompt', 'error'];
-// Touchpoints about prompts and experiments never trigger prompts themselves.
-const OWN = ['Prompt Shown', 'Prompt Clicked', 'Prompt Dismissed', 'Survey Answered', 'Experiment Viewed'];
 const logged = new Set();
 
 function log(err) {
@@ -608,39 +606,17 @@ export class Trailmark {
     return (this._promptsJs = this._promptsJs || import('./prompts.js'));
   }
 
-  /** After a batch: the page view, each touchpoint and each abandoned journey may show a prompt. */
+  /** After a batch: the page view, each touchpoint and each abandoned journey may show a prompt (prompts.js). */
   _promptsAfter(out) {
-    const triggers = [];
-    if (!this._pv.prompted) {
-      this._pv.prompted = true;
-      triggers.push('page_view');
-    }
-    for (const n of out.names) if (n !== 'Page Viewed' && !OWN.includes(n)) triggers.push('event:' + n);
-    for (const fx of out.effects) if (fx.type === 'journey_changed' && fx.status === 'abandoned') triggers.push('abandoned:' + fx.journey);
-    for (const t of triggers) this._prompt(t);
+    const first = !this._pv.prompted;
+    this._pv.prompted = true;
+    this._promptUi().then((m) => m.afterBatch(this, out, first));
   }
 
-  /**
-   * Asks the engine for a prompt for `trigger` and shows it. Requests run one after another and
-   * each waits until the previous prompt's `Prompt Shown` is stored, so caps and the fatigue
-   * budget always count it. Resolves to the decision (`prompt: null` and `passed_over` when
-   * nothing is shown).
-   */
+  /** `prompt(trigger)`: asks the engine for a prompt and shows it (prompts.js `ask`). */
   _prompt(trigger) {
     if (typeof trigger !== 'string' || !trigger) throw new TrailmarkError('input/invalid', 'prompt(trigger): trigger must be a string such as "exit_intent"');
-    const run = async () => {
-      const ui = await this._promptUi();
-      if (this.failed || !this._rt) return null;
-      this._seed();
-      const d = this._rt.decidePrompt(Date.now(), this._pageContext(), trigger);
-      const shown = d.prompt && ui.showPrompt(this, d);
-      if (!shown) return d.prompt ? { prompt: null, passed_over: [{ prompt: d.prompt, reason: 'another prompt is on screen or the page has no template for it' }] } : d;
-      this._shown[d.prompt] = d;
-      this._emit('prompt', d);
-      await shown;
-      return d;
-    };
-    return (this._promptChain = (this._promptChain || Promise.resolve()).then(run, run));
+    return this._promptUi().then((m) => m.ask(this, trigger));
   }
 
   _decideAndRender() {
