@@ -110,8 +110,14 @@ fn rekey(config: &Config, state: State) -> State {
         profile,
         stages,
         journeys,
-        decisions,
+        mut decisions,
     } = state;
+    // Memory of prompts and experiments no longer configured is dropped, so the bounded tables
+    // always have room for the configured ones.
+    decisions.prompts.retain(|id| config.prompt(id).is_some());
+    decisions
+        .assignments
+        .retain(|id| config.experiments.contains_key(id));
     let journeys = config
         .micro_journeys
         .iter()

@@ -63,6 +63,11 @@ impl<T> IdMap<T> {
         self.0.iter().map(|(k, _)| k)
     }
 
+    /// Keeps only the entries whose id passes `keep`.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.0.retain(|(k, _)| keep(k));
+    }
+
     /// The number of entries.
     pub fn len(&self) -> usize {
         self.0.len()

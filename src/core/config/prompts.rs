@@ -10,7 +10,7 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::reader::{invalid, Fields};
+use super::reader::{invalid, join, Fields};
 use super::sections::clean;
 use super::Config;
 use crate::core::condition::Condition;
@@ -321,7 +321,7 @@ fn condition(f: &mut Fields<'_, '_>, key: &str) -> Result<Option<Condition>, ()>
     match Condition::parse(&text) {
         Ok(c) => Ok(Some(c)),
         Err(e) => {
-            let path = format!("{}.{key}", f.path());
+            let path = join(f.path(), key);
             f.error(path, e.to_string());
             Err(())
         }
@@ -339,7 +339,7 @@ fn read_common(f: &mut Fields<'_, '_>) -> Option<PromptDef> {
     };
     let template = f.opt_string("template");
     let mut on = Vec::new();
-    let path = format!("{}.on", f.path());
+    let path = join(f.path(), "on");
     for (i, s) in f.strings("on").into_iter().enumerate() {
         match PromptTrigger::parse(&s) {
             Ok(t) => on.push(t),
@@ -353,7 +353,7 @@ fn read_common(f: &mut Fields<'_, '_>) -> Option<PromptDef> {
     let priority = f.get("priority").and_then(|v| {
         let p = v.as_i64().filter(|p| p.unsigned_abs() <= 1000);
         if p.is_none() {
-            let path = format!("{}.priority", f.path());
+            let path = join(f.path(), "priority");
             f.error(path, invalid("a whole number from -1000 to 1000", v));
         }
         p
@@ -363,7 +363,7 @@ fn read_common(f: &mut Fields<'_, '_>) -> Option<PromptDef> {
     let max_total = f.opt_u32("max_total");
     let cooldown_hours = f.f64_or("cooldown_hours", 24.0);
     if !(0.0..=87_600.0).contains(&cooldown_hours) {
-        let path = format!("{}.cooldown_hours", f.path());
+        let path = join(f.path(), "cooldown_hours");
         f.error(path, "must be from 0 to 87600 hours");
     }
     Some(PromptDef {
@@ -399,13 +399,13 @@ fn read_survey(f: &mut Fields<'_, '_>) -> Option<PromptDef> {
     let path = f.path().to_owned();
     if survey == Some(SurveyKind::Choice) && options.len() < 2 {
         f.error(
-            format!("{path}.options"),
+            join(&path, "options"),
             "a choice survey needs at least 2 options",
         );
     }
     if attribution && survey != Some(SurveyKind::Choice) {
         f.error(
-            format!("{path}.attribution"),
+            join(&path, "attribution"),
             "only a choice survey can be an attribution survey",
         );
     }
@@ -422,7 +422,7 @@ fn read_arm(f: &mut Fields<'_, '_>) -> Option<ArmDef> {
     let id = f.string("id");
     let weight = f.get("weight").map(|_| f.f64_or("weight", 1.0));
     if weight.is_some_and(|w| !(0.0..=1e6).contains(&w)) {
-        let path = format!("{}.weight", f.path());
+        let path = join(f.path(), "weight");
         f.error(path, "must be a number from 0 to 1000000");
     }
     let variant = f.opt_string("variant");
@@ -440,10 +440,7 @@ fn read_experiment(f: &mut Fields<'_, '_>) -> Option<ExperimentDef> {
     let holdout = f.f64_or("holdout", 0.0);
     let path = f.path().to_owned();
     if !(0.0..1.0).contains(&holdout) {
-        f.error(
-            format!("{path}.holdout"),
-            "must be a share from 0 to below 1",
-        );
+        f.error(join(&path, "holdout"), "must be a share from 0 to below 1");
     }
     if slot.is_some() == prompt.is_some() {
         f.error(path.clone(), "needs exactly one of `slot` and `prompt`");
@@ -459,10 +456,10 @@ fn read_experiment(f: &mut Fields<'_, '_>) -> Option<ExperimentDef> {
         }
     }
     if f.raw("arms").is_some() && arms.is_empty() {
-        f.error(format!("{path}.arms"), "needs at least one arm");
+        f.error(join(&path, "arms"), "needs at least one arm");
     }
     if arms.len() > 20 {
-        f.error(format!("{path}.arms"), "at most 20 arms");
+        f.error(join(&path, "arms"), "at most 20 arms");
     }
     for (i, a) in arms.iter().enumerate() {
         if arms[..i].iter().any(|b| b.id == a.id) {
@@ -473,7 +470,7 @@ fn read_experiment(f: &mut Fields<'_, '_>) -> Option<ExperimentDef> {
         }
     }
     if !arms.is_empty() && arms.iter().map(ArmDef::weight).sum::<f64>() <= 0.0 {
-        f.error(format!("{path}.arms"), "the weights must not all be 0");
+        f.error(join(&path, "arms"), "the weights must not all be 0");
     }
     Some(ExperimentDef {
         slot,
@@ -502,7 +499,7 @@ fn read_map<T>(
         return out;
     };
     for (id, item) in map {
-        let p = format!("{path}.{id}");
+        let p = join(path, id);
         if !super::slots::is_slot_id(id) {
             errors.push(ConfigError::new(
                 &p,
@@ -523,7 +520,7 @@ fn check_when(
     errors: &mut Vec<ConfigError>,
 ) {
     for e in when.map(|c| c.check(config)).unwrap_or_default() {
-        errors.push(ConfigError::new(format!("{path}.when"), e.to_string()));
+        errors.push(ConfigError::new(join(&path, "when"), e.to_string()));
     }
 }
 
@@ -582,6 +579,12 @@ pub(super) fn parse_prompts(
             }
         }
     }
+    if prompts.len() + surveys.len() > crate::core::prompt::ENTRIES_KEPT {
+        errors.push(ConfigError::new(
+            "$.prompts",
+            "at most 64 prompts and surveys together",
+        ));
+    }
     config.prompts = prompts;
     config.surveys = surveys;
     let experiments = read_map(
@@ -600,7 +603,7 @@ pub(super) fn parse_prompts(
                 if !config.slots.contains_key(s) {
                     let hint = super::suggest(s, config.slots.keys().map(String::as_str));
                     errors.push(ConfigError::new(
-                        format!("{path}.slot"),
+                        join(&path, "slot"),
                         format!("unknown slot {}{hint}", quote(s)),
                     ));
                 }
@@ -611,7 +614,7 @@ pub(super) fn parse_prompts(
                     let ids = config.prompts.keys().chain(config.surveys.keys());
                     let hint = super::suggest(p, ids.map(String::as_str));
                     errors.push(ConfigError::new(
-                        format!("{path}.prompt"),
+                        join(&path, "prompt"),
                         format!("unknown prompt or survey {}{hint}", quote(p)),
                     ));
                 }
@@ -626,6 +629,9 @@ pub(super) fn parse_prompts(
             ));
         }
         targets.push(target);
+    }
+    if experiments.len() > crate::core::prompt::ENTRIES_KEPT {
+        errors.push(ConfigError::new("$.experiments", "at most 64 experiments"));
     }
     config.experiments = experiments;
 }

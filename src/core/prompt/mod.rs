@@ -99,8 +99,9 @@ fn capped<'m, V: Default>(map: &'m mut IdMap<V>, key: &str) -> Option<&'m mut V>
 }
 
 /// Updates the decision memory (and, for survey answers, the stage evidence) from one
-/// touchpoint, already recorded in the profile. Unknown ids are remembered too (bounded), so a
-/// prompt renamed in config does not lose its history mid-session.
+/// touchpoint, already recorded in the profile. Ids the config does not name are remembered too
+/// (bounded) until the state is next loaded, which drops them (`Engine::with_state`), so the
+/// configured ones (at most [`ENTRIES_KEPT`], checked at load) always fit.
 pub fn observe(config: &Config, state: &mut State, tp: &Touchpoint, now_ms: u64) {
     let d = &mut state.decisions;
     let prompt_id = || tp.str_prop("prompt_id").or_else(|| tp.str_prop("prompt"));
@@ -186,5 +187,21 @@ mod tests {
                 exposed_session: 1
             }
         );
+    }
+
+    #[test]
+    fn memory_of_prompts_no_longer_configured_is_dropped_on_load() {
+        let config = Config::from_json(r#"{"prompts": {"kept": {"kind": "toast"}}}"#).unwrap();
+        let mut e = Engine::new(config.clone());
+        for id in ["kept", "gone"] {
+            e.ingest(
+                &Touchpoint::of(EventKind::PromptShown).with("prompt_id", id),
+                1_000,
+            );
+        }
+        assert_eq!(e.state().decisions.prompts.len(), 2);
+        let (restored, _) = Engine::restore(config, &e.encode());
+        let ids: Vec<&String> = restored.state().decisions.prompts.keys().collect();
+        assert_eq!(ids, ["kept"]);
     }
 }
