@@ -520,7 +520,7 @@ fn check_when(
     errors: &mut Vec<ConfigError>,
 ) {
     for e in when.map(|c| c.check(config)).unwrap_or_default() {
-        errors.push(ConfigError::new(join(&path, "when"), e.to_string()));
+        errors.push(ConfigError::new(join(path, "when"), e.to_string()));
     }
 }
 
