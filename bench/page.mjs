@@ -6,7 +6,34 @@ import { EVENT_JS } from './subjects.mjs';
 
 export const SLOTS = ['hero', 'promo', 'cart_nudge', 'checkout_help', 'loyalty', 'reviews', 'related', 'newsletter', 'shipping', 'footer_offer'];
 
-/** Trailmark's config: 10 slots with stage / journey / lifecycle rules; default stages and journeys; capture on. */
+/**
+ * 20 prompts and surveys, each with a condition and caps, all triggered by exit intent (which the
+ * bench never fires, so none is shown and the measurements are not disturbed): the engine's
+ * prompt decision for that trigger evaluates every one of them.
+ */
+export const PROMPTS = Object.fromEntries(
+  Array.from({ length: 20 }, (_, i) => [
+    'p' + i,
+    {
+      kind: ['banner', 'toast', 'modal', 'inline'][i % 4],
+      on: ['exit_intent'],
+      when: [
+        'journey.checkout == "abandoned" && !cart.empty',
+        `stage.consideration > ${(0.2 + i * 0.01).toFixed(2)} && visits >= 1`,
+        'customer && top_stage == "loyalty"',
+        'new_visitor && page.path matches "/products/*"',
+        'top_stage in ["research", "consideration"] || cart.value > 100',
+      ][i % 5],
+      priority: i % 7,
+      max_per_session: 1,
+      max_per_day: 2,
+      max_total: 5,
+      cooldown_hours: 24,
+    },
+  ]),
+);
+
+/** Trailmark's config: 10 slots with stage / journey / lifecycle rules and 20 prompts; default stages and journeys; capture on. */
 export const TRAILMARK_CONFIG = {
   namespace: 'bench',
   slots: Object.fromEntries(
@@ -23,6 +50,7 @@ export const TRAILMARK_CONFIG = {
       },
     ]),
   ),
+  prompts: PROMPTS,
   capture: { page_views: true, spa: true, clicks: true, forms: true, products: true, scroll: [25, 50, 75, 100], engagement_seconds: [10, 30, 60] },
 };
 

@@ -227,6 +227,12 @@ async function sample(browser, origin, subject, warmOnly = false) {
           r.engine_decide_us = time(() => tm._rt.decide(Date.now(), tm._pageContext()));
           r.decisions = tm._rt.decide(Date.now(), tm._pageContext()).length;
         }
+        if (tm._rt && typeof tm._rt.decidePrompt === 'function') {
+          // The 20 prompts (all on exit intent): the prompt decision with its explanation, and a
+          // whole page's decisions (10 slots + 20 prompts).
+          r.engine_prompt_us = time(() => tm._rt.decidePrompt(Date.now(), tm._pageContext(), 'exit_intent'));
+          r.engine_page_us = time(() => (tm._rt.decide(Date.now(), tm._pageContext()), tm._rt.decidePrompt(Date.now(), tm._pageContext(), 'exit_intent')));
+        }
         if (typeof tm._decideAndRender === 'function') r.decide_render_us = time(() => tm._decideAndRender());
         return r;
       }, N_DECIDE));

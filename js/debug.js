@@ -97,7 +97,8 @@ export function openDebug(tm) {
       stageSection(stages, history.slice(-MAX_HISTORY)),
       journeySection(journeys, now),
       touchSection(x.touchpoints || []),
-      slotSection(tm.decide()),
+      slotSection(tm.decide(), stages),
+      promptSection(tm, stages),
     );
   };
 
@@ -173,11 +174,57 @@ function touchSection(tps) {
   return el('section', {}, el('h4', {}, 'Recent touchpoints'), el('table', {}, ...rows));
 }
 
-function slotSection(decisions) {
+// "Why am I seeing this?" in plain words: what the matching rule read, the experiment arm, and
+// the evidence behind the likeliest stage.
+function phrase(r) {
+  const v = r.value;
+  const n = r.name;
+  if (v === null || v === undefined) return n + ' is not known';
+  if (n === 'new_visitor') return v ? 'this is your first visit' : 'you have been here before';
+  if (n === 'returning') return v ? 'you have been here before' : 'this is your first visit';
+  if (n === 'customer') return v ? 'you have ordered before' : 'you have not ordered yet';
+  if (n === 'top_stage') return 'you look most like you are in "' + v + '"';
+  if (n === 'visits') return 'this is visit ' + v;
+  if (n === 'cart.empty') return v ? 'your cart is empty' : 'your cart has something in it';
+  if (n === 'cart.items') return 'your cart holds ' + v + ' item(s)';
+  if (n === 'cart.value') return 'your cart is worth ' + v;
+  if (n.startsWith('journey.')) return 'your ' + n.slice(8) + ' is ' + (v === 'abandoned' ? 'unfinished' : v);
+  if (n.startsWith('stage.')) return 'the chance you are in "' + n.slice(6) + '" is ' + pct(v);
+  if (n === 'page.path') return 'you are on ' + v;
+  return n + ' is ' + (typeof v === 'number' ? Math.round(v * 100) / 100 : v);
+}
+
+function because(e, stages) {
+  const parts = [];
+  if (e.condition) parts.push('because ' + (e.reads || []).map(phrase).join(' and ') + '.');
+  else if (e.condition === null && e.trigger === undefined) parts.push('no rule matched, so you see the page as written.');
+  const top = stages.find((s) => s.stage === e.top_stage);
+  const ev = (e.evidence || []).slice(0, 3).map((x) => x.cause + ' (' + (x.weight > 0 ? '+' : '') + x.weight.toFixed(1) + ')');
+  if (e.top_stage) parts.push('Your likeliest stage is ' + (top ? top.label : e.top_stage) + ' (' + pct(e.probability) + ')' + (ev.length ? ', mostly from: ' + ev.join(', ') + '.' : '.'));
+  return parts.join(' ');
+}
+
+function experimentNote(x) {
+  if (!x) return '';
+  return x.holdout ? ' You are in the hold-out group of experiment ' + x.id + ', so you see the default.' : ' Experiment ' + x.id + ' put you in arm "' + x.arm + '".';
+}
+
+function slotSection(decisions, stages) {
   const rows = decisions.map((d) => {
     const e = d.explanation || {};
-    const why = typeof e.text === 'string' ? e.text : e.condition || '';
-    return el('tr', {}, el('td', {}, d.slot), el('td', {}, d.variant || 'default'), el('td', { class: 'muted' }, why));
+    const why = because(e, stages) + experimentNote(d.experiment);
+    return el('tr', {}, el('td', {}, d.slot), el('td', {}, d.variant || 'default'), el('td', { class: 'muted', title: e.text || '' }, why));
   });
   return el('section', {}, el('h4', {}, 'Slots: why am I seeing this?'), rows.length ? el('table', {}, ...rows) : el('div', { class: 'muted' }, 'no slot decisions yet'));
+}
+
+function promptSection(tm, stages) {
+  const shown = tm._shown || {};
+  const rows = Object.keys(shown).map((id) => {
+    const e = shown[id].explanation || {};
+    const why = 'Shown on ' + e.trigger + ' ' + because(e, stages) + ' Shown ' + e.shown_session + ' time(s) earlier this session; ' + e.budget_used + ' of ' + e.budget + ' prompts this session.' + experimentNote(shown[id].experiment);
+    const skipped = (e.passed_over || []).map((p) => p.prompt + ': ' + p.reason).join('; ');
+    return el('tr', {}, el('td', {}, id), el('td', { class: 'muted', title: e.text || '' }, why + (skipped ? ' Not shown instead: ' + skipped + '.' : '')));
+  });
+  return el('section', {}, el('h4', {}, 'Prompts on this page: why am I seeing this?'), rows.length ? el('table', {}, ...rows) : el('div', { class: 'muted' }, 'no prompt shown on this page'));
 }

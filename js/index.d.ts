@@ -73,6 +73,21 @@ export interface Explanation {
   reads: { name: string; value: unknown }[];
   top_stage: string;
   probability: number;
+  /** The evidence behind the likeliest stage, strongest first (at most 5). */
+  evidence: { cause: string; weight: number }[];
+}
+
+/** An experiment's decision for this visitor. */
+export interface ExperimentDecision {
+  id: string;
+  /** The arm (`"holdout"` for a held-out visitor). */
+  arm: string;
+  /** The arm's slot variant or prompt template; null for the control and holdout. */
+  variant: string | null;
+  holdout: boolean;
+  /** True until this session recorded an exposure (`Experiment Viewed`). */
+  expose: boolean;
+  reads: { name: string; value: unknown }[];
 }
 
 export interface Decision {
@@ -80,7 +95,45 @@ export interface Decision {
   /** The variant shown, or null for the page's default content. */
   variant: string | null;
   rule: number | null;
+  experiment: ExperimentDecision | null;
   explanation: Explanation;
+}
+
+/** `explain(id)`: a slot's or a shown prompt's explanation, with what it decided. */
+export type ExplainResult =
+  | (Explanation & { variant: string | null; experiment: ExperimentDecision | null })
+  | (PromptExplanation & { prompt: string; template: string; experiment: ExperimentDecision | null });
+
+export type PromptKind = 'banner' | 'toast' | 'modal' | 'inline';
+
+export interface PromptExplanation {
+  /** One line, e.g. `abandoned:checkout: !cart.empty (cart.empty = false); shown 0 this session, 0 in all; 0 of 2 prompts this session`. */
+  text: string;
+  /** The trigger that fired: `page_view`, `exit_intent`, `event:<name>`, `scroll:<percent>`, `idle:<seconds>`, `abandoned:<journey>`. */
+  trigger: string;
+  condition: string | null;
+  reads: { name: string; value: unknown }[];
+  shown_session: number;
+  shown_total: number;
+  budget_used: number;
+  budget: number;
+  top_stage: string;
+  probability: number;
+  evidence: { cause: string; weight: number }[];
+  /** Prompts whose trigger matched but were not chosen, and why. */
+  passed_over: { prompt: string; reason: string }[];
+}
+
+/** A prompt decision (`prompt(trigger)`, `on('prompt')`). `prompt` is null when nothing is shown. */
+export interface PromptDecision {
+  prompt: string | null;
+  kind?: PromptKind;
+  template?: string;
+  survey?: boolean;
+  experiment?: ExperimentDecision | null;
+  explanation?: PromptExplanation;
+  /** When nothing is shown: the prompts considered and why each was passed over. */
+  passed_over?: { prompt: string; reason: string }[];
 }
 
 export interface StageEvent {
@@ -111,6 +164,7 @@ export interface EventMap {
   journey: JourneyEvent;
   session: SessionEvent;
   decision: Decision;
+  prompt: PromptDecision;
   error: TrailmarkError;
 }
 export type EventName = keyof EventMap;
@@ -222,8 +276,13 @@ export class Trailmark {
   lifecycle(): Record<string, unknown> | null;
   /** The latest slot decisions. */
   decide(): Decision[];
-  /** Why a slot shows what it shows. */
-  explain(slot: string): Explanation | null;
+  /** Why a slot (or a prompt shown on this page) shows what it shows. */
+  explain(id: string): ExplainResult | null;
+  /**
+   * Asks for a prompt now, for a trigger (`exit_intent`, `event:<name>`, `scroll:<percent>`,
+   * `idle:<seconds>`, `abandoned:<journey>`, `page_view`), and shows it. Resolves to the decision.
+   */
+  prompt(trigger: string): Promise<PromptDecision | null>;
   on<E extends EventName>(event: E, callback: (detail: EventMap[E]) => void): () => void;
   /**
    * Records the visitor's choice (stored; it wins over CMP signals and defaults) and returns the

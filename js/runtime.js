@@ -14,7 +14,7 @@ export { TrailmarkError };
 
 const DONE = 500; // ids of stored touchpoints kept in the profile record
 const RETENTION_MS = 3600000; // retention limits are applied at start-up and hourly
-const EVENTS = ['stage', 'journey', 'session', 'decision', 'error'];
+const EVENTS = ['stage', 'journey', 'session', 'decision', 'prompt', 'error'];
 const logged = new Set();
 
 function log(err) {
@@ -55,6 +55,7 @@ const API = {
   lifecycle: () => null,
   decide: () => [],
   explain: () => null,
+  prompt: () => Promise.resolve(null),
   on: () => () => {},
   consent: () => ({}),
   export: () => null,
@@ -86,6 +87,7 @@ export class Trailmark {
     this._listeners = {};
     this._pending = [];
     this._decisions = [];
+    this._shown = {};
     this._swapped = new WeakSet();
     this._traits = {};
     this._purposes = {};
@@ -135,6 +137,8 @@ export class Trailmark {
       throw new TrailmarkError('config/invalid', 'invalid config: ' + errors.map((e) => e.path + ': ' + e.message).join('; '), errors);
     }
     this._cap = o.capture === false ? null : capture;
+    this._config = engineConfig;
+    this._promptsOn = [engineConfig.prompts, engineConfig.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
 
     let wasm;
     try {
@@ -221,6 +225,9 @@ export class Trailmark {
     g.addEventListener('pageshow', (e) => e.persisted && this._enqueue({ kind: 'sync' }), on);
     await this._flush();
     if (this.failed) return;
+    // Prompt triggers watch the page from the moment the SDK is ready.
+    if (this._promptsOn) this._stopTriggers = (await this._promptUi()).installTriggers(this);
+    if (this.failed) return;
     this.ready = true;
     // A click on any `[data-tm-privacy]` element (present now or added later) opens the panel.
     this._doc.addEventListener('click', (e) => {
@@ -296,6 +303,8 @@ export class Trailmark {
       if (this._stopTcf) this._stopTcf();
       if (this._exp) this._exp.clear(true);
       if (this._stopCapture) this._stopCapture();
+      if (this._stopTriggers) this._stopTriggers();
+      if (this._promptsJs) this._promptsJs.then((m) => m.closeAll(), () => {});
       if (this._off) this._off.abort();
       if (this._bc) this._bc.close();
       for (const item of this._pending.splice(0)) item.done();
@@ -497,7 +506,8 @@ export class Trailmark {
   _apply(items) {
     const rt = this._rt;
     const effects = [];
-    let persist = false;
+    const names = [];
+    let persist = this._seed();
     for (const it of items) {
       let r;
       if (it.kind === 'sync' || it.kind === 'save') continue;
@@ -518,8 +528,9 @@ export class Trailmark {
       }
       persist = persist || r.persist || r.effects.length > 0;
       effects.push(...r.effects);
+      if (it.kind === 'track') names.push(it.name);
     }
-    return { effects, persist, n: items.length };
+    return { effects, persist, n: items.length, names };
   }
 
   /** After a batch is stored: events, decisions, slots, the next deadline. */
@@ -530,6 +541,7 @@ export class Trailmark {
       this._emit(type, fx);
     }
     if (out.n || remote) this._decideAndRender();
+    if (this._promptsOn && out.n) this._promptsAfter(out);
     this._arm();
     if (this._debugRefresh) this._debugRefresh();
   }
@@ -632,12 +644,39 @@ export class Trailmark {
     return { url: w.location.href, path: w.location.pathname, device: device(w.innerWidth || 1024), hour: d.getHours(), weekday: d.getDay(), consent: this._purposes };
   }
 
+  /** Gives a profile without one its experiment seed (a random id, persisted with it). */
+  _seed() {
+    const rt = this._rt;
+    if (!rt || typeof rt.needsSeed !== 'function' || !rt.needsSeed()) return false;
+    const r = new Uint32Array(2);
+    globalThis.crypto.getRandomValues(r);
+    return rt.seed((r[0] & 0x1fffff) * 4294967296 + r[1] || 1);
+  }
+
+  _promptUi() {
+    return (this._promptsJs = this._promptsJs || import('./prompts.js'));
+  }
+
+  /** After a batch: the page view, each touchpoint and each abandoned journey may show a prompt (prompts.js). */
+  _promptsAfter(out) {
+    const first = !this._pv.prompted;
+    this._pv.prompted = true;
+    this._promptUi().then((m) => m.afterBatch(this, out, first));
+  }
+
+  /** `prompt(trigger)`: asks the engine for a prompt and shows it (prompts.js `ask`). */
+  _prompt(trigger) {
+    if (typeof trigger !== 'string' || !trigger) throw new TrailmarkError('input/invalid', 'prompt(trigger): trigger must be a string such as "exit_intent"');
+    return this._promptUi().then((m) => m.ask(this, trigger));
+  }
+
   _decideAndRender() {
     const rt = this._rt;
     if (!rt || typeof rt.decide !== 'function') return;
     // While a CMP decides, slots keep what the head loader showed (a plan stored when consent
     // allowed it) and nothing new is decided or stored.
     if (this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean') return;
+    this._seed();
     // Without personalization consent every slot keeps its default content.
     const decisions = this._purposes.personalization === false ? [] : rt.decide(Date.now(), this._pageContext()) || [];
     const before = {};
@@ -650,6 +689,17 @@ export class Trailmark {
     if (this._doc && this._purposes.personalization === false) restoreAll(this._doc);
     if (this._doc) render(this._doc, decisions, facts, this._swapped);
     for (const d of decisions) if (first || before[d.slot] !== d.variant) this._emit('decision', d);
+    // Experiments on slots in this page: one exposure per experiment per session (the engine
+    // remembers it).
+    for (const d of decisions) {
+      const x = d.experiment;
+      if (!x || !x.expose || !this._doc || !this._doc.querySelector('[data-tm-slot="' + CSS.escape(d.slot) + '"]:not(template)')) continue;
+      if (!this._pv.exposed) this._pv.exposed = new Set();
+      if (!this._pv.exposed.has(x.id)) {
+        this._pv.exposed.add(x.id);
+        this._track('Experiment Viewed', { experiment_id: x.id, variant_id: x.arm });
+      }
+    }
   }
 
   _write(k, v) {
@@ -745,9 +795,11 @@ export class Trailmark {
     return this._decisions.slice();
   }
 
-  _explain(slot) {
-    const d = this._decisions.find((x) => x.slot === slot);
-    return d ? d.explanation : null;
+  _explain(id) {
+    const d = this._decisions.find((x) => x.slot === id);
+    if (d) return Object.assign({ variant: d.variant, experiment: d.experiment }, d.explanation);
+    const p = this._shown[id];
+    return p ? Object.assign({ prompt: p.prompt, template: p.template, experiment: p.experiment }, p.explanation) : null;
   }
 
   _on(type, cb) {
@@ -939,6 +991,8 @@ export class Trailmark {
   }
 
   _forgetHere() {
+    this._shown = {};
+    if (this._promptsJs) this._promptsJs.then((m) => m.closeAll());
     for (const it of this._pending.splice(0)) it.done();
     if (this._exp) this._exp.clear(false);
     if (this._store) this._store.mem.clear();

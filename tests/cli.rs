@@ -59,3 +59,25 @@ fn lint_exit_codes() {
         "the demo shop's config lints clean"
     );
 }
+
+#[test]
+fn replay_prints_every_decision_with_its_explanation() {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailmark"))
+        .args([
+            "replay",
+            "tests/scenarios/prompts-and-experiments/config.json",
+            "tests/scenarios/prompts-and-experiments/events.jsonl",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "    slot hero = discovery-bold [experiment hero-copy:bold] because new_visitor (new_visitor = true)",
+        "    prompt cart-abandon because abandoned:checkout: journey.checkout == \"abandoned\" && !cart.empty (journey.checkout = \"abandoned\", cart.empty = false); shown 0 this session, 0 in all; 1 of 2 prompts this session",
+        "    prompt nps because event:Order Completed: customer (customer = true); shown 0 this session, 0 in all; 0 of 2 prompts this session",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
+    }
+}

@@ -1,8 +1,8 @@
 //! The persisted-state codec from outside: exact round-trips of arbitrary states, no panics on
-//! arbitrary or corrupted bytes, the version-1 golden file, and encoded sizes.
+//! arbitrary or corrupted bytes, the version-1 and version-2 golden files, and encoded sizes.
 //!
-//! Regenerate the golden file only while its version is unreleased:
-//! `TRAILMARK_BLESS=1 cargo test --test codec golden`.
+//! Version 1 is released: its golden file is never rewritten. Regenerate the version-2 golden
+//! file only while version 2 is unreleased: `TRAILMARK_BLESS=1 cargo test --test codec golden`.
 
 use std::collections::VecDeque;
 
@@ -17,14 +17,17 @@ use trailmark::core::config::Fact;
 use trailmark::core::engine::State;
 use trailmark::core::error::CodecError;
 use trailmark::core::event::{EventKind, Touchpoint};
+use trailmark::core::map::IdMap;
 use trailmark::core::micro::{JourneyStatus, MicroJourneyState};
 use trailmark::core::profile::{
     CartLine, Interest, Profile, RecordedTouchpoint, Session, SurveyAnswer,
 };
+use trailmark::core::prompt::{Assignment, DecisionState, PainPoint, PromptHistory};
 use trailmark::core::stage::{Cause, Evidence, StageState};
 use trailmark::core::{Config, Engine};
 
 const GOLDEN_V1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/state-v1.bin");
+const GOLDEN_V2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/state-v2.bin");
 
 // ---------------------------------------------------------------------------------------------
 // Strategies
@@ -219,6 +222,7 @@ fn cause() -> impl Strategy<Value = Cause> {
         text().prop_map(Cause::Event),
         proptest::sample::select(FACTS.to_vec()).prop_map(Cause::Fact),
         text().prop_map(Cause::Channel),
+        text().prop_map(Cause::Survey),
     ]
 }
 
@@ -275,14 +279,49 @@ fn journey() -> impl Strategy<Value = MicroJourneyState> {
         )
 }
 
+fn decisions() -> impl Strategy<Value = DecisionState> {
+    let history = (vec(time(), 0..4), any::<u32>(), any::<u32>(), of(time())).prop_map(
+        |(shown_ms, total, clicks, dismissed_ms)| PromptHistory {
+            shown_ms,
+            total,
+            clicks,
+            dismissed_ms,
+        },
+    );
+    let assignment = (text(), any::<u32>()).prop_map(|(arm, exposed_session)| Assignment {
+        arm,
+        exposed_session,
+    });
+    (
+        any::<u64>(),
+        btree_map(text(), history, 0..4),
+        btree_map(text(), assignment, 0..4),
+        of(text()),
+        vec((text(), time()), 0..3),
+    )
+        .prop_map(
+            |(seed, prompts, assignments, reported_channel, pains)| DecisionState {
+                seed,
+                prompts: prompts.into_iter().collect(),
+                assignments: assignments.into_iter().collect(),
+                reported_channel,
+                pain_points: pains
+                    .into_iter()
+                    .map(|(reason, at_ms)| PainPoint { reason, at_ms })
+                    .collect(),
+            },
+        )
+}
+
 fn state(nan: bool) -> impl Strategy<Value = State> {
-    (profile(nan), stages(nan), vec(journey(), 0..5)).prop_map(|(profile, stages, journeys)| {
-        State {
+    (profile(nan), stages(nan), vec(journey(), 0..5), decisions()).prop_map(
+        |(profile, stages, journeys, decisions)| State {
             profile,
             stages,
             journeys,
-        }
-    })
+            decisions,
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,7 +441,7 @@ fn checksum_is_standard_crc32_over_everything_before_it() {
     let bytes = encode(&State::new(&Config::default()));
     let (content, sum) = bytes.split_at(bytes.len() - 4);
     assert_eq!(&content[..3], MAGIC);
-    assert_eq!(&content[3..5], &[1, 0]);
+    assert_eq!(&content[3..5], &[2, 0]);
     assert_eq!(sum, crc32_reference(content).to_le_bytes());
 }
 
@@ -413,8 +452,8 @@ fn errors_for_foreign_truncated_future_and_corrupt_bytes() {
     assert_eq!(decode(&bytes[..2]), Err(CodecError::Truncated));
     assert_eq!(decode(&bytes[..bytes.len() - 1]), Err(CodecError::Checksum));
     let mut future = bytes.clone();
-    future[3] = 2;
-    assert_eq!(decode(&future), Err(CodecError::FutureVersion(2)));
+    future[3] = 3;
+    assert_eq!(decode(&future), Err(CodecError::FutureVersion(3)));
     let mut corrupt = bytes;
     let last = corrupt.len() - 5;
     corrupt[last] ^= 1;
@@ -628,20 +667,121 @@ fn golden_state() -> State {
         profile,
         stages,
         journeys,
+        decisions: DecisionState::default(),
     }
 }
 
-/// The version-1 golden file decodes to the state above and re-encodes to identical bytes.
-/// `TRAILMARK_BLESS=1` rewrites it (only ever while version 1 is unreleased).
+/// The version-2 golden state: the version-1 one plus a survey cause and every decision field.
+fn golden_state_v2() -> State {
+    let mut s = golden_state();
+    let t0: u64 = 1_735_689_600_000;
+    s.stages.trail.push_back(Evidence {
+        at_ms: t0 + 5 * 86_400_000,
+        cause: Cause::Survey("survey: NPS 10".into()),
+        stage: 5,
+        weight: 1.5,
+    });
+    s.decisions = DecisionState {
+        seed: 0x0123_4567_89AB_CDEF,
+        prompts: IdMap::from_iter([
+            (
+                "cart-nudge".to_string(),
+                PromptHistory {
+                    shown_ms: vec![t0 + 1_000, t0 + 86_400_000],
+                    total: 2,
+                    clicks: 1,
+                    dismissed_ms: Some(t0 + 86_400_000 + 5_000),
+                },
+            ),
+            ("nps".to_string(), PromptHistory::default()),
+        ]),
+        assignments: IdMap::from_iter([
+            (
+                "hero-copy".to_string(),
+                Assignment {
+                    arm: "bold".into(),
+                    exposed_session: 3,
+                },
+            ),
+            (
+                "nudge-test".to_string(),
+                Assignment {
+                    arm: "holdout".into(),
+                    exposed_session: 0,
+                },
+            ),
+        ]),
+        reported_channel: Some("Podcast".into()),
+        pain_points: vec![PainPoint {
+            reason: "CSAT 1 after support".into(),
+            at_ms: t0 + 2 * 86_400_000,
+        }],
+    };
+    s
+}
+
+/// The version-1 golden file (released: never rewritten) decodes to the state above, with no
+/// decision state; re-encoding writes the current version.
 #[test]
 fn golden_v1() {
     let expected = golden_state();
-    if std::env::var_os("TRAILMARK_BLESS").is_some_and(|v| v == "1") {
-        std::fs::write(GOLDEN_V1, encode(&expected)).expect("write golden file");
-    }
     let bytes = std::fs::read(GOLDEN_V1).expect("tests/golden/state-v1.bin exists");
+    assert_eq!(&bytes[3..5], &[1, 0]);
     assert_eq!(decode(&bytes), Ok(expected.clone()));
-    assert_eq!(encode(&expected), bytes, "the v1 layout changed: add v2");
+    let now = encode(&expected);
+    assert_eq!(&now[3..5], &[2, 0]);
+    assert_eq!(decode(&now), Ok(expected));
+}
+
+/// The version-2 golden file decodes to the state above and re-encodes to identical bytes.
+/// `TRAILMARK_BLESS=1` rewrites it (only while version 2 is unreleased).
+#[test]
+fn golden_v2() {
+    let expected = golden_state_v2();
+    if std::env::var_os("TRAILMARK_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(GOLDEN_V2, encode(&expected)).expect("write golden file");
+    }
+    let bytes = std::fs::read(GOLDEN_V2).expect("tests/golden/state-v2.bin exists");
+    assert_eq!(decode(&bytes), Ok(expected.clone()));
+    assert_eq!(
+        encode(&expected),
+        bytes,
+        "the v2 layout changed: add sections or v3"
+    );
+}
+
+/// A version-2 state with a section this build does not know (tag 9) still decodes; sections
+/// out of order do not.
+#[test]
+fn unknown_sections_are_skipped() {
+    let bytes = encode(&golden_state_v2());
+    let body = &bytes[5..bytes.len() - 4];
+    // The body ends with: count 1, tag 1, length, payload. The count sits where the same state
+    // without decisions ends its body. Append a tag-9 section after the first.
+    let mut extended = body.to_vec();
+    let plain = encode(&State {
+        decisions: DecisionState::default(),
+        ..golden_state_v2()
+    });
+    let prefix = plain.len() - 4 - 5 - 1;
+    assert_eq!(extended[prefix], 1, "one section");
+    extended[prefix] = 2;
+    extended.extend_from_slice(&[9, 3, 0xAA, 0xBB, 0xCC]);
+    let sealed2 = |body: &[u8]| {
+        let mut b = b"TMK\x02\x00".to_vec();
+        b.extend_from_slice(body);
+        let sum = crc32_reference(&b);
+        b.extend_from_slice(&sum.to_le_bytes());
+        b
+    };
+    assert_eq!(decode(&sealed2(&extended)), Ok(golden_state_v2()));
+    let mut unordered = body.to_vec();
+    unordered[prefix] = 2;
+    unordered.extend_from_slice(&[1, 0]);
+    assert_eq!(
+        decode(&sealed2(&unordered)),
+        Err(CodecError::Invalid("section order"))
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

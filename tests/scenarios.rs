@@ -1,6 +1,8 @@
 //! Scenario folders (`tests/scenarios/<name>/events.jsonl` + `expected.json`) replayed through
-//! the CLI (`trailmark replay - events.jsonl --json`), checking what the engine inferred after
-//! the steps named in `expected.json` (0-based, counting touchpoint and tick lines).
+//! the CLI (`trailmark replay - events.jsonl --json`, or with the folder's `config.json` when it
+//! has one), checking what the engine inferred and decided after the steps named in
+//! `expected.json` (0-based, counting touchpoint and tick lines; `slots` and `prompt` check the
+//! decisions).
 #![cfg(feature = "cli")]
 
 use std::path::Path;
@@ -19,8 +21,15 @@ fn scenarios_replay_as_expected() {
     assert!(!dirs.is_empty());
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let config = dir.join("config.json");
+        let config = if config.exists() {
+            config.into_os_string()
+        } else {
+            "-".into()
+        };
         let out = Command::new(env!("CARGO_BIN_EXE_trailmark"))
-            .args(["replay", "-"])
+            .arg("replay")
+            .arg(config)
             .arg(dir.join("events.jsonl"))
             .arg("--json")
             .output()
@@ -71,6 +80,22 @@ fn scenarios_replay_as_expected() {
                     &got["journeys"][journey]["status"], status,
                     "{ctx}: journey {journey}"
                 );
+            }
+            for (slot, variant) in want
+                .get("slots")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                assert_eq!(
+                    &got["decisions"]["slots"][slot]["variant"], variant,
+                    "{ctx}: slot {slot}"
+                );
+            }
+            if let Some(p) = want.get("prompt") {
+                let shown = &got["decisions"]["prompt"];
+                let id = if shown.is_null() { shown } else { &shown["id"] };
+                assert_eq!(id, p, "{ctx}: prompt");
             }
             for kind in want
                 .get("effects")

@@ -48,6 +48,10 @@ fn schema_lists_every_top_level_field_the_parser_accepts() {
         "slots",
         "capture",
         "privacy",
+        "prompts",
+        "surveys",
+        "fatigue",
+        "experiments",
     ] {
         assert!(properties.contains_key(key), "schema lacks {key}");
         // Each documented field is accepted by the parser on its own (with its default value).
@@ -56,7 +60,7 @@ fn schema_lists_every_top_level_field_the_parser_accepts() {
     }
     assert_eq!(
         properties.len(),
-        14,
+        18,
         "a field was added: list it above and in the parser"
     );
     assert_eq!(schema["additionalProperties"], false);

@@ -13,7 +13,7 @@
     try { return (await (await import('/trailmark/pkg/trailmark.js')).default()).memory.buffer.byteLength; } catch (e) { return null; }
   }
   async function run() {
-    var tm = w.trailmark, r = { ready_ms: readyAt - t0, slots: document.querySelectorAll('[data-tm-slot]:not(template)').length, prompts: 'not measured: prompts do not exist yet (issue 5)' };
+    var tm = w.trailmark, r = { ready_ms: readyAt - t0, slots: document.querySelectorAll('[data-tm-slot]:not(template)').length };
     r.wasm_bytes = await wasmBytes();
     var n = 1000, p = [], a = performance.now(), i;
     for (i = 0; i < n; i++) p.push(tm.track('Product Viewed', ev(i)));
@@ -32,6 +32,16 @@
       a = performance.now();
       for (i = 0; i < 1000; i++) tm._rt.decide(Date.now(), tm._pageContext());
       r.engine_decide_us = (performance.now() - a) * 1000 / 1000;
+    }
+    if (tm._rt && tm._rt.decidePrompt) { // 20 prompts, all on exit intent (never fired here)
+      var ctx = tm._pageContext();
+      r.prompts = Object.keys(tm._config.prompts || {}).length;
+      a = performance.now();
+      for (i = 0; i < 1000; i++) tm._rt.decidePrompt(Date.now(), ctx, 'exit_intent');
+      r.engine_prompt_us = (performance.now() - a) * 1000 / 1000;
+      a = performance.now();
+      for (i = 0; i < 1000; i++) { tm._rt.decide(Date.now(), ctx); tm._rt.decidePrompt(Date.now(), ctx, 'exit_intent'); }
+      r.engine_page_us = (performance.now() - a) * 1000 / 1000;
     }
     for (i = n + 100; i < 10000; i += 1000) {
       p = [];

@@ -2,7 +2,10 @@
 //! page at this moment, with an explanation ("why am I seeing this?").
 //!
 //! Rules are tried in order and the first whose condition holds wins; no match leaves the
-//! page's default content (`variant: None`). Deciding is pure: the same state, page and time
+//! page's default content (`variant: None`). An experiment on the slot (`$.experiments`) then
+//! applies to eligible visitors: an arm with a variant replaces the rules' choice, the control
+//! arm keeps it, and a held-out visitor keeps the default content. Every decision carries the
+//! evidence behind the likeliest stage, so "why am I seeing this?" can go down to touchpoints. Deciding is pure: the same state, page and time
 //! always give the same decisions. It is also cheap, because it runs on every page: conditions
 //! were parsed when the config was loaded, stage probabilities are computed once per call, rules
 //! that do not match are evaluated without recording anything, and only the matching rule is
@@ -11,6 +14,8 @@
 use super::condition::{Context, PageContext, ValueDisplay};
 use super::config::SlotDef;
 use super::engine::Engine;
+use super::experiment::ExperimentDecision;
+use super::prompt::decide::{slot_experiment, top_evidence};
 
 /// The variant chosen for one slot.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +26,8 @@ pub struct SlotDecision {
     pub variant: Option<String>,
     /// Index of the rule that matched (in `$.slots.<id>.rules`).
     pub rule: Option<usize>,
+    /// The experiment on this slot, when the visitor takes part.
+    pub experiment: Option<ExperimentDecision>,
     /// Why.
     pub explanation: Explanation,
 }
@@ -36,6 +43,8 @@ pub struct Explanation {
     pub top_stage: String,
     /// Its probability.
     pub probability: f64,
+    /// The evidence behind the likeliest stage: `(cause, weight now)`, strongest first.
+    pub evidence: Vec<(String, f64)>,
 }
 
 impl Explanation {
@@ -79,10 +88,11 @@ impl Engine {
     /// ```
     pub fn decide(&self, now_ms: u64, page: &PageContext) -> Vec<SlotDecision> {
         let ctx = Context::new(self.config(), self.state(), now_ms, page);
+        let evidence = top_evidence(&ctx);
         self.config()
             .slots
             .iter()
-            .map(|(id, slot)| decide_slot(&ctx, id, slot))
+            .map(|(id, slot)| decide_slot(&ctx, id, slot, &evidence))
             .collect()
     }
 
@@ -90,11 +100,16 @@ impl Engine {
     pub fn decide_slot(&self, slot: &str, now_ms: u64, page: &PageContext) -> Option<SlotDecision> {
         let def = self.config().slots.get(slot)?;
         let ctx = Context::new(self.config(), self.state(), now_ms, page);
-        Some(decide_slot(&ctx, slot, def))
+        Some(decide_slot(&ctx, slot, def, &top_evidence(&ctx)))
     }
 }
 
-fn decide_slot(ctx: &Context<'_>, id: &str, slot: &SlotDef) -> SlotDecision {
+fn decide_slot(
+    ctx: &Context<'_>,
+    id: &str,
+    slot: &SlotDef,
+    evidence: &[(String, f64)],
+) -> SlotDecision {
     let (top_stage, probability) = ctx
         .top_stage()
         .map_or((String::new(), 0.0), |(s, p)| (s.to_owned(), p));
@@ -115,15 +130,23 @@ fn decide_slot(ctx: &Context<'_>, id: &str, slot: &SlotDef) -> SlotDecision {
         }
         None => (None, None, None, Vec::new()),
     };
+    let experiment = slot_experiment(ctx, id);
+    let variant = match &experiment {
+        Some(x) if x.holdout => None,
+        Some(x) if x.variant.is_some() => x.variant.clone(),
+        _ => variant,
+    };
     SlotDecision {
         slot: id.to_owned(),
         variant,
         rule,
+        experiment,
         explanation: Explanation {
             condition,
             reads,
             top_stage,
             probability,
+            evidence: evidence.to_vec(),
         },
     }
 }

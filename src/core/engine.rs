@@ -9,6 +9,7 @@ use super::error::Error;
 use super::event::{EventKind, Touchpoint};
 use super::micro::{names_event, JourneyStatus, MicroJourneyState};
 use super::profile::{Profile, Session};
+use super::prompt::{self, DecisionState};
 use super::stage::{Cause, StageEstimate, StageState};
 use super::url::Url;
 
@@ -21,6 +22,8 @@ pub struct State {
     pub stages: StageState,
     /// One entry per configured micro journey.
     pub journeys: Vec<MicroJourneyState>,
+    /// What prompts, surveys and experiments showed, and the experiment seed.
+    pub decisions: DecisionState,
 }
 
 impl State {
@@ -34,6 +37,7 @@ impl State {
                 .iter()
                 .map(|j| MicroJourneyState::new(&j.id))
                 .collect(),
+            decisions: DecisionState::default(),
         }
     }
 }
@@ -106,7 +110,16 @@ fn rekey(config: &Config, state: State) -> State {
         profile,
         stages,
         journeys,
+        mut decisions,
     } = state;
+    // Memory of prompts and experiments no longer configured is dropped, so the bounded tables
+    // always have room for the configured ones.
+    decisions
+        .prompts
+        .retain(|id, _| config.prompt(id).is_some());
+    decisions
+        .assignments
+        .retain(|id, _| config.experiments.contains_key(id));
     let journeys = config
         .micro_journeys
         .iter()
@@ -123,6 +136,7 @@ fn rekey(config: &Config, state: State) -> State {
         profile,
         stages: stages.align(config),
         journeys,
+        decisions,
     }
 }
 
@@ -226,6 +240,17 @@ impl Engine {
         (&self.config.stages[top].id, p[top])
     }
 
+    /// Gives the visitor their experiment seed (a random id the caller draws, e.g. from
+    /// `crypto.getRandomValues`) unless they have one. Returns true when it was taken, so the
+    /// caller persists it. 0 is not a seed.
+    pub fn seed(&mut self, seed: u64) -> bool {
+        if self.state.decisions.seed != 0 || seed == 0 {
+            return false;
+        }
+        self.state.decisions.seed = seed;
+        true
+    }
+
     /// The earliest moment at which [`Engine::tick`] would change something (a micro journey
     /// deadline), so the caller can set one timer.
     pub fn next_deadline(&self) -> Option<u64> {
@@ -302,6 +327,7 @@ impl Engine {
             self.apply_fact(Fact::ProductRevisit, now_ms);
         }
         self.apply_event_signals(tp, now_ms);
+        prompt::observe(&self.config, &mut self.state, tp, now_ms);
 
         for (state, def) in self
             .state

@@ -11,6 +11,9 @@
 use std::borrow::Borrow;
 use std::fmt;
 
+/// A map from string ids (prompts, surveys, experiments and their memory) to values.
+pub type IdMap<V> = SortedMap<String, V>;
+
 /// A map kept as a vector of `(key, value)` sorted by key; at most one entry per key.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SortedMap<K, V> {
@@ -128,6 +131,21 @@ impl<K: Ord, V> SortedMap<K, V> {
     /// Keeps only the entries `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+}
+
+impl<V> SortedMap<String, V> {
+    /// The value for `id`, inserted with `make` first when absent (no `String` is allocated
+    /// when the id is present).
+    pub fn entry(&mut self, id: &str, make: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(id) {
+            Ok(i) => i,
+            Err(i) => {
+                self.entries.insert(i, (id.to_owned(), make()));
+                i
+            }
+        };
+        &mut self.entries[i].1
     }
 }
 

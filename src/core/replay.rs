@@ -6,15 +6,26 @@
 //!   "url": "https://shop.example/p/1", "referrer": "https://www.google.com/"}`.
 //! `at` is milliseconds since the Unix epoch (or `"+90s"`, `"+30m"`, `"+2h"`, `"+3d"`: relative
 //! to the previous line). A line `{"at": ..., "tick": true}` advances time without a touchpoint,
-//! so timeouts show. Blank lines and lines starting with `//` are ignored.
+//! so timeouts show. A line `{"seed": 123}` gives the visitor their experiment seed (the random
+//! id the browser draws once), so experiment buckets replay too. Blank lines and lines starting
+//! with `//` are ignored.
+//!
+//! When the config has slots, prompts or surveys, each report also carries the `decisions` made
+//! at that moment, with their explanations: every slot's variant, and the prompt the step's
+//! trigger would show (a page view triggers `page_view`, another touchpoint `event:<name>`, a
+//! tick that abandons a micro journey `abandoned:<id>`), on the page last viewed.
 //!
 //! The runner is deterministic: the same config and lines always give the same report, natively
 //! and in the browser.
 
 use serde_json::{json, Map, Value};
 
-use super::engine::{Effects, Engine};
-use super::event::Touchpoint;
+use super::condition::PageContext;
+use super::engine::{Effect, Effects, Engine};
+use super::event::{EventKind, Touchpoint};
+use super::experiment::ExperimentDecision;
+use super::micro::JourneyStatus;
+use super::prompt::Trigger;
 use super::view;
 
 /// One parsed line.
@@ -24,6 +35,24 @@ pub enum ReplayInput {
     Touchpoint(Touchpoint, u64),
     /// Advance time only.
     Tick(u64),
+}
+
+/// The seed of a `{"seed": 123}` line (`None` for any other line; a seed that is not a positive
+/// integer is an error).
+pub fn seed_line(line: &str) -> Result<Option<u64>, String> {
+    let line = line.trim();
+    if !line.starts_with('{') || !line.contains("\"seed\"") {
+        return Ok(None);
+    }
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    match value.get("seed") {
+        None => Ok(None),
+        Some(s) => s
+            .as_u64()
+            .filter(|s| *s > 0)
+            .map(Some)
+            .ok_or_else(|| "\"seed\" must be a positive integer".into()),
+    }
 }
 
 /// Parses one line; `previous_ms` resolves relative times. `Ok(None)` for blank or comment lines.
@@ -89,6 +118,60 @@ pub fn apply(engine: &mut Engine, input: &ReplayInput) -> Effects {
     }
 }
 
+/// The trigger a replay step fires for prompts: a page view, another touchpoint's event, or a
+/// tick's first abandoned micro journey.
+pub fn step_trigger(input: &ReplayInput, effects: &Effects) -> Option<Trigger> {
+    match input {
+        ReplayInput::Touchpoint(tp, _) if tp.kind == EventKind::PageViewed => {
+            Some(Trigger::PageView)
+        }
+        ReplayInput::Touchpoint(tp, _) => Some(Trigger::Event(tp.name.clone())),
+        ReplayInput::Tick(_) => effects.effects.iter().find_map(|e| match e {
+            Effect::JourneyChanged {
+                journey,
+                status: JourneyStatus::Abandoned,
+                ..
+            } => Some(Trigger::Abandoned(journey.clone())),
+            _ => None,
+        }),
+    }
+}
+
+/// The decisions at one replay step, compactly: `{slots: {id: {variant, experiment, why}},
+/// prompt: {id, experiment, why} | null}` (`experiment` is `"<id>:<arm>"` or null).
+pub fn decisions(engine: &Engine, at: u64, page: &PageContext, trigger: Option<&Trigger>) -> Value {
+    let exp = |x: Option<&ExperimentDecision>| {
+        x.map(|x| {
+            let mut s = x.experiment.clone();
+            s.push(':');
+            s.push_str(&x.arm);
+            s
+        })
+    };
+    let slots: Map<String, Value> = engine
+        .decide(at, page)
+        .into_iter()
+        .map(|d| {
+            let v = json!({
+                "variant": d.variant,
+                "experiment": exp(d.experiment.as_ref()),
+                "why": d.explanation.describe(),
+            });
+            (d.slot, v)
+        })
+        .collect();
+    let prompt = trigger
+        .and_then(|t| engine.decide_prompt(at, page, t).0)
+        .map(|d| {
+            json!({
+                "id": d.prompt,
+                "experiment": exp(d.experiment.as_ref()),
+                "why": d.explanation.describe(),
+            })
+        });
+    json!({"slots": slots, "prompt": prompt})
+}
+
 /// What the engine knows after one input, as JSON: time, event, stage probabilities, the top
 /// stage, active or finished micro journeys, and the effects produced.
 pub fn report(engine: &Engine, input: &ReplayInput, effects: &Effects) -> Value {
@@ -146,14 +229,34 @@ fn round4(x: f64) -> f64 {
 pub fn replay(engine: &mut Engine, text: &str) -> Result<Vec<Value>, String> {
     let mut previous = 0;
     let mut out = Vec::new();
+    let config = engine.config();
+    let decides =
+        !(config.slots.is_empty() && config.prompts.is_empty() && config.surveys.is_empty());
+    let mut page = PageContext::default();
     for (i, line) in text.lines().enumerate() {
-        let input = parse_line(line, previous).map_err(|e| format!("line {}: {e}", i + 1))?;
+        let at_line = |e: String| format!("line {}: {e}", i + 1);
+        if let Some(seed) = seed_line(line).map_err(at_line)? {
+            engine.seed(seed);
+            continue;
+        }
+        let input = parse_line(line, previous).map_err(at_line)?;
         let Some(input) = input else { continue };
-        previous = match &input {
-            ReplayInput::Touchpoint(_, at) | ReplayInput::Tick(at) => *at,
-        };
+        match &input {
+            ReplayInput::Touchpoint(tp, at) => {
+                previous = *at;
+                if tp.kind == EventKind::PageViewed && tp.url.is_some() {
+                    page.url.clone_from(&tp.url);
+                }
+            }
+            ReplayInput::Tick(at) => previous = *at,
+        }
         let effects = apply(engine, &input);
-        out.push(report(engine, &input, &effects));
+        let mut r = report(engine, &input, &effects);
+        if decides {
+            let trigger = step_trigger(&input, &effects);
+            r["decisions"] = decisions(engine, previous, &page, trigger.as_ref());
+        }
+        out.push(r);
     }
     Ok(out)
 }

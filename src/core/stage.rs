@@ -26,6 +26,8 @@ pub enum Cause {
     Fact(Fact),
     /// The channel a session came from.
     Channel(String),
+    /// A survey answer, described (`survey: NPS 10`).
+    Survey(String),
 }
 
 impl Cause {
@@ -42,6 +44,7 @@ impl Cause {
                 Fact::ProductRevisit => "viewed a product again".into(),
             },
             Cause::Channel(c) => format!("arrived from {c}"),
+            Cause::Survey(s) => s.clone(),
         }
     }
 }

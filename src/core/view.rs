@@ -10,7 +10,9 @@ use super::channel::ChannelTouch;
 use super::condition::ValueDisplay;
 use super::decide::SlotDecision;
 use super::engine::{Effect, Engine};
+use super::experiment::ExperimentDecision;
 use super::profile::Profile;
+use super::prompt::PromptDecision;
 
 // Objects are built field by field rather than with `json!`, whose `to_value(..).unwrap()` per
 // field brings serde's generic serializer (and its error formatting) into the browser build, and
@@ -171,6 +173,19 @@ pub fn lifecycle(engine: &Engine, now_ms: u64) -> Value {
         ("interests", interests),
         ("top_stage", top.into()),
         ("top_probability", top_p.into()),
+        (
+            "reported_channel",
+            engine.state().decisions.reported_channel.as_deref().into(),
+        ),
+        (
+            "pain_points",
+            list(&engine.state().decisions.pain_points, |p| {
+                obj(vec![
+                    ("reason", p.reason.as_str().into()),
+                    ("at", p.at_ms.into()),
+                ])
+            }),
+        ),
     ])
 }
 
@@ -225,33 +240,101 @@ fn read_value(value: &ValueDisplay) -> Value {
     }
 }
 
-/// Slot decisions as JSON: `[{slot, variant, rule, explanation: {text, condition, reads:
-/// [{name, value}], top_stage, probability}}]`, sorted by slot.
+fn reads(reads: &[(String, ValueDisplay)]) -> Value {
+    list(reads, |(name, value)| {
+        obj(vec![
+            ("name", name.as_str().into()),
+            ("value", read_value(value)),
+        ])
+    })
+}
+
+fn evidence(evidence: &[(String, f64)]) -> Value {
+    list(evidence, |(cause, weight)| {
+        obj(vec![
+            ("cause", cause.as_str().into()),
+            ("weight", (*weight).into()),
+        ])
+    })
+}
+
+/// An experiment decision: `{id, arm, variant, holdout, expose, reads}`.
+fn experiment(x: &ExperimentDecision) -> Value {
+    obj(vec![
+        ("id", x.experiment.as_str().into()),
+        ("arm", x.arm.as_str().into()),
+        ("variant", x.variant.as_deref().into()),
+        ("holdout", x.holdout.into()),
+        ("expose", x.expose.into()),
+        ("reads", reads(&x.reads)),
+    ])
+}
+
+/// Slot decisions as JSON: `[{slot, variant, rule, experiment, explanation: {text, condition,
+/// reads: [{name, value}], top_stage, probability, evidence: [{cause, weight}]}}]`, sorted by
+/// slot.
 pub fn decisions(decisions: &[SlotDecision]) -> Value {
     list(decisions, |d| {
         let e = &d.explanation;
-        let reads = list(&e.reads, |(name, value)| {
-            obj(vec![
-                ("name", name.as_str().into()),
-                ("value", read_value(value)),
-            ])
-        });
         obj(vec![
             ("slot", d.slot.as_str().into()),
             ("variant", d.variant.as_deref().into()),
             ("rule", d.rule.into()),
+            ("experiment", d.experiment.as_ref().map(experiment).into()),
             (
                 "explanation",
                 obj(vec![
                     ("text", e.describe().into()),
                     ("condition", e.condition.as_deref().into()),
-                    ("reads", reads),
+                    ("reads", reads(&e.reads)),
                     ("top_stage", e.top_stage.as_str().into()),
                     ("probability", e.probability.into()),
+                    ("evidence", evidence(&e.evidence)),
                 ]),
             ),
         ])
     })
+}
+
+/// A prompt decision as JSON: `{prompt, kind, template, survey, experiment, explanation:
+/// {text, trigger, condition, reads, shown_session, shown_total, budget_used, budget, top_stage,
+/// probability, evidence, passed_over: [{prompt, reason}]}}`, or, when nothing is shown,
+/// `{prompt: null, passed_over}`.
+pub fn prompt_decision(shown: Option<&PromptDecision>, passed: &[(String, &str)]) -> Value {
+    let passed = list(passed, |(id, why)| {
+        obj(vec![
+            ("prompt", id.as_str().into()),
+            ("reason", (*why).into()),
+        ])
+    });
+    let Some(d) = shown else {
+        return obj(vec![("prompt", Value::Null), ("passed_over", passed)]);
+    };
+    let e = &d.explanation;
+    obj(vec![
+        ("prompt", d.prompt.as_str().into()),
+        ("kind", d.kind.name().into()),
+        ("template", d.template.as_str().into()),
+        ("survey", d.survey.into()),
+        ("experiment", d.experiment.as_ref().map(experiment).into()),
+        (
+            "explanation",
+            obj(vec![
+                ("text", e.describe().into()),
+                ("trigger", e.trigger.as_str().into()),
+                ("condition", e.condition.as_deref().into()),
+                ("reads", reads(&e.reads)),
+                ("shown_session", e.shown_session.into()),
+                ("shown_total", e.shown_total.into()),
+                ("budget_used", e.budget.0.into()),
+                ("budget", e.budget.1.into()),
+                ("top_stage", e.top_stage.as_str().into()),
+                ("probability", e.probability.into()),
+                ("evidence", evidence(&e.evidence)),
+                ("passed_over", passed),
+            ]),
+        ),
+    ])
 }
 
 /// An effect as JSON: `{type: "session_started" | "stage_changed" | "journey_changed", ...}`.

@@ -8,6 +8,7 @@
 
 mod convert;
 mod privacy;
+mod prompts;
 mod runtime;
 
 pub use runtime::Runtime;

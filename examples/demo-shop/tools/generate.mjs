@@ -65,6 +65,44 @@ const CART_NUDGE = `<div data-tm-slot="cart_nudge" class="slot slot-nudge">
       </aside></template>
     </div>`;
 
+// Prompts and micro-surveys (config `prompts` / `surveys`): the markup Trailmark fills with text
+// and shows when the engine decides one (js/prompts.js). Every page carries them.
+const PROMPTS = `<template data-tm-prompt="cart-abandon"><div class="prompt-card">
+    <p><strong>Still thinking it over?</strong> Your cart (<span data-tm-text="cart_items">0</span> items) is saved on this device.</p>
+    <p class="prompt-actions"><a class="button button-small" href="/cart.html" data-tm-action="open-cart">Back to my cart</a> <button type="button" class="button button-ghost button-small" data-tm-action="dismiss">Not now</button></p>
+  </div></template>
+  <template data-tm-prompt="exit-offer"><div class="prompt-card">
+    <h2>Before you go, <span data-tm-text="name">explorer</span>: 10% off your first order</h2>
+    <p>Use code TRAIL10 at checkout. Free delivery over £100 still applies.</p>
+    <p class="prompt-actions"><a class="button" href="/cart.html" data-tm-action="claim">Shop with 10% off</a> <button type="button" class="button button-ghost" data-tm-action="dismiss">No thanks</button></p>
+  </div></template>
+  <template data-tm-prompt="help-nudge"><div class="prompt-card">
+    <p><strong>Need a hand?</strong> Call 0131 496 0000 (8am–8pm) or read <a href="/help.html" data-tm-action="help">delivery &amp; returns</a>.</p>
+    <p class="prompt-actions"><button type="button" class="button button-ghost button-small" data-tm-action="dismiss">I am fine</button></p>
+  </div></template>
+  <template data-tm-prompt="newsletter" aria-label="Field notes"><div class="prompt-card prompt-wide">
+    <p><strong>Field notes:</strong> one email a month with route ideas and kit care. <a href="/account.html" data-tm-action="subscribe">Sign up</a></p>
+    <button type="button" class="button button-ghost button-small" data-tm-action="dismiss">Close</button>
+  </div></template>
+  <template data-tm-prompt="loyalty-club" aria-label="Ridgeline Club"><div class="prompt-card prompt-wide">
+    <p><strong>Welcome back, <span data-tm-text="name">friend</span>.</strong> Club members get free repairs and early access. <a href="/account.html" data-tm-action="join">Join the club</a></p>
+    <button type="button" class="button button-ghost button-small" data-tm-action="dismiss">Close</button>
+  </div></template>
+  <template data-tm-prompt="referral"><div class="prompt-card">
+    <p><strong>Give £10, get £10.</strong> Share your link with a friend; when they order, you both save.</p>
+    <p class="prompt-actions"><a class="button button-small" href="/account.html" data-tm-action="refer">Get my link</a> <button type="button" class="button button-ghost button-small" data-tm-action="dismiss">Not now</button></p>
+  </div></template>
+  <template data-tm-prompt="nps"><div class="prompt-card survey">
+    <p data-tm-survey-question></p>
+    <div class="survey-scale" data-tm-survey-options></div>
+    <p class="prompt-actions"><button type="button" class="button button-ghost button-small" data-tm-action="dismiss">Skip</button></p>
+  </div></template>
+  <template data-tm-prompt="heard"><div class="prompt-card survey">
+    <p data-tm-survey-question></p>
+    <div class="survey-choices" data-tm-survey-options></div>
+    <p class="prompt-actions"><button type="button" class="button button-ghost button-small" data-tm-action="dismiss">Skip</button></p>
+  </div></template>`;
+
 function page({ title, path, body, main = 'main', description = 'Outdoor gear for long days in the hills.' }) {
   const nav = CATEGORIES.map((c) => `<a href="/category/${c.id}.html"${path === `/category/${c.id}.html` ? ' aria-current="page"' : ''}>${c.name}</a>`).join('\n          ');
   return `<!doctype html>
@@ -125,6 +163,7 @@ ${body}
       </div>
     </div>
   </footer>
+  ${PROMPTS}
 </body>
 </html>
 `;
@@ -145,7 +184,11 @@ function card(p) {
 
 function home() {
   const featured = ['traverse-45', 'ember-2', 'ridge-mid-gtx', 'scree-runner'].map((id) => PRODUCTS.find((p) => p.id === id));
-  const body = `    <div data-tm-slot="hero" class="slot slot-hero">
+  const body = `    <div data-tm-slot="usp" class="slot slot-usp">
+      <p class="usp" data-variant="default">Free delivery on orders over £100, on every order.</p>
+      <template data-tm-variant="returns"><p class="usp" data-variant="returns">60-day returns, no questions asked: try your kit on the hill.</p></template>
+    </div>
+    <div data-tm-slot="hero" class="slot slot-hero">
       <template data-tm-variant="discovery"><section class="hero hero-discovery" data-variant="discovery">
         <div class="hero-text">
           <p class="eyebrow">New here? Welcome to Ridgeline</p>
@@ -405,6 +448,7 @@ function simplePages() {
       <p>Order <strong data-order-id>—</strong> · total <strong data-order-total>£0.00</strong></p>
       <p>We will email you when it ships. In the meantime, the <a href="/journal/layering-guide.html">layering guide</a> will help you get the most from your kit.</p>
       <p><a class="button" href="/">Back to the shop</a> <a class="button button-ghost" href="/account.html">Join the Ridgeline Club</a></p>
+      <div data-tm-prompt-slot="referral"></div>
     </section>`,
   }));
 

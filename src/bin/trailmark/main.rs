@@ -124,5 +124,25 @@ fn human(r: &serde_json::Value) -> String {
     if !effects.is_empty() {
         line.push_str(&format!(" effects{}", effects.join("")));
     }
+    // Decisions, one indented line each, with their explanations.
+    let d = &r["decisions"];
+    for (slot, v) in d["slots"].as_object().into_iter().flatten() {
+        let variant = v["variant"].as_str().unwrap_or("(default)");
+        line.push_str(&format!("\n    slot {slot} = {variant}"));
+        if let Some(x) = v["experiment"].as_str() {
+            line.push_str(&format!(" [experiment {x}]"));
+        }
+        line.push_str(&format!(" because {}", v["why"].as_str().unwrap_or("")));
+    }
+    if let Some(p) = d["prompt"].as_object() {
+        line.push_str(&format!(
+            "\n    prompt {} because {}",
+            p["id"].as_str().unwrap_or("?"),
+            p["why"].as_str().unwrap_or("")
+        ));
+        if let Some(x) = p["experiment"].as_str() {
+            line.push_str(&format!(" [experiment {x}]"));
+        }
+    }
     line
 }

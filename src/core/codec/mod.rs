@@ -65,9 +65,40 @@
 //! year of ~1,000 realistic touchpoints (`tests/codec.rs`): 11.5 KB instead of 12.4 KB. Small,
 //! but it costs two lines, so it stays.
 //!
-//! **Compatibility rule:** never change version 1's layout. A new layout is version 2: add an
-//! encoder for it, keep a version-1 decoder, and add a golden file `tests/golden/state-v2.bin`
-//! next to `state-v1.bin` (which must keep decoding forever).
+//! # Format version 2
+//!
+//! Version 2 (written since prompts, surveys and experiments) is version 1's layout with one
+//! addition to the body and a list of tagged extension sections after it:
+//!
+//! ```text
+//! magic     3 bytes  "TMK"
+//! version   u16 LE   2
+//! body      State (as in version 1, plus Cause code 3 below)
+//! sections  list<Section>, tags strictly increasing, empty sections left out
+//! checksum  u32 LE   CRC-32 as in version 1
+//!
+//! Cause     = ... | 3 survey:str                      (a survey answer as evidence)
+//! Section   = tag:u16 length:u32 payload (length bytes; its `time`s restart from 0)
+//! tag 1     = Decisions
+//! Decisions = seed:u64 prompts:map<str,Prompt> assignments:map<str,Assignment>
+//!             reported_channel:opt<str> pain_points:list<PainPoint>
+//! Prompt    = shown:list<time> total:u32 clicks:u32 dismissed:opt<time>
+//! Assignment = arm:str exposed_session:u32
+//! PainPoint = reason:str at:time
+//! ```
+//!
+//! Why sections: a later feature that needs to persist something new (a consent log, a
+//! recommendation model's state) adds a tag rather than a format version. A build reading a tag
+//! it does not know skips it (its length says how far), so older builds still read newer
+//! states (dropping only what they do not understand), and a section's layout is free to grow
+//! at its end: a decoder reads the fields it knows and ignores the rest of the payload. Only a
+//! change to the body or to an existing field needs version 3.
+//!
+//! Version 1 still decodes (its states have no sections: a seed of 0 and empty histories); the
+//! golden files `tests/golden/state-v1.bin` and `state-v2.bin` must keep decoding forever.
+//!
+//! **Compatibility rule:** never change a released layout. Add sections (new tags), or fields at
+//! the end of a section; anything else is a new version, with the older decoders kept.
 
 mod wire;
 
@@ -78,15 +109,19 @@ use super::config::Fact;
 use super::engine::State;
 use super::error::CodecError;
 use super::event::EventKind;
+use super::map::IdMap;
 use super::micro::{JourneyStatus, MicroJourneyState};
 use super::profile::{CartLine, Interest, Profile, RecordedTouchpoint, Session, SurveyAnswer};
+use super::prompt::{Assignment, DecisionState, PainPoint, PromptHistory};
 use super::stage::{Cause, Evidence, StageState};
 use wire::{crc32, Reader, Writer};
 
 /// The first bytes of every encoding.
 pub const MAGIC: &[u8; 3] = b"TMK";
 /// The format version this build writes (and the newest it reads).
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
+/// Extension section tag of [`DecisionState`].
+pub const SECTION_DECISIONS: u16 = 1;
 /// Lifecycle facts by their stable code (the index). Append only.
 pub const FACTS: [Fact; 6] = [
     Fact::NewVisitor,
@@ -110,6 +145,16 @@ pub fn encode(state: &State) -> Vec<u8> {
     for j in &state.journeys {
         journey(&mut w, j);
     }
+    if state.decisions == DecisionState::default() {
+        w.len(0);
+    } else {
+        w.len(1);
+        let mut s = Writer::default();
+        decisions(&mut s, &state.decisions);
+        w.varint(SECTION_DECISIONS.into());
+        w.varint(s.buf.len() as u64);
+        w.bytes(&s.buf);
+    }
     let sum = crc32(&w.buf);
     w.bytes(&sum.to_le_bytes());
     w.buf
@@ -124,11 +169,11 @@ pub fn decode(bytes: &[u8]) -> Result<State, CodecError> {
     if bytes.len() < HEADER {
         return Err(CodecError::Truncated);
     }
-    match u16::from_le_bytes([bytes[3], bytes[4]]) {
+    let version = match u16::from_le_bytes([bytes[3], bytes[4]]) {
         0 => return Err(CodecError::Invalid("version")),
-        1 => {}
+        v @ 1..=VERSION => v,
         v => return Err(CodecError::FutureVersion(v)),
-    }
+    };
     if bytes.len() < HEADER + CHECKSUM {
         return Err(CodecError::Truncated);
     }
@@ -136,17 +181,35 @@ pub fn decode(bytes: &[u8]) -> Result<State, CodecError> {
     if crc32(content).to_le_bytes() != sum {
         return Err(CodecError::Checksum);
     }
-    decode_v1_body(&content[HEADER..])
+    decode_body(&content[HEADER..], version)
 }
 
-/// Decodes a version-1 body (between header and checksum).
-fn decode_v1_body(body: &[u8]) -> Result<State, CodecError> {
+/// Decodes a body (between header and checksum) of `version`: version 1's state, then (from
+/// version 2) the extension sections.
+fn decode_body(body: &[u8], version: u16) -> Result<State, CodecError> {
     let mut r = Reader::new(body);
-    let state = State {
+    let v2 = version >= 2;
+    let mut state = State {
         profile: read_profile(&mut r)?,
-        stages: read_stages(&mut r)?,
+        stages: read_stages(&mut r, v2)?,
         journeys: r.list(read_journey)?,
+        decisions: DecisionState::default(),
     };
+    if v2 {
+        let mut last = 0;
+        for _ in 0..r.len()? {
+            let tag = r.u16()?;
+            if tag <= last {
+                return Err(CodecError::Invalid("section order"));
+            }
+            last = tag;
+            let n = r.u32()? as usize;
+            let payload = r.take(n)?;
+            if tag == SECTION_DECISIONS {
+                state.decisions = read_decisions(&mut Reader::new(payload))?;
+            }
+        }
+    }
     if r.remaining() != 0 {
         return Err(CodecError::Invalid("trailing bytes"));
     }
@@ -365,13 +428,17 @@ fn stages(w: &mut Writer, s: &StageState) {
                 w.byte(2);
                 w.str(c);
             }
+            Cause::Survey(s) => {
+                w.byte(3);
+                w.str(s);
+            }
         }
         w.byte(e.stage);
         w.f64(e.weight);
     }
 }
 
-fn read_stages(r: &mut Reader<'_>) -> Result<StageState, CodecError> {
+fn read_stages(r: &mut Reader<'_>, v2: bool) -> Result<StageState, CodecError> {
     Ok(StageState {
         stage_ids: r.list(Reader::string)?,
         evidence: r.list(Reader::f64)?,
@@ -387,10 +454,69 @@ fn read_stages(r: &mut Reader<'_>) -> Result<StageState, CodecError> {
                             .ok_or(CodecError::Invalid("fact"))?,
                     ),
                     2 => Cause::Channel(r.string()?),
+                    3 if v2 => Cause::Survey(r.string()?),
                     _ => return Err(CodecError::Invalid("cause")),
                 },
                 stage: r.byte()?,
                 weight: r.f64()?,
+            })
+        })?,
+    })
+}
+
+fn decisions(w: &mut Writer, d: &DecisionState) {
+    w.bytes(&d.seed.to_le_bytes());
+    w.len(d.prompts.len());
+    for (k, h) in &d.prompts {
+        w.str(k);
+        w.len(h.shown_ms.len());
+        for t in &h.shown_ms {
+            w.time(*t);
+        }
+        w.varint(h.total.into());
+        w.varint(h.clicks.into());
+        w.opt(h.dismissed_ms, Writer::time);
+    }
+    w.len(d.assignments.len());
+    for (k, a) in &d.assignments {
+        w.str(k);
+        w.str(&a.arm);
+        w.varint(a.exposed_session.into());
+    }
+    w.opt(d.reported_channel.as_deref(), Writer::str);
+    w.len(d.pain_points.len());
+    for p in &d.pain_points {
+        w.str(&p.reason);
+        w.time(p.at_ms);
+    }
+}
+
+/// Reads a decisions section; fields a later build appended after these are ignored.
+fn read_decisions(r: &mut Reader<'_>) -> Result<DecisionState, CodecError> {
+    let seed = r.take(8)?;
+    let mut le = [0u8; 8];
+    le.copy_from_slice(seed);
+    Ok(DecisionState {
+        seed: u64::from_le_bytes(le),
+        prompts: read_id_map(r, |r| {
+            Ok(PromptHistory {
+                shown_ms: r.list(Reader::time)?,
+                total: r.u32()?,
+                clicks: r.u32()?,
+                dismissed_ms: r.opt(Reader::time)?,
+            })
+        })?,
+        assignments: read_id_map(r, |r| {
+            Ok(Assignment {
+                arm: r.string()?,
+                exposed_session: r.u32()?,
+            })
+        })?,
+        reported_channel: r.opt(Reader::string)?,
+        pain_points: r.list(|r| {
+            Ok(PainPoint {
+                reason: r.string()?,
+                at_ms: r.time()?,
             })
         })?,
     })
@@ -434,6 +560,26 @@ fn map<K, V>(
         key(w, k);
         value(w, v);
     }
+}
+
+/// Reads a `map<str, V>` into an [`IdMap`]; keys must be strictly increasing.
+fn read_id_map<V>(
+    r: &mut Reader<'_>,
+    value: impl Fn(&mut Reader<'_>) -> Result<V, CodecError>,
+) -> Result<IdMap<V>, CodecError> {
+    let n = r.len()?;
+    let mut m = IdMap::default();
+    let mut last: Option<String> = None;
+    for _ in 0..n {
+        let k = r.string()?;
+        if last.as_ref().is_some_and(|l| *l >= k) {
+            return Err(CodecError::Invalid("map key order"));
+        }
+        let v = value(r)?;
+        last = Some(k.clone());
+        m.insert(k, v);
+    }
+    Ok(m)
 }
 
 /// Reads a map written by [`map`]; keys must be strictly increasing (canonical form).
@@ -480,8 +626,8 @@ mod tests {
         assert_eq!(decode(b"{\"json\":1}"), Err(CodecError::NotTrailmark));
         assert_eq!(decode(b"X"), Err(CodecError::NotTrailmark));
         let mut future = bytes.clone();
-        future[3] = 2;
-        assert_eq!(decode(&future), Err(CodecError::FutureVersion(2)));
+        future[3] = 3;
+        assert_eq!(decode(&future), Err(CodecError::FutureVersion(3)));
         future[3..5].copy_from_slice(&u16::MAX.to_le_bytes());
         assert_eq!(decode(&future), Err(CodecError::FutureVersion(u16::MAX)));
         let mut zero = bytes.clone();

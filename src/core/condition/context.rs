@@ -116,6 +116,16 @@ impl<'a> Context<'a> {
         ))
     }
 
+    /// The config conditions are read under.
+    pub fn config(&self) -> &'a Config {
+        self.config
+    }
+
+    /// The engine state conditions read.
+    pub fn state(&self) -> &'a State {
+        self.state
+    }
+
     /// The moment this context describes.
     pub fn now_ms(&self) -> u64 {
         self.now_ms
@@ -153,6 +163,8 @@ impl<'a> Context<'a> {
             Var::ChannelSession => text(p.session.as_ref().map(|s| s.channel.group.as_str())),
             Var::ChannelLast => text(p.last_touch().map(|t| t.group.as_str())),
             Var::ChannelFirst => text(p.first_touch.as_ref().map(|t| t.group.as_str())),
+            Var::ChannelReported => text(self.state.decisions.reported_channel.as_deref()),
+            Var::PainPoints => Val::Num(self.state.decisions.pain_points.len() as f64),
             Var::SourceLast => text(p.last_touch().map(|t| t.source.as_str())),
             Var::MediumLast => text(p.last_touch().map(|t| t.medium.as_str())),
             Var::CampaignLast => text(p.last_touch().and_then(|t| t.campaign.as_deref())),

@@ -53,6 +53,8 @@
 //! | `orders`, `revenue` | number | orders placed, their total value |
 //! | `customer` | boolean | at least one order |
 //! | `channel.session`, `channel.last`, `channel.first` | string | channel group (`"Organic Search"`) of this session, the latest touch, the first touch |
+//! | `channel.reported` | string | the answer to an attribution survey ("how did you hear about us?"; missing before one) |
+//! | `pain_points` | number | low survey scores reported (NPS 0-6, CSAT 1-2, CES 5-7) |
 //! | `source.last`, `medium.last`, `campaign.last` | string | of the latest touch (`campaign.last` missing without `utm_campaign`) |
 //! | `session.number`, `session.touchpoints` | number | the current session's number and touchpoint count |
 //! | `cart.value`, `cart.items` | number | cart value, total quantity |
@@ -263,7 +265,7 @@ impl schemars::JsonSchema for Condition {
             "type": "string",
             "minLength": 1,
             "maxLength": 2000,
-            "description": "A condition, e.g. `stage.consideration > 0.5 && journey.checkout == \"abandoned\"`. Operators: || && ! == != > >= < <= in [list] contains matches \"glob*\". Variables: stage.<id>, top_stage, journey.<id>, journey.<id>.step, visits, returning, new_visitor, days_since_last_visit, lapsed, orders, customer, revenue, channel.session|last|first, source.last, medium.last, campaign.last, session.number, session.touchpoints, cart.value, cart.items, cart.empty, interest.<category>, top_interest, survey.<id>, survey.<id>.score, page.path, page.url, device, consent.<purpose>, hour, weekday.",
+            "description": "A condition, e.g. `stage.consideration > 0.5 && journey.checkout == \"abandoned\"`. Operators: || && ! == != > >= < <= in [list] contains matches \"glob*\". Variables: stage.<id>, top_stage, journey.<id>, journey.<id>.step, visits, returning, new_visitor, days_since_last_visit, lapsed, orders, customer, revenue, channel.session|last|first|reported, pain_points, source.last, medium.last, campaign.last, session.number, session.touchpoints, cart.value, cart.items, cart.empty, interest.<category>, top_interest, survey.<id>, survey.<id>.score, page.path, page.url, device, consent.<purpose>, hour, weekday.",
             "examples": ["customer && top_stage == \"loyalty\"", "page.path matches \"/products/*\""]
         })
     }

@@ -40,6 +40,10 @@ pub enum Var {
     ChannelLast,
     /// `channel.first`: channel group of the first touch.
     ChannelFirst,
+    /// `channel.reported`: the channel the visitor named in an attribution survey.
+    ChannelReported,
+    /// `pain_points`: low survey scores the visitor reported.
+    PainPoints,
     /// `source.last`
     SourceLast,
     /// `medium.last`
@@ -142,6 +146,8 @@ const NAMES: &[&str] = &[
     "page.url",
     "device",
     "consent.<purpose>",
+    "channel.reported",
+    "pain_points",
     "hour",
     "weekday",
 ];
@@ -167,6 +173,8 @@ impl Var {
             ["channel", "session"] => Var::ChannelSession,
             ["channel", "last"] => Var::ChannelLast,
             ["channel", "first"] => Var::ChannelFirst,
+            ["channel", "reported"] => Var::ChannelReported,
+            ["pain_points"] => Var::PainPoints,
             ["source", "last"] => Var::SourceLast,
             ["medium", "last"] => Var::MediumLast,
             ["campaign", "last"] => Var::CampaignLast,
@@ -196,11 +204,10 @@ impl Var {
         match self {
             Stage(_) | JourneyStep(_) | Visits | DaysSinceLastVisit | Orders | Revenue
             | SessionNumber | SessionTouchpoints | CartValue | CartItems | Interest(_)
-            | SurveyScore(_) | Hour | Weekday => Type::Number,
-            TopStage | Journey(_) | ChannelSession | ChannelLast | ChannelFirst | SourceLast
-            | MediumLast | CampaignLast | TopInterest | Survey(_) | PagePath | PageUrl | Device => {
-                Type::Text
-            }
+            | SurveyScore(_) | Hour | Weekday | PainPoints => Type::Number,
+            TopStage | Journey(_) | ChannelSession | ChannelLast | ChannelFirst
+            | ChannelReported | SourceLast | MediumLast | CampaignLast | TopInterest
+            | Survey(_) | PagePath | PageUrl | Device => Type::Text,
             Returning | NewVisitor | Lapsed | Customer | CartEmpty | Consent(_) => Type::Bool,
         }
     }
@@ -270,6 +277,8 @@ impl fmt::Display for Var {
                 ChannelSession => "channel.session",
                 ChannelLast => "channel.last",
                 ChannelFirst => "channel.first",
+                ChannelReported => "channel.reported",
+                PainPoints => "pain_points",
                 SourceLast => "source.last",
                 MediumLast => "medium.last",
                 CampaignLast => "campaign.last",

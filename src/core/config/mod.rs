@@ -9,6 +9,7 @@ mod capture;
 mod defaults;
 mod parse;
 mod privacy;
+mod prompts;
 mod reader;
 mod sections;
 mod slots;
@@ -17,11 +18,16 @@ use crate::core::map::SortedMap;
 
 use serde::Deserialize;
 
+use crate::core::map::IdMap;
+
 pub use super::channel::ChannelConfig;
 pub use capture::{CaptureConfig, DataLayer, Thresholds};
 pub use defaults::{default_journeys, default_signals, default_stages};
 pub(crate) use parse::suggest;
 pub use privacy::{ConsentDefaults, ExportConfig, GpcConfig, PrivacyConfig};
+pub use prompts::{
+    ArmDef, ExperimentDef, FatigueConfig, PromptDef, PromptKind, PromptTrigger, SurveyKind,
+};
 pub use slots::{SlotDef, SlotRule};
 
 /// The whole configuration, with defaults filled in.
@@ -80,6 +86,32 @@ pub struct Config {
     /// export (read by the browser runtime; see the README's privacy section).
     #[serde(default)]
     pub privacy: PrivacyConfig,
+    /// Prompts (banner, toast, modal, inline) by id, each with triggers, a condition, caps and a
+    /// priority; the page gives their markup in `<template data-tm-prompt="<id>">`.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
+    )]
+    pub prompts: IdMap<PromptDef>,
+    /// Micro-surveys (NPS, CSAT, CES, choice, free text) by id: prompts that ask a question,
+    /// sharing the prompts' targeting, caps and fatigue budget. Answers stay on the device.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
+    )]
+    pub surveys: IdMap<PromptDef>,
+    /// The global budget across all prompts and surveys.
+    #[serde(default)]
+    pub fatigue: FatigueConfig,
+    /// A/B/n experiments on slots and prompts by id, with sticky deterministic buckets.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
+    )]
+    pub experiments: IdMap<ExperimentDef>,
 }
 
 impl Default for Config {
@@ -318,6 +350,11 @@ impl Config {
                 ),
             )]),
         }
+    }
+
+    /// The prompt or survey with this id.
+    pub fn prompt(&self, id: &str) -> Option<&PromptDef> {
+        self.prompts.get(id).or_else(|| self.surveys.get(id))
     }
 
     /// Index of the stage with this id.

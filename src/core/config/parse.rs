@@ -29,6 +29,10 @@ const KEYS: &[&str] = &[
     "slots",
     "capture",
     "privacy",
+    "prompts",
+    "surveys",
+    "fatigue",
+    "experiments",
 ];
 
 pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
@@ -134,6 +138,10 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
         signals: Vec::new(),
         micro_journeys,
         slots: Default::default(),
+        prompts: Default::default(),
+        surveys: Default::default(),
+        fatigue: Default::default(),
+        experiments: Default::default(),
         capture: super::capture::read(get("capture"), &mut errors),
         privacy: super::privacy::read(get("privacy"), &mut errors),
     };
@@ -202,6 +210,7 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
     config.channels.validate("$.channels", &mut errors);
     // Conditions name stages and journeys, so slots are read once those are known.
     config.slots = slots::parse_slots(get("slots"), &config, &mut errors);
+    super::prompts::parse_prompts(doc, &mut config, &mut errors);
 
     if errors.is_empty() {
         Ok(config)

@@ -151,7 +151,7 @@ fn validate_rule(rule: &SlotRule, path: &str, config: &Config, errors: &mut Vec<
     }
 }
 
-fn is_slot_id(s: &str) -> bool {
+pub(super) fn is_slot_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.chars()

@@ -1,0 +1,245 @@
+// Prompts and micro-surveys in the page, loaded lazily by runtime.js on sites whose config has
+// any. The engine decides (which prompt, why); this file only watches the page for the triggers
+// the config names (exit intent, scroll depth, idle time) and shows a decided prompt from the
+// site's own `<template data-tm-prompt="...">`, filled with text only (textContent and
+// allow-listed attributes set here, never HTML built from data).
+//
+// Conventions inside a prompt template:
+// - `[data-tm-text="fact"]` shows a profile fact (as in slots);
+// - `[data-tm-survey-question]` receives the survey's question, `[data-tm-survey-options]` one
+//   button per answer (NPS 0-10, CSAT 1-5, CES 1-7, the choices), or a text box and a submit
+//   button for a free-text survey;
+// - `[data-tm-action="dismiss"]` closes the prompt (a `Prompt Dismissed` touchpoint), any other
+//   `[data-tm-action]` element is the call to action (`Prompt Clicked`).
+// Presentation by kind: a banner is prepended to <body> (role=region), a toast appended
+// (role=status, polite), an inline prompt goes into `[data-tm-prompt-slot="<id>"]`, a modal is
+// a dialog (role=dialog, aria-modal) in a backdrop that keeps focus inside it until it closes;
+// Escape closes any prompt and focus returns where it was.
+
+import { fillText } from './slots.js';
+
+const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
+const SCALES = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
+
+// Touchpoints about prompts and experiments never trigger prompts themselves.
+const OWN = ['Page Viewed', 'Prompt Shown', 'Prompt Clicked', 'Prompt Dismissed', 'Survey Answered', 'Experiment Viewed'];
+let chain = Promise.resolve();
+let open = null; // the overlay on screen (banner, toast or modal): one at a time
+const inline = new Set(); // inline prompts in the page
+
+function defOf(tm, id) {
+  const c = tm._config || {};
+  return (c.prompts && c.prompts[id]) || (c.surveys && c.surveys[id]) || {};
+}
+
+/** Every trigger string named in the config's prompts and surveys. */
+function configuredTriggers(tm) {
+  const c = tm._config || {};
+  const out = new Set();
+  for (const m of [c.prompts, c.surveys]) {
+    for (const id in m || {}) for (const t of (m[id] && m[id].on) || []) if (typeof t === 'string') out.add(t);
+  }
+  return out;
+}
+
+/**
+ * Watches the page for exit intent, scroll depth and idle time, when the config uses them, and
+ * asks the engine for a prompt when one happens (each at most once per page view). Returns a
+ * function that stops watching.
+ */
+export function installTriggers(tm) {
+  const g = globalThis;
+  const doc = tm._doc;
+  const names = configuredTriggers(tm);
+  const nums = (kind) => [...names].filter((t) => t.startsWith(kind + ':')).map((t) => Number(t.slice(kind.length + 1))).filter((n) => n >= 0);
+  const scrolls = nums('scroll').sort((a, b) => a - b);
+  const idles = nums('idle').sort((a, b) => a - b);
+  const ac = new AbortController();
+  const on = { signal: ac.signal, passive: true };
+  let pv = null;
+  let fired = new Set();
+  const fire = (t) => {
+    if (pv !== tm._pv) (pv = tm._pv), (fired = new Set());
+    if (fired.has(t)) return;
+    fired.add(t);
+    tm.prompt(t);
+  };
+  if (names.has('exit_intent')) {
+    doc.addEventListener('mouseout', (e) => !e.relatedTarget && e.clientY <= 0 && fire('exit_intent'), on);
+  }
+  if (scrolls.length) {
+    g.addEventListener('scroll', () => {
+      const h = doc.documentElement.scrollHeight - g.innerHeight;
+      const depth = h > 0 ? Math.round((g.scrollY / h) * 100) : 100;
+      for (const n of scrolls) if (depth >= n) fire('scroll:' + n);
+    }, on);
+  }
+  const timers = [];
+  const arm = () => {
+    for (const t of timers.splice(0)) clearTimeout(t);
+    for (const s of idles) timers.push(setTimeout(() => fire('idle:' + s), s * 1000));
+  };
+  if (idles.length) {
+    for (const type of ['pointermove', 'pointerdown', 'keydown', 'scroll', 'touchstart']) g.addEventListener(type, arm, on);
+    arm();
+  }
+  return () => {
+    ac.abort();
+    for (const t of timers.splice(0)) clearTimeout(t);
+  };
+}
+
+function survey(doc, root, def, answer) {
+  const q = root.querySelector('[data-tm-survey-question]');
+  if (q && typeof def.question === 'string') q.textContent = def.question;
+  const box = root.querySelector('[data-tm-survey-options]');
+  if (!box) return;
+  const button = (label, value) => {
+    const b = doc.createElement('button');
+    b.type = 'button';
+    b.className = 'tm-answer';
+    b.textContent = String(label);
+    b.addEventListener('click', () => answer(value));
+    return b;
+  };
+  const scale = SCALES[def.type];
+  if (scale) {
+    for (let n = scale[0]; n <= scale[1]; n++) box.append(button(n, n));
+  } else if (def.type === 'choice') {
+    for (const o of def.options || []) if (typeof o === 'string') box.append(button(o, o));
+  } else {
+    const t = doc.createElement('textarea');
+    t.maxLength = 1000;
+    t.setAttribute('aria-label', typeof def.question === 'string' ? def.question : 'Your answer');
+    const submit = doc.createElement('button');
+    submit.type = 'button';
+    submit.className = 'tm-answer';
+    submit.textContent = 'Send';
+    submit.addEventListener('click', () => t.value.trim() && answer(t.value.trim()));
+    box.append(t, submit);
+  }
+}
+
+/** After a batch: the page view (`first`), each touchpoint and each abandoned journey. */
+export function afterBatch(tm, out, first) {
+  const triggers = first ? ['page_view'] : [];
+  for (const n of out.names) if (!OWN.includes(n)) triggers.push('event:' + n);
+  for (const fx of out.effects) if (fx.type === 'journey_changed' && fx.status === 'abandoned') triggers.push('abandoned:' + fx.journey);
+  for (const t of triggers) ask(tm, t).catch((e) => tm._fail(e));
+}
+
+/**
+ * Asks the engine for a prompt for `trigger` and shows it. Requests run one after another and
+ * each waits until the previous prompt's `Prompt Shown` is stored, so caps and the fatigue
+ * budget always count it. Resolves to the decision (`prompt: null` and `passed_over` when
+ * nothing is shown).
+ */
+export function ask(tm, trigger) {
+  const run = async () => {
+    if (tm.failed || !tm._rt) return null;
+    tm._seed();
+    const d = tm._rt.decidePrompt(Date.now(), tm._pageContext(), trigger);
+    const shown = d.prompt && showPrompt(tm, d);
+    if (!shown) return d.prompt ? { prompt: null, passed_over: [{ prompt: d.prompt, reason: 'another prompt is on screen or the page has no template for it' }] } : d;
+    tm._shown[d.prompt] = d;
+    tm._emit('prompt', d);
+    await shown;
+    return d;
+  };
+  return (chain = chain.then(run, run));
+}
+
+/** Removes the prompts on screen without a touchpoint (forget(), a failed SDK). */
+export function closeAll() {
+  if (open) open.close(null);
+  for (const s of [...inline]) s.close(null);
+}
+
+/**
+ * Shows a decided prompt (`decidePrompt`'s result). Returns the promise of its `Prompt Shown`
+ * touchpoint, or null when it cannot be shown: an overlay is already on screen, or the page has
+ * no template (or inline target) for it.
+ */
+export function showPrompt(tm, d) {
+  const doc = tm._doc;
+  if (!doc || !d || !d.prompt || (open && d.kind !== 'inline')) return null;
+  const tpl = [...doc.querySelectorAll('template[data-tm-prompt]')].find((t) => t.getAttribute('data-tm-prompt') === d.template);
+  const target = d.kind === 'inline' ? [...doc.querySelectorAll('[data-tm-prompt-slot]')].find((e) => e.getAttribute('data-tm-prompt-slot') === d.prompt) : doc.body;
+  if (!tpl || !target) return null;
+  const def = defOf(tm, d.prompt);
+  const box = doc.createElement('div');
+  box.className = 'tm-prompt tm-' + d.kind;
+  box.setAttribute('data-tm-prompt-id', d.prompt);
+  box.append(tpl.content.cloneNode(true));
+  fillText(box, tm._facts());
+  const props = { prompt_id: d.prompt, kind: d.kind };
+  if (d.experiment) Object.assign(props, { experiment_id: d.experiment.id, variant_id: d.experiment.arm });
+
+  const before = doc.activeElement;
+  let outer = box;
+  const close = (event) => {
+    if (open !== state && !inline.has(state)) return;
+    if (open === state) open = null;
+    inline.delete(state);
+    doc.removeEventListener('keydown', keys, true);
+    outer.remove();
+    if (event) tm.track(event, props);
+    if (d.kind === 'modal' && before && typeof before.focus === 'function' && before.isConnected) before.focus();
+  };
+  const answer = (v) => {
+    const p = { survey_id: d.prompt, answer: String(v) };
+    if (typeof v === 'number') p.score = v;
+    tm.track('Survey Answered', p);
+    close(null);
+  };
+  if (d.survey) survey(doc, box, def, answer);
+  const keys = (e) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      close('Prompt Dismissed');
+    } else if (e.key === 'Tab' && d.kind === 'modal') {
+      const f = [...box.querySelectorAll(FOCUSABLE)].filter((x) => !x.closest('[hidden]'));
+      if (!f.length) return e.preventDefault();
+      const first = f[0];
+      const last = f[f.length - 1];
+      if (e.shiftKey && (doc.activeElement === first || !box.contains(doc.activeElement))) (e.preventDefault(), last.focus());
+      else if (!e.shiftKey && (doc.activeElement === last || !box.contains(doc.activeElement))) (e.preventDefault(), first.focus());
+    }
+  };
+  box.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('[data-tm-action]');
+    if (!a || !box.contains(a)) return;
+    const dismiss = a.getAttribute('data-tm-action') === 'dismiss';
+    close(dismiss ? 'Prompt Dismissed' : 'Prompt Clicked');
+  });
+  const label = tpl.getAttribute('aria-label') || def.question || d.prompt;
+  if (d.kind === 'modal') {
+    box.setAttribute('role', 'dialog');
+    box.setAttribute('aria-modal', 'true');
+    box.tabIndex = -1;
+    const h = box.querySelector('h1,h2,h3,[data-tm-survey-question]');
+    if (h) {
+      h.id = h.id || 'tm-prompt-' + d.prompt + '-title';
+      box.setAttribute('aria-labelledby', h.id);
+    } else box.setAttribute('aria-label', label);
+    outer = doc.createElement('div');
+    outer.className = 'tm-prompt-backdrop';
+    outer.append(box);
+    doc.body.append(outer);
+  } else {
+    box.setAttribute('role', d.kind === 'toast' ? 'status' : 'region');
+    if (d.kind === 'toast') box.setAttribute('aria-live', 'polite');
+    else box.setAttribute('aria-label', label);
+    if (d.kind === 'banner') doc.body.prepend(box);
+    else target.append(box);
+  }
+  const state = { id: d.prompt, el: box, close };
+  if (d.kind === 'inline') inline.add(state);
+  else {
+    open = state;
+    doc.addEventListener('keydown', keys, true);
+  }
+  if (d.kind === 'modal') (box.querySelector(FOCUSABLE) || box).focus();
+  if (d.experiment && d.experiment.expose) tm.track('Experiment Viewed', { experiment_id: d.experiment.id, variant_id: d.experiment.arm });
+  return tm.track('Prompt Shown', props);
+}

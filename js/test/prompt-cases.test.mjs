@@ -1,0 +1,81 @@
+// The language-neutral prompt, experiment and survey cases (tests/cases/prompts.json,
+// experiments.json, surveys.json; run natively by tests/prompts.rs) through the built wasm
+// `Runtime` (dist/pkg, made by `cargo xtask build`): the browser build must decide the same.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+
+const root = new URL('../../', import.meta.url);
+const glue = new URL('dist/pkg/trailmark.js', root);
+const wasmFile = new URL('dist/pkg/trailmark_bg.wasm', root);
+const built = existsSync(glue) && existsSync(wasmFile);
+const skip = !built && 'no wasm build (run cargo xtask build)';
+const UNITS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
+
+const cases = (file) => JSON.parse(readFileSync(new URL(`tests/cases/${file}`, root), 'utf8'));
+
+let Runtime;
+async function load() {
+  if (Runtime) return;
+  const m = await import(glue.href);
+  m.initSync({ module: readFileSync(wasmFile) });
+  Runtime = m.Runtime;
+}
+
+/** A Runtime from a case's config and seed, fed its events; returns it and the last time. */
+function run(input) {
+  const rt = new Runtime(input.config || {}, undefined, 0);
+  if (input.seed) rt.seed(input.seed);
+  let at = 0;
+  for (const e of input.events) {
+    if (typeof e.at === 'number') at = e.at;
+    else if (typeof e.at === 'string') at += Number(e.at.slice(1, -1)) * UNITS[e.at.slice(-1)];
+    if (e.tick) rt.tick(at);
+    else rt.ingest(e.event, e.props, e.url, e.referrer, at);
+  }
+  return { rt, at };
+}
+
+test('prompt cases decide the same in wasm', { skip }, async () => {
+  await load();
+  for (const [name, input, want] of cases('prompts.json')) {
+    const { rt, at } = run(input);
+    const d = rt.decidePrompt(at, input.page || {}, input.trigger);
+    assert.equal(d.prompt, want.prompt, name);
+    const passed = d.prompt ? d.explanation.passed_over : d.passed_over;
+    assert.deepEqual(Object.fromEntries(passed.map((p) => [p.prompt, p.reason])), want.passed_over, name);
+    rt.free();
+  }
+});
+
+test('experiment cases bucket the same in wasm', { skip }, async () => {
+  await load();
+  for (const [name, input, want] of cases('experiments.json')) {
+    const { rt, at } = run(input);
+    const decisions = rt.decide(at, {});
+    for (const [slot, w] of Object.entries(want)) {
+      const d = decisions.find((x) => x.slot === slot);
+      assert.equal(d.experiment ? d.experiment.arm : null, w.arm, `${name}: arm`);
+      assert.equal(d.variant, w.variant, `${name}: variant`);
+      if ('expose' in w) assert.equal(d.experiment && d.experiment.expose, w.expose, `${name}: expose`);
+    }
+    rt.free();
+  }
+});
+
+test('survey cases are the same evidence in wasm', { skip }, async () => {
+  await load();
+  for (const [name, input, want] of cases('surveys.json')) {
+    const { rt, at } = run(input);
+    const neutral = { ...input, events: input.events.map((e) => (e.event === 'Survey Answered' ? { ...e, event: 'Survey Skipped' } : e)) };
+    const base = run(neutral).rt;
+    const loyalty = (r) => r.stage(at).find((s) => s.stage === 'loyalty');
+    assert.equal(loyalty(rt).probability > loyalty(base).probability + 1e-9, want.loyalty_rises, name);
+    if (want.evidence) assert.ok(loyalty(rt).evidence.some((e) => e.cause === want.evidence), name);
+    const life = rt.lifecycle(at);
+    assert.deepEqual(life.pain_points.map((p) => p.reason), want.pain_points, name);
+    assert.equal(life.reported_channel, want.reported_channel, name);
+    rt.free();
+    base.free();
+  }
+});

@@ -1,0 +1,207 @@
+//! Prompts, micro-surveys and experiments: what the engine remembers about what it showed
+//! ([`DecisionState`]), how the touchpoints that report it update that memory ([`observe`]), and
+//! (in `decide.rs`) which prompt to show now, with its explanation.
+//!
+//! Showing is a touchpoint like any other. The engine only *decides*; the caller shows the
+//! prompt and tracks `Prompt Shown` / `Prompt Clicked` / `Prompt Dismissed` (with `prompt_id`),
+//! `Survey Answered` (with `survey_id`, `answer`, `score`) and `Experiment Viewed` (with
+//! `experiment_id`, `variant_id`). Caps, cool-downs, the fatigue budget and exposures are
+//! therefore functions of the recorded touchpoints: replaying a journey gives the same decisions.
+//!
+//! Survey answers become evidence ([`observe`]): an NPS of 9-10 adds advocacy evidence to the
+//! `loyalty` stage (when the config has one); an NPS of 0-6, a CSAT of 1-2 or a CES of 5-7 is a
+//! pain point on the profile (noted "after support" when the `support` micro journey was
+//! started); the answer to an attribution survey is the visitor's self-reported channel.
+
+pub(crate) mod decide;
+mod survey;
+
+pub use decide::{PromptDecision, PromptExplanation, Trigger};
+
+use super::config::Config;
+use super::engine::State;
+use super::event::{EventKind, Touchpoint};
+use super::map::IdMap;
+
+/// How many show times are kept per prompt (enough for any per-session or per-day cap).
+pub const SHOWN_KEPT: usize = 16;
+/// How many pain points are kept.
+pub const PAIN_POINTS_KEPT: usize = 20;
+/// How many prompts and experiments are remembered (the least recently used go first).
+pub const ENTRIES_KEPT: usize = 64;
+
+/// What was shown to the visitor, and what they did with it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PromptHistory {
+    /// When it was shown, oldest first (the last [`SHOWN_KEPT`]).
+    pub shown_ms: Vec<u64>,
+    /// Times shown, ever.
+    pub total: u32,
+    /// Times clicked, ever.
+    pub clicks: u32,
+    /// The latest dismissal.
+    pub dismissed_ms: Option<u64>,
+}
+
+/// A sticky experiment assignment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Assignment {
+    /// Arm id (`"holdout"` for a held-out visitor).
+    pub arm: String,
+    /// The session number of the latest exposure (0: never exposed).
+    pub exposed_session: u32,
+}
+
+/// A pain point the visitor reported (a low score).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PainPoint {
+    /// What, e.g. `CSAT 2 after support`.
+    pub reason: String,
+    /// When.
+    pub at_ms: u64,
+}
+
+/// The engine's memory of prompts, surveys and experiments. Persisted with the profile (codec
+/// v2's extension section 1) and erased with it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DecisionState {
+    /// The visitor's random id for experiment buckets: drawn by the caller (the core has no
+    /// randomness) and kept for good; 0 until set.
+    pub seed: u64,
+    /// Per prompt or survey id.
+    pub prompts: IdMap<PromptHistory>,
+    /// Per experiment id.
+    pub assignments: IdMap<Assignment>,
+    /// The channel the visitor said they came from ("how did you hear about us?").
+    pub reported_channel: Option<String>,
+    /// Reported pain points, oldest first (the last [`PAIN_POINTS_KEPT`]).
+    pub pain_points: Vec<PainPoint>,
+}
+
+impl DecisionState {
+    /// Prompts and surveys shown since `since_ms` (the session start), all together.
+    pub fn shown_since(&self, since_ms: u64) -> usize {
+        self.prompts
+            .iter()
+            .map(|(_, h)| h.shown_ms.iter().filter(|t| **t >= since_ms).count())
+            .sum()
+    }
+}
+
+fn capped<'m, V: Default>(map: &'m mut IdMap<V>, key: &str) -> Option<&'m mut V> {
+    if key.is_empty() || key.len() > 100 {
+        return None;
+    }
+    if !map.contains_key(key) && map.len() >= ENTRIES_KEPT {
+        return None;
+    }
+    Some(map.entry(key, V::default))
+}
+
+/// Updates the decision memory (and, for survey answers, the stage evidence) from one
+/// touchpoint, already recorded in the profile. Ids the config does not name are remembered too
+/// (bounded) until the state is next loaded, which drops them (`Engine::with_state`), so the
+/// configured ones (at most [`ENTRIES_KEPT`], checked at load) always fit.
+pub fn observe(config: &Config, state: &mut State, tp: &Touchpoint, now_ms: u64) {
+    let d = &mut state.decisions;
+    let prompt_id = || tp.str_prop("prompt_id").or_else(|| tp.str_prop("prompt"));
+    match tp.kind {
+        EventKind::PromptShown => {
+            if let Some(h) = prompt_id().and_then(|id| capped(&mut d.prompts, &id)) {
+                h.shown_ms.push(now_ms);
+                if h.shown_ms.len() > SHOWN_KEPT {
+                    h.shown_ms.remove(0);
+                }
+                h.total = h.total.saturating_add(1);
+            }
+        }
+        EventKind::PromptClicked => {
+            if let Some(h) = prompt_id().and_then(|id| capped(&mut d.prompts, &id)) {
+                h.clicks = h.clicks.saturating_add(1);
+            }
+        }
+        EventKind::PromptDismissed => {
+            if let Some(h) = prompt_id().and_then(|id| capped(&mut d.prompts, &id)) {
+                h.dismissed_ms = Some(now_ms);
+            }
+        }
+        EventKind::SurveyAnswered => survey::answered(config, state, tp, now_ms),
+        EventKind::Custom if tp.name == "Experiment Viewed" => {
+            let session = state.profile.session.as_ref().map_or(0, |s| s.number);
+            let exp = tp.str_prop("experiment_id");
+            let arm = tp.str_prop("variant_id").or_else(|| tp.str_prop("variant"));
+            if let (Some(exp), Some(arm)) = (exp, arm) {
+                if let Some(a) = capped(&mut state.decisions.assignments, &exp) {
+                    a.arm = arm.chars().take(100).collect();
+                    a.exposed_session = session;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Engine;
+
+    #[test]
+    fn prompt_touchpoints_update_the_history() {
+        let mut e = Engine::new(Config::default());
+        let tp = |kind| Touchpoint::of(kind).with("prompt_id", "nudge");
+        for i in 0..20 {
+            e.ingest(&tp(EventKind::PromptShown), 1_000 + i);
+        }
+        e.ingest(&tp(EventKind::PromptClicked), 2_000);
+        e.ingest(&tp(EventKind::PromptDismissed), 3_000);
+        e.ingest(&Touchpoint::of(EventKind::PromptShown), 3_500); // no id: ignored
+        let h = &e.state().decisions.prompts["nudge"];
+        assert_eq!((h.total, h.clicks, h.dismissed_ms), (20, 1, Some(3_000)));
+        assert_eq!(h.shown_ms.len(), SHOWN_KEPT);
+        assert_eq!(h.shown_ms[0], 1_004);
+        assert_eq!(e.state().decisions.shown_since(1_010), 10);
+        assert_eq!(e.state().decisions.prompts.len(), 1);
+    }
+
+    #[test]
+    fn exposures_are_remembered_per_session_and_memory_is_bounded() {
+        let mut e = Engine::new(Config::default());
+        e.ingest(&Touchpoint::page("https://shop.example/", None), 0);
+        for i in 0..(ENTRIES_KEPT + 5) {
+            let mut id = String::from("x");
+            id.push_str(&i.to_string());
+            e.ingest(
+                &Touchpoint::new("Experiment Viewed", Default::default())
+                    .with("experiment_id", id.as_str())
+                    .with("variant_id", "b"),
+                1_000,
+            );
+        }
+        let a = &e.state().decisions.assignments;
+        assert_eq!(a.len(), ENTRIES_KEPT);
+        assert_eq!(
+            a["x0"],
+            Assignment {
+                arm: "b".into(),
+                exposed_session: 1
+            }
+        );
+    }
+
+    #[test]
+    fn memory_of_prompts_no_longer_configured_is_dropped_on_load() {
+        let config = Config::from_json(r#"{"prompts": {"kept": {"kind": "toast"}}}"#).unwrap();
+        let mut e = Engine::new(config.clone());
+        for id in ["kept", "gone"] {
+            e.ingest(
+                &Touchpoint::of(EventKind::PromptShown).with("prompt_id", id),
+                1_000,
+            );
+        }
+        assert_eq!(e.state().decisions.prompts.len(), 2);
+        let (restored, _) = Engine::restore(config, &e.encode());
+        let ids: Vec<&String> = restored.state().decisions.prompts.keys().collect();
+        assert_eq!(ids, ["kept"]);
+    }
+}
