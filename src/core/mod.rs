@@ -16,6 +16,7 @@ pub mod event;
 pub mod micro;
 pub mod number;
 pub mod profile;
+pub mod recommend;
 pub mod replay;
 pub mod stage;
 pub mod url;

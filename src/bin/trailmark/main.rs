@@ -7,6 +7,8 @@ use trailmark::core::replay;
 use trailmark::core::{Config, Engine};
 
 mod eval;
+mod model;
+mod sessions;
 
 const USAGE: &str = "usage:
   trailmark lint CONFIG.json              check a config; every problem with its JSON path
@@ -14,6 +16,10 @@ const USAGE: &str = "usage:
                                           replay recorded touchpoints, print what the engine infers
   trailmark eval journeys [--ecom PATH] [--cdnow PATH] [--out DIR]
                                           measure stage inference on the shared data sets
+  trailmark model build LOG... --out MODEL.tmrm
+                                          build a recommendation model from session logs
+  trailmark eval recs [--train FILE] [--test FILE] [--k 20] [--csv FILE]
+                                          next-click HR@k / MRR@k of the recommender and popularity
 Use '-' as CONFIG for the default config.";
 
 fn main() -> ExitCode {
@@ -22,6 +28,7 @@ fn main() -> ExitCode {
         Some("lint") => lint(&args[2..]),
         Some("replay") => replay_cmd(&args[2..]),
         Some("eval") => eval::run(&args[2..]),
+        Some("model") => model::run(&args[2..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

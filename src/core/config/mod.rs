@@ -9,6 +9,7 @@ mod capture;
 mod defaults;
 mod parse;
 mod reader;
+mod recommend;
 mod sections;
 mod slots;
 
@@ -20,6 +21,7 @@ pub use super::channel::ChannelConfig;
 pub use capture::{CaptureConfig, DataLayer, Thresholds};
 pub use defaults::{default_journeys, default_signals, default_stages};
 pub(crate) use parse::suggest;
+pub use recommend::RecommendConfig;
 pub use slots::{SlotDef, SlotRule};
 
 /// The whole configuration, with defaults filled in.
@@ -74,6 +76,9 @@ pub struct Config {
     /// What the browser runtime records automatically (clicks, forms, scroll, SPA page views...).
     #[serde(default)]
     pub capture: CaptureConfig,
+    /// Product recommendations: catalog and model URLs, exclusions, diversity.
+    #[serde(default)]
+    pub recommend: RecommendConfig,
 }
 
 impl Default for Config {

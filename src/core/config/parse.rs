@@ -30,6 +30,7 @@ const KEYS: &[&str] = &[
     "retention",
     "slots",
     "capture",
+    "recommend",
 ];
 
 pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
@@ -136,6 +137,7 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
         micro_journeys,
         slots: Default::default(),
         capture: super::capture::read(get("capture"), &mut errors),
+        recommend: super::recommend::read(get("recommend"), &mut errors),
     };
 
     validate_stages(&config.stages, &mut errors);
