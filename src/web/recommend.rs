@@ -32,8 +32,8 @@ impl Recommender {
     #[wasm_bindgen(js_name = setModel)]
     pub fn set_model(&mut self, bytes: Vec<u8>) -> Result<u32, JsValue> {
         self.model = None;
-        let model = Model::from_bytes(bytes)
-            .map_err(|e| error("recommend/model", &e.to_string(), None))?;
+        let model =
+            Model::from_bytes(bytes).map_err(|e| error("recommend/model", &e.to_string(), None))?;
         let n = model.len() as u32;
         self.model = Some(model);
         Ok(n)
@@ -91,7 +91,12 @@ impl Recommender {
 
     /// Recommendations for `request` (`{strategy, limit, product, filters}`) for the visitor
     /// of `runtime` at `now`. Throws `{code: "input/invalid"}` for a bad request.
-    pub fn recommend(&self, runtime: &Runtime, request: JsValue, now: f64) -> Result<JsValue, JsValue> {
+    pub fn recommend(
+        &self,
+        runtime: &Runtime,
+        request: JsValue,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
         let engine = runtime.engine();
         let cfg = &engine.config().recommend;
         let request = Request::from_json(&from_js(request, "request")?, cfg.limit as usize)
@@ -101,7 +106,8 @@ impl Recommender {
             max_per_category: cfg.max_per_category as usize,
         };
         let who = visitor::visitor(engine, millis(now));
-        let recs = recommend::recommend(self.model.as_ref(), &self.catalog, &who, settings, &request);
+        let recs =
+            recommend::recommend(self.model.as_ref(), &self.catalog, &who, settings, &request);
         Ok(to_js(&recommend::view::json(&recs, &self.catalog)))
     }
 }

@@ -33,7 +33,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// Applies a build option; `Ok(false)` when `flag` is not one.
-pub fn build_option(flag: &str, value: Option<&String>, o: &mut BuildOptions) -> Result<bool, String> {
+pub fn build_option(
+    flag: &str,
+    value: Option<&String>,
+    o: &mut BuildOptions,
+) -> Result<bool, String> {
     let names = [
         "--neighbours",
         "--window",
@@ -85,9 +89,17 @@ pub fn build(logs: &[&Path], opts: BuildOptions) -> Result<(Vec<u8>, String), St
         stats.related_edges,
         stats.bought_edges,
         bytes.len(),
-        if stats.items > 0 { bytes.len() * 1000 / stats.items } else { 0 },
+        if stats.items > 0 {
+            bytes.len() * 1000 / stats.items
+        } else {
+            0
+        },
         started.elapsed().as_secs_f64(),
-        if stats.prunes > 0 { format!(", pair table pruned {} times", stats.prunes) } else { String::new() }
+        if stats.prunes > 0 {
+            format!(", pair table pruned {} times", stats.prunes)
+        } else {
+            String::new()
+        }
     );
     Ok((bytes, summary))
 }

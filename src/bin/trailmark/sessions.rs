@@ -69,10 +69,18 @@ pub fn read(
                 .ok_or_else(|| bad("no \"session\""))?;
             if let Some(list) = v.get("events").and_then(|e| e.as_array()) {
                 for e in list {
-                    let item = e.get("aid").and_then(id_text).ok_or_else(|| bad("event without \"aid\""))?;
+                    let item = e
+                        .get("aid")
+                        .and_then(id_text)
+                        .ok_or_else(|| bad("event without \"aid\""))?;
                     let ts = e.get("ts").and_then(|t| t.as_f64()).unwrap_or(0.0) / 1000.0;
                     let kind = kind_of(e.get("type").and_then(|t| t.as_str()).unwrap_or(""));
-                    f(Event { session: &session, item: &item, time_s: ts, kind });
+                    f(Event {
+                        session: &session,
+                        item: &item,
+                        time_s: ts,
+                        kind,
+                    });
                     events += 1;
                 }
                 continue;
@@ -83,7 +91,9 @@ pub fn read(
                 .ok_or_else(|| bad("no \"item\" / \"product_id\" / \"aid\""))?;
             let time_s = match (v.get("time"), v.get("ts").or_else(|| v.get("timestamp"))) {
                 (Some(t), _) => t.as_f64().ok_or_else(|| bad("\"time\" is not a number"))?,
-                (None, Some(t)) => t.as_f64().ok_or_else(|| bad("\"ts\" is not a number"))? / 1000.0,
+                (None, Some(t)) => {
+                    t.as_f64().ok_or_else(|| bad("\"ts\" is not a number"))? / 1000.0
+                }
                 (None, None) => 0.0,
             };
             let kind = kind_of(
@@ -92,11 +102,17 @@ pub fn read(
                     .and_then(|t| t.as_str())
                     .unwrap_or(""),
             );
-            f(Event { session: &session, item: &item, time_s, kind });
+            f(Event {
+                session: &session,
+                item: &item,
+                time_s,
+                kind,
+            });
             events += 1;
         } else {
             let mut parts = t.split(['\t', ' ', ',', ';']).filter(|p| !p.is_empty());
-            let (Some(session), Some(item), Some(time)) = (parts.next(), parts.next(), parts.next())
+            let (Some(session), Some(item), Some(time)) =
+                (parts.next(), parts.next(), parts.next())
             else {
                 return Err(bad("expected `SessionId ItemId Time`"));
             };
@@ -106,7 +122,12 @@ pub fn read(
                 }
                 return Err(bad("Time is not a number"));
             };
-            f(Event { session, item, time_s, kind: Interaction::View });
+            f(Event {
+                session,
+                item,
+                time_s,
+                kind: Interaction::View,
+            });
             events += 1;
         }
     }

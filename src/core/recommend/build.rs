@@ -316,7 +316,12 @@ fn scale(values: &[f64]) -> Vec<u16> {
 
 /// Per item (in sorted order), its strongest `k` neighbours (sorted indexes) with weights
 /// scaled so the row's strongest is 65535; ties broken by the neighbour's id.
-fn rows(pairs: &HashMap<(u32, u32), f64>, rank: &[u32], n: usize, k: usize) -> Vec<Vec<(u32, u16)>> {
+fn rows(
+    pairs: &HashMap<(u32, u32), f64>,
+    rank: &[u32],
+    n: usize,
+    k: usize,
+) -> Vec<Vec<(u32, u16)>> {
     let mut all: Vec<(u32, u32, f64)> = pairs
         .iter()
         .map(|(&(a, b), &w)| (rank[a as usize], rank[b as usize], w))
@@ -342,7 +347,12 @@ fn rows(pairs: &HashMap<(u32, u32), f64>, rank: &[u32], n: usize, k: usize) -> V
 /// Keeps each source's `keep` strongest pairs.
 fn prune(pairs: &mut HashMap<(u32, u32), f64>, keep: usize) {
     let mut all: Vec<((u32, u32), f64)> = pairs.drain().collect();
-    all.sort_by(|x, y| x.0 .0.cmp(&y.0 .0).then(y.1.total_cmp(&x.1)).then(x.0 .1.cmp(&y.0 .1)));
+    all.sort_by(|x, y| {
+        x.0 .0
+            .cmp(&y.0 .0)
+            .then(y.1.total_cmp(&x.1))
+            .then(x.0 .1.cmp(&y.0 .1))
+    });
     let mut count = 0;
     let mut src = u32::MAX;
     for (key, w) in all {

@@ -69,8 +69,7 @@ pub struct Catalog {
 
 /// Why a URL is refused, if it is.
 pub fn check_url(url: &str) -> Result<(), &'static str> {
-    if url.is_empty() || url.len() > MAX_TEXT || url.chars().any(|c| c.is_control() || c == ' ')
-    {
+    if url.is_empty() || url.len() > MAX_TEXT || url.chars().any(|c| c.is_control() || c == ' ') {
         return Err("must be a URL without spaces or control characters");
     }
     let lower_starts = |p: &str| url.len() >= p.len() && url[..p.len()].eq_ignore_ascii_case(p);
@@ -204,7 +203,10 @@ fn product(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<Produ
         }
     }
     if !has.0 {
-        errors.push(ConfigError::new(at("id"), "missing (every product needs an id)"));
+        errors.push(ConfigError::new(
+            at("id"),
+            "missing (every product needs an id)",
+        ));
     }
     if !has.1 {
         errors.push(ConfigError::new(

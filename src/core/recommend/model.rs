@@ -111,6 +111,9 @@ impl Model {
             return Err(ModelError("unsupported format version"));
         }
         let flags = u16_at(&bytes, 6);
+        if flags & !(FLAG_WIDE | FLAG_BOUGHT) != 0 {
+            return Err(ModelError("unknown flags (written by a newer version?)"));
+        }
         let wide = flags & FLAG_WIDE != 0;
         let n = u32_at(&bytes, 8) as usize;
         let r = u32_at(&bytes, 12) as usize;
@@ -127,6 +130,9 @@ impl Model {
         }
         if checksum(&bytes[HEADER..]) != u32_at(&bytes, 28) {
             return Err(ModelError("checksum mismatch (corrupt file)"));
+        }
+        if (flags & FLAG_BOUGHT != 0) != (b > 0) {
+            return Err(ModelError("bought-together flag does not match its table"));
         }
         if !wide && n > 1 << 16 {
             return Err(ModelError("too many items for narrow targets"));
@@ -289,8 +295,10 @@ impl Model {
         } else {
             0
         };
-        let start = if i == 0 || i >= self.n {
+        let start = if i >= self.n {
             end
+        } else if i == 0 {
+            0
         } else {
             u32_at(&self.bytes, edges.ends + 4 * (i - 1)) as usize
         };

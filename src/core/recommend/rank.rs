@@ -235,7 +235,14 @@ pub fn recommend<'c>(
         }
         Strategy::ForYou => for_you(model, catalog, visitor, wide, &mut scored),
     }
-    select(catalog, visitor, settings, request, anchor.as_deref(), scored)
+    select(
+        catalog,
+        visitor,
+        settings,
+        request,
+        anchor.as_deref(),
+        scored,
+    )
 }
 
 /// Content similarity to the anchor: shared categories (2 each), equal attributes (1 each),
@@ -313,7 +320,11 @@ fn for_you<'a>(
             add(m.id(t), ws * s, Reason::Viewed(m.id(session[src]).into()));
         }
         for i in m.top(wide, |i| m.popularity(i)) {
-            add(m.id(i), wp * f64::from(m.popularity(i)) / 65535.0, Reason::Popular);
+            add(
+                m.id(i),
+                wp * f64::from(m.popularity(i)) / 65535.0,
+                Reason::Popular,
+            );
         }
     }
     if let Some(max) = visitor.interests.first().map(|i| i.1).filter(|m| *m > 0.0) {
@@ -359,7 +370,8 @@ fn select<'c>(
         let Some(p) = catalog.get(id) else { continue };
         let excluded = !p.available()
             || (request.strategy != Strategy::RecentlyViewed && anchor == Some(id))
-            || (request.strategy == Strategy::RecentlyViewed && request.product.as_deref() == Some(id))
+            || (request.strategy == Strategy::RecentlyViewed
+                && request.product.as_deref() == Some(id))
             || visitor.cart.iter().any(|c| c == id)
             || (settings.exclude_purchased && visitor.purchased.iter().any(|c| c == id))
             || request.exclude.iter().any(|c| c == id)

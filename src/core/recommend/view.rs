@@ -68,8 +68,14 @@ impl Request {
             limit,
             product,
             category,
-            min_price: num(filters.get("min_price"), "filters.min_price must be a number")?,
-            max_price: num(filters.get("max_price"), "filters.max_price must be a number")?,
+            min_price: num(
+                filters.get("min_price"),
+                "filters.min_price must be a number",
+            )?,
+            max_price: num(
+                filters.get("max_price"),
+                "filters.max_price must be a number",
+            )?,
             exclude,
         })
     }
@@ -115,7 +121,11 @@ pub fn json(recs: &[Recommendation<'_>], catalog: &Catalog) -> Value {
                 "categories".into(),
                 Value::Array(p.categories.iter().cloned().map(Value::from).collect()),
             );
-            opt(&mut m, "availability", p.availability.clone().map(Value::from));
+            opt(
+                &mut m,
+                "availability",
+                p.availability.clone().map(Value::from),
+            );
             m.insert("attributes".into(), Value::Object(p.attributes.clone()));
             m.insert("score".into(), r.score.into());
             m.insert("because".into(), because(&r.reason, catalog).into());

@@ -34,7 +34,9 @@ pub fn visitor(engine: &Engine, now_ms: u64) -> Visitor {
     let mut pending: Vec<String> = Vec::new();
     for t in &profile.recent {
         match (t.kind, &t.product_id) {
-            (EventKind::ProductAdded, Some(id)) if !pending.contains(id) => pending.push(id.clone()),
+            (EventKind::ProductAdded, Some(id)) if !pending.contains(id) => {
+                pending.push(id.clone())
+            }
             (EventKind::ProductRemoved, Some(id)) => pending.retain(|p| p != id),
             (EventKind::OrderCompleted, id) => {
                 pending.extend(id.iter().cloned());

@@ -52,11 +52,19 @@ impl Metrics {
     }
     /// HR@k.
     pub fn hr(&self) -> f64 {
-        if self.predictions == 0 { 0.0 } else { self.hits as f64 / self.predictions as f64 }
+        if self.predictions == 0 {
+            0.0
+        } else {
+            self.hits as f64 / self.predictions as f64
+        }
     }
     /// MRR@k.
     pub fn mrr(&self) -> f64 {
-        if self.predictions == 0 { 0.0 } else { self.rr / self.predictions as f64 }
+        if self.predictions == 0 {
+            0.0
+        } else {
+            self.rr / self.predictions as f64
+        }
     }
 }
 
@@ -87,7 +95,10 @@ pub fn evaluate(
     };
     let pop: Vec<usize> = model.top(k, |i| model.popularity(i));
     let pop_ids: Vec<&str> = pop.iter().map(|&i| model.id(i)).collect();
-    let pop_scores: Vec<String> = pop.iter().map(|&i| model.popularity(i).to_string()).collect();
+    let pop_scores: Vec<String> = pop
+        .iter()
+        .map(|&i| model.popularity(i).to_string())
+        .collect();
     if let Some((a, b)) = csv.as_mut() {
         let head = "SessionId;Position;Recommendations;Scores";
         writeln!(a, "{head}")
@@ -123,10 +134,22 @@ pub fn evaluate(
                 if let Some((a, b)) = csv.as_mut() {
                     let pos = clicks.len() - 1;
                     let scores: Vec<String> = list.iter().map(|(_, s)| format!("{s:.6}")).collect();
-                    let r = writeln!(a, "{};{pos};{};{}", e.session, ids.join(","), scores.join(","))
-                        .and_then(|_| {
-                            writeln!(b, "{};{pos};{};{}", e.session, pop_ids.join(","), pop_scores.join(","))
-                        });
+                    let r = writeln!(
+                        a,
+                        "{};{pos};{};{}",
+                        e.session,
+                        ids.join(","),
+                        scores.join(",")
+                    )
+                    .and_then(|_| {
+                        writeln!(
+                            b,
+                            "{};{pos};{};{}",
+                            e.session,
+                            pop_ids.join(","),
+                            pop_scores.join(",")
+                        )
+                    });
                     if let Err(err) = r {
                         failure = Some(format!("cannot write the CSV: {err}"));
                     }
@@ -162,7 +185,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     "--test" => test = Some(PathBuf::from(v)),
                     "--csv" => csv = Some(PathBuf::from(v)),
                     _ => {
-                        k = v.parse().ok().filter(|k| *k > 0).ok_or("`--k` needs a whole number > 0")?
+                        k = v
+                            .parse()
+                            .ok()
+                            .filter(|k| *k > 0)
+                            .ok_or("`--k` needs a whole number > 0")?
                     }
                 }
             }
@@ -190,7 +217,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             };
             let (mut a, mut b) = (open(path)?, open(&pop_path)?);
             let r = evaluate(&model, &test, k, Some((&mut a, &mut b)))?;
-            a.flush().and_then(|_| b.flush()).map_err(|e| e.to_string())?;
+            a.flush()
+                .and_then(|_| b.flush())
+                .map_err(|e| e.to_string())?;
             eprintln!("\rwrote {} and {}", path.display(), pop_path.display());
             r
         }
@@ -198,8 +227,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     eprintln!();
     println!("| recommender | HR@{k} | MRR@{k} |\n| --- | ---: | ---: |");
-    println!("| Trailmark (sequential rules, model file) | {:.4} | {:.4} |", result.model.hr(), result.model.mrr());
-    println!("| popularity | {:.4} | {:.4} |", result.popularity.hr(), result.popularity.mrr());
+    println!(
+        "| Trailmark (sequential rules, model file) | {:.4} | {:.4} |",
+        result.model.hr(),
+        result.model.mrr()
+    );
+    println!(
+        "| popularity | {:.4} | {:.4} |",
+        result.popularity.hr(),
+        result.popularity.mrr()
+    );
     println!(
         "\n{} predictions over {} test sessions ({} next clicks on items absent from training); \
          model {} items, {} bytes; {:.1} s",
