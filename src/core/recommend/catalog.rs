@@ -11,6 +11,7 @@
 
 use serde_json::{Map, Value};
 
+use super::order::sort;
 use crate::core::error::ConfigError;
 
 /// Longest id, title, URL or other string field kept.
@@ -244,10 +245,10 @@ impl Catalog {
         for (i, v) in list.iter().enumerate() {
             let path = [base, "[", &i.to_string(), "]"].concat();
             if let Some(p) = product(v, &path, &mut errors) {
-                products.push((p, path));
+                products.push((p, path, i));
             }
         }
-        products.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        sort(&mut products, |a, b| a.0.id < b.0.id || (a.0.id == b.0.id && a.2 < b.2));
         for w in products.windows(2) {
             if w[0].0.id == w[1].0.id {
                 errors.push(ConfigError::new(
@@ -258,7 +259,7 @@ impl Catalog {
         }
         if errors.is_empty() {
             Ok(Catalog {
-                products: products.into_iter().map(|(p, _)| p).collect(),
+                products: products.into_iter().map(|(p, _, _)| p).collect(),
             })
         } else {
             Err(errors)

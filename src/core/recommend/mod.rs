@@ -7,6 +7,7 @@
 pub mod build;
 pub mod catalog;
 pub mod model;
+mod order;
 pub mod rank;
 pub mod view;
 pub mod visitor;

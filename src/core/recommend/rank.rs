@@ -19,6 +19,7 @@
 
 use super::catalog::{Catalog, Product};
 use super::model::Model;
+use super::order::sort;
 
 /// A recommendation strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,7 +147,7 @@ pub fn session_scores(model: &Model, session: &[usize], depth: usize) -> Vec<(us
         }
     }
     let mut out: Vec<(usize, f64, usize)> = acc.into_iter().map(|a| (a.0, a.1, a.2)).collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    sort(&mut out, |a, b| b.1 < a.1 || (b.1 == a.1 && a.0 < b.0));
     out
 }
 
@@ -355,7 +356,7 @@ fn select<'c>(
     anchor: Option<&str>,
     mut scored: Vec<(&str, f64, Reason)>,
 ) -> Vec<Recommendation<'c>> {
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    sort(&mut scored, |a, b| b.1 < a.1 || (b.1 == a.1 && a.0 < b.0));
     let mut out: Vec<Recommendation<'c>> = Vec::new();
     let mut held: Vec<Recommendation<'c>> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();

@@ -1,13 +1,12 @@
-//! Requests from JSON and recommendations as JSON, shared by the browser boundary and tests:
-//! `{strategy, limit, product, filters: {category, min_price, max_price, exclude}}` in;
-//! `[{id, title, url, image, price, currency, categories, availability, attributes, score,
-//! because, reason: {kind, product | category}}]` out. `because` is the explanation in words
-//! ("Because you viewed Trail Boots").
+//! Requests from JSON (`{strategy, limit, product, filters: {category, min_price, max_price,
+//! exclude}}`, as `trailmark.recommend()` takes them) and explanations in words ("Because you
+//! viewed Trail Boots"). `js/rank.js` reads requests and words explanations the same way; the
+//! conformance cases in `tests/cases/recommend.json` hold both to it.
 
 use serde_json::{Map, Value};
 
 use super::catalog::Catalog;
-use super::rank::{Reason, Recommendation, Request, Strategy};
+use super::rank::{Reason, Request, Strategy};
 
 const STRATEGIES: &str =
     "strategy must be one of \"related\", \"bought-together\", \"recently-viewed\", \"trending\", \"for-you\"";
@@ -96,54 +95,4 @@ pub fn because(reason: &Reason, catalog: &Catalog) -> String {
         Reason::Popular => "Popular with other shoppers".into(),
         Reason::Interest(c) => ["Because you like ", c].concat(),
     }
-}
-
-fn opt(m: &mut Map<String, Value>, k: &str, v: Option<Value>) {
-    if let Some(v) = v {
-        m.insert(k.into(), v);
-    }
-}
-
-/// Recommendations as JSON.
-pub fn json(recs: &[Recommendation<'_>], catalog: &Catalog) -> Value {
-    let list = recs
-        .iter()
-        .map(|r| {
-            let p = r.product;
-            let mut m = Map::new();
-            m.insert("id".into(), p.id.clone().into());
-            m.insert("title".into(), p.title.clone().into());
-            opt(&mut m, "url", p.url.clone().map(Value::from));
-            opt(&mut m, "image", p.image.clone().map(Value::from));
-            opt(&mut m, "price", p.price.map(Value::from));
-            opt(&mut m, "currency", p.currency.clone().map(Value::from));
-            m.insert(
-                "categories".into(),
-                Value::Array(p.categories.iter().cloned().map(Value::from).collect()),
-            );
-            opt(
-                &mut m,
-                "availability",
-                p.availability.clone().map(Value::from),
-            );
-            m.insert("attributes".into(), Value::Object(p.attributes.clone()));
-            m.insert("score".into(), r.score.into());
-            m.insert("because".into(), because(&r.reason, catalog).into());
-            let mut why = Map::new();
-            let (kind, key, value) = match &r.reason {
-                Reason::Viewed(id) => ("viewed", "product", Some(id)),
-                Reason::BoughtWith(id) => ("bought_with", "product", Some(id)),
-                Reason::Similar(id) => ("similar", "product", Some(id)),
-                Reason::RecentlyViewed => ("recently_viewed", "", None),
-                Reason::Trending => ("trending", "", None),
-                Reason::Popular => ("popular", "", None),
-                Reason::Interest(c) => ("interest", "category", Some(c)),
-            };
-            why.insert("kind".into(), kind.into());
-            opt(&mut why, key, value.map(|v| Value::from(v.clone())));
-            m.insert("reason".into(), Value::Object(why));
-            Value::Object(m)
-        })
-        .collect();
-    Value::Array(list)
 }

@@ -1,9 +1,10 @@
 //! What ranking needs to know about the visitor, derived from the engine's profile (nothing
 //! extra is persisted): recently viewed products from the recorded touchpoints (newest first)
-//! and then `viewed_products` (by session), the cart, purchased products (the products added to
+//! and then the rest of `viewed_products` (by id), the cart, purchased products (the products added to
 //! the cart since the previous order, and an order's own `product_id`, for every order among the
 //! recorded touchpoints), interests and the top stage.
 
+use super::order::sort;
 use super::rank::Visitor;
 use crate::core::event::EventKind;
 use crate::core::Engine;
@@ -21,14 +22,13 @@ pub fn visitor(engine: &Engine, now_ms: u64) -> Visitor {
             }
         }
     }
-    let mut older: Vec<(&String, u32)> = profile
-        .viewed_products
-        .iter()
-        .filter(|(id, _)| !viewed.contains(id))
-        .map(|(id, s)| (id, *s))
-        .collect();
-    older.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    viewed.extend(older.into_iter().map(|(id, _)| id.clone()));
+    // Then products viewed before the recorded touchpoints, by id (what `export()` shows, so
+    // the browser's ranking, which reads the export, sees the same list).
+    for id in profile.viewed_products.keys() {
+        if !viewed.contains(id) {
+            viewed.push(id.clone());
+        }
+    }
 
     let mut purchased: Vec<String> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
@@ -51,7 +51,7 @@ pub fn visitor(engine: &Engine, now_ms: u64) -> Visitor {
     }
     purchased.reverse();
     let mut interests = profile.interests_at(now_ms, &engine.config().lifecycle);
-    interests.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    sort(&mut interests, |a, b| b.1 < a.1 || (b.1 == a.1 && a.0 < b.0));
     Visitor {
         viewed,
         cart: profile.cart.iter().map(|l| l.product_id.clone()).collect(),
