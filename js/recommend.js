@@ -1,7 +1,8 @@
 // Recommendations in the page, loaded lazily (runtime.js imports this module only on pages with
 // `[data-tm-recommend]` slots, or on the first `recommend()` call). After first paint it fetches
-// the catalog and the model named in `$.recommend`, hands them to the wasm `Recommender` with the
-// products seen on the page, and renders each slot from its `<template data-tm-item>`: fields
+// the catalog and the model named in `$.recommend`, adds the products seen on the page, ranks
+// with rank.js (the visitor read from the engine's export), and renders each slot from its
+// `<template data-tm-item>`: fields
 // as text (`data-tm-field`), links and images only through checked URLs (`data-tm-href`,
 // `data-tm-src`; https or same-origin), never HTML built from data. A slot whose recommendations
 // cannot be computed (no catalog, a catalog or model that fails to load, nothing to recommend)
@@ -9,9 +10,9 @@
 
 import { TrailmarkError, toError } from './errors.js';
 import { pageProducts } from './capture.js';
+import { readModel, readCatalog, visitorOf, readRequest, rank, because } from './rank.js';
 
 const SLOTS = '[data-tm-recommend]';
-const STRATEGIES = ['related', 'bought-together', 'recently-viewed', 'trending', 'for-you'];
 
 /** `url` made absolute if it is https or same-origin, else null (javascript:, data:, http elsewhere). */
 export function safeUrl(url, base) {
@@ -115,37 +116,47 @@ const afterPaint = (g, doc) =>
     else g.addEventListener('load', go, { once: true });
   });
 
+/** A ranked recommendation as the public API returns it (fields as the catalog has them). */
+function view(r, catalog) {
+  const p = r.product;
+  const out = { id: p.id, title: p.title };
+  for (const k of ['url', 'image', 'price', 'currency']) if (p[k] !== undefined) out[k] = p[k];
+  out.categories = p.categories.slice();
+  if (p.availability !== undefined) out.availability = p.availability;
+  out.attributes = Object.assign({}, p.attributes);
+  out.score = r.score;
+  out.because = because(r.reason, catalog);
+  out.reason = Object.assign({}, r.reason);
+  return out;
+}
+
 /**
- * Starts recommendations for `tm` (a Trailmark instance): returns `{ recommend(opts), refresh() }`.
- * `cfg` is the config's `recommend` section; `wasm` the engine module.
+ * Starts recommendations for `tm` (a Trailmark instance) with the config's `recommend` section
+ * (validated by the engine): returns `{ ready, recommend(opts), refresh(), restore() }`.
  */
-export async function start(tm, wasm, cfg) {
+export function start(tm, cfg) {
   const g = globalThis;
   const doc = tm._doc;
   cfg = cfg || {};
-  let rec = null;
+  const settings = { exclude_purchased: cfg.exclude_purchased !== false, max_per_category: cfg.max_per_category === undefined ? 2 : cfg.max_per_category };
+  const limit = cfg.limit || 4;
+  let state = null; // {model, catalog} once loaded
   let pageProduct;
   const ready = (async () => {
     if (!cfg.catalog) return;
     await afterPaint(g, doc);
     const base = doc.baseURI;
-    const [catalog, model] = await Promise.all([
+    const [doc1, bytes] = await Promise.all([
       fetchAs(new URL(cfg.catalog, base).href, 'json', 'recommend/catalog'),
       cfg.model ? fetchAs(new URL(cfg.model, base).href, 'bytes', 'recommend/model') : null,
     ]);
-    const r = new wasm.Recommender();
-    try {
-      if (model) r.setModel(model);
-      r.setCatalog(catalog);
-      for (const [name, p] of pageProducts(doc)) {
-        if (name === 'Product Viewed') pageProduct = p.product_id;
-        r.addSeen(name === 'Product Viewed' ? p : p.products || []);
-      }
-    } catch (e) {
-      r.free();
-      throw toError(e);
+    const model = bytes ? readModel(bytes) : null;
+    const catalog = readCatalog(doc1);
+    for (const [name, p] of pageProducts(doc)) {
+      if (name === 'Product Viewed') pageProduct = p.product_id;
+      for (const x of name === 'Product Viewed' ? [p] : p.products || []) catalog.addSeen(x);
     }
-    rec = r;
+    state = { model, catalog };
   })();
   let failed = null;
   ready.catch((e) => {
@@ -154,12 +165,14 @@ export async function start(tm, wasm, cfg) {
   });
 
   const ask = (req) => {
-    if (!rec || !tm._rt) return [];
-    return rec.recommend(tm._rt, req, Date.now()) || [];
+    if (!state || !tm._rt) return [];
+    const r = readRequest(req, limit);
+    const v = visitorOf(tm._rt.export(Date.now()));
+    return rank(state.model, state.catalog, v, settings, r).map((x) => view(x, state.catalog));
   };
 
   const refresh = () => {
-    if (!rec || !tm._rt) return;
+    if (!state || !tm._rt) return;
     const base = doc.baseURI;
     const lang = doc.documentElement.lang;
     for (const el of doc.querySelectorAll(SLOTS)) {
@@ -188,11 +201,11 @@ export async function start(tm, wasm, cfg) {
         el = typeof o.slot === 'string' ? doc.getElementById(o.slot) : null;
         if (!el || !el.hasAttribute('data-tm-recommend')) throw new TrailmarkError('input/invalid', 'recommend({slot}): no [data-tm-recommend] element with id "' + o.slot + '"');
         Object.assign(o, slotRequest(el, pageProduct), opts);
-        delete o.slot;
       }
-      if (o.strategy !== undefined && !STRATEGIES.includes(o.strategy)) throw new TrailmarkError('input/invalid', 'recommend({strategy}): strategy must be one of ' + STRATEGIES.join(', '));
+      delete o.slot;
+      readRequest(o, limit); // bad options are reported now, not after loading
       await ready.catch(() => {});
-      if (failed || !rec) return [];
+      if (failed || !state) return [];
       if (o.product === undefined && pageProduct) o.product = pageProduct;
       const list = ask(o);
       if (el) renderSlot(el, list, doc.baseURI, doc.documentElement.lang);

@@ -137,7 +137,6 @@ export class Trailmark {
       throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the engine could not be loaded: ' + err.message);
     }
 
-    this._wasm = wasm;
     this._recCfg = engineConfig.recommend;
     const ns = typeof engineConfig.namespace === 'string' && engineConfig.namespace ? engineConfig.namespace : 'default';
     this._ns = ns;
@@ -774,7 +773,7 @@ export class Trailmark {
 
   /** The lazily loaded recommendations (js/recommend.js), started once. */
   _recs() {
-    return (this._rp = this._rp || import('./recommend.js').then((m) => m.start(this, this._wasm, this._recCfg)).then((r) => (this._rec = r)));
+    return (this._rp = this._rp || import('./recommend.js').then((m) => m.start(this, this._recCfg)).then((r) => (this._rec = r)));
   }
 
   _recommend(opts) {

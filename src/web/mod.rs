@@ -7,8 +7,6 @@
 //! equivalent web-sys bindings would cost more bytes than the JavaScript they replace.
 
 mod convert;
-mod recommend;
 mod runtime;
 
-pub use recommend::Recommender;
 pub use runtime::Runtime;

@@ -25,13 +25,6 @@ fn effects_js(fx: &crate::core::Effects) -> JsValue {
     to_js(&Value::Object(out))
 }
 
-impl Runtime {
-    /// The engine, for the other bindings (`recommend.rs`).
-    pub(super) fn engine(&self) -> &Engine {
-        &self.engine
-    }
-}
-
 #[wasm_bindgen]
 impl Runtime {
     /// Validates `config` (a parsed JSON object) and resumes from `stored` bytes if given. Throws

@@ -133,19 +133,19 @@ fn product(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<Produ
         let path = at(k);
         match k.as_str() {
             "id" => {
+                has.0 = true;
                 let id = match v {
                     Value::Number(n) if n.as_u64().is_some() => n.as_u64().map(|u| u.to_string()),
                     _ => text(v, &path, errors),
                 };
                 if let Some(id) = id {
                     p.id = id;
-                    has.0 = true;
                 }
             }
             "title" => {
+                has.1 = true;
                 if let Some(t) = text(v, &path, errors) {
                     p.title = t;
-                    has.1 = true;
                 }
             }
             "url" | "image" => {
@@ -248,7 +248,9 @@ impl Catalog {
                 products.push((p, path, i));
             }
         }
-        sort(&mut products, |a, b| a.0.id < b.0.id || (a.0.id == b.0.id && a.2 < b.2));
+        sort(&mut products, |a, b| {
+            a.0.id < b.0.id || (a.0.id == b.0.id && a.2 < b.2)
+        });
         for w in products.windows(2) {
             if w[0].0.id == w[1].0.id {
                 errors.push(ConfigError::new(

@@ -51,7 +51,9 @@ pub fn visitor(engine: &Engine, now_ms: u64) -> Visitor {
     }
     purchased.reverse();
     let mut interests = profile.interests_at(now_ms, &engine.config().lifecycle);
-    sort(&mut interests, |a, b| b.1 < a.1 || (b.1 == a.1 && a.0 < b.0));
+    sort(&mut interests, |a, b| {
+        b.1 < a.1 || (b.1 == a.1 && a.0 < b.0)
+    });
     Visitor {
         viewed,
         cart: profile.cart.iter().map(|l| l.product_id.clone()).collect(),
