@@ -7,6 +7,7 @@
 mod bench;
 mod cmd;
 mod demo;
+mod recs;
 mod serve;
 mod setup;
 mod size;
