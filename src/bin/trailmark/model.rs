@@ -89,11 +89,7 @@ pub fn build(logs: &[&Path], opts: BuildOptions) -> Result<(Vec<u8>, String), St
         stats.related_edges,
         stats.bought_edges,
         bytes.len(),
-        if stats.items > 0 {
-            bytes.len() * 1000 / stats.items
-        } else {
-            0
-        },
+        (bytes.len() * 1000).checked_div(stats.items).unwrap_or(0),
         started.elapsed().as_secs_f64(),
         if stats.prunes > 0 {
             format!(", pair table pruned {} times", stats.prunes)
