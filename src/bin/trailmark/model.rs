@@ -14,7 +14,7 @@ use crate::sessions;
 
 const USAGE: &str = "usage: trailmark model build LOG... --out MODEL.tmrm [options]
   LOG: session log, TSV `SessionId ItemId Time` or JSON Lines (see `trailmark model help`)
-  --neighbours N            neighbours kept per item (default 20)
+  --neighbours N            neighbours kept per item (default 12)
   --window N                positions that still count as co-occurring (default 3)
   --backward X              weight of the item before, relative to after (default 0.5)
   --half-life-days X        later sessions count more, halving every X days (default: off)

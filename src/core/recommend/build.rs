@@ -54,7 +54,7 @@ pub struct BuildOptions {
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
-            neighbours: 20,
+            neighbours: 12,
             window: 3,
             backward: 0.5,
             max_session: 200,
