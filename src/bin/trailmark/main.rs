@@ -12,6 +12,7 @@ mod sessions;
 
 const USAGE: &str = "usage:
   trailmark lint CONFIG.json              check a config; every problem with its JSON path
+  trailmark lint --catalog CATALOG.json   check a recommendation catalog the same way
   trailmark replay CONFIG.json EVENTS.jsonl [--json]
                                           replay recorded touchpoints, print what the engine infers
   trailmark eval journeys [--ecom PATH] [--cdnow PATH] [--out DIR]
@@ -62,6 +63,11 @@ fn load_config(path: &str) -> Result<Config, String> {
 }
 
 fn lint(args: &[String]) -> Result<(), String> {
+    if let [flag, path] = args {
+        if flag == "--catalog" {
+            return lint_catalog(path);
+        }
+    }
     let [path] = args else {
         return Err(format!("lint takes one CONFIG path\n{USAGE}"));
     };
@@ -71,6 +77,29 @@ fn lint(args: &[String]) -> Result<(), String> {
         config.stages.len(),
         config.signals.len(),
         config.micro_journeys.len()
+    );
+    Ok(())
+}
+
+fn lint_catalog(path: &str) -> Result<(), String> {
+    let doc: serde_json::Value = serde_json::from_str(&read(path)?).map_err(|e| {
+        format!(
+            "{path}: not valid JSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let catalog = trailmark::core::recommend::Catalog::parse(&doc).map_err(|errors| {
+        let mut s = format!("{path}: {} problem(s)", errors.len());
+        for e in errors {
+            s.push_str(&format!("\n  {e}"));
+        }
+        s
+    })?;
+    let out = catalog.products().iter().filter(|p| !p.available()).count();
+    println!(
+        "{path}: ok ({} products, {out} out of stock)",
+        catalog.len()
     );
     Ok(())
 }
