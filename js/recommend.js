@@ -151,13 +151,18 @@ export function start(tm, cfg) {
       cfg.model ? fetchAs(new URL(cfg.model, base).href, 'bytes', 'recommend/model') : null,
     ]);
     const model = bytes ? readModel(bytes) : null;
-    const catalog = readCatalog(doc1);
+    state = { model, catalog: readCatalog(doc1) };
+    seePage();
+  })();
+  // The page's products join the catalog; the product page's product is the default anchor.
+  // Read again on every refresh, so a single-page app's new page counts.
+  const seePage = () => {
+    pageProduct = undefined;
     for (const [name, p] of pageProducts(doc)) {
       if (name === 'Product Viewed') pageProduct = p.product_id;
-      for (const x of name === 'Product Viewed' ? [p] : p.products || []) catalog.addSeen(x);
+      for (const x of name === 'Product Viewed' ? [p] : p.products || []) state.catalog.addSeen(x);
     }
-    state = { model, catalog };
-  })();
+  };
   let failed = null;
   ready.catch((e) => {
     failed = toError(e);
@@ -173,6 +178,7 @@ export function start(tm, cfg) {
 
   const refresh = () => {
     if (!state || !tm._rt) return;
+    seePage();
     const base = doc.baseURI;
     const lang = doc.documentElement.lang;
     for (const el of doc.querySelectorAll(SLOTS)) {
