@@ -342,6 +342,9 @@ export function sessionScores(m, session, depth) {
   return acc.map((a) => [a[0], a[1], a[2]]);
 }
 
+// A product's link to itself (people go back to what they looked at) is explained as viewed.
+const viewed = (m, t, src) => (t === src ? { kind: 'recently_viewed' } : { kind: 'viewed', product: m.id(src) });
+
 const cmpId = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
 function similar(catalog, anchor, out) {
@@ -378,7 +381,7 @@ function forYou(m, catalog, v, wide, out) {
       }
     }
     const session = v.viewed.slice(0, DEPTH).map((id) => m.index(id)).filter((i) => i >= 0).reverse();
-    for (const [t, s, src] of sessionScores(m, session, DEPTH)) add(m.id(t), ws * s, { kind: 'viewed', product: m.id(session[src]) });
+    for (const [t, s, src] of sessionScores(m, session, DEPTH)) add(m.id(t), ws * s, viewed(m, t, session[src]));
     for (const i of m.top(wide, (i) => m.popularity(i))) add(m.id(i), (wp * m.popularity(i)) / 65535, { kind: 'popular' });
   }
   const max = v.interests.length ? v.interests[0][1] : 0;
@@ -411,7 +414,7 @@ export function rank(m, catalog, v, settings, req) {
     } else if (i >= 0) {
       const session = v.viewed.filter((x) => x !== anchor).slice(0, DEPTH - 1).map((x) => m.index(x)).filter((x) => x >= 0).reverse();
       session.push(i);
-      for (const [t, s, src] of sessionScores(m, session, DEPTH)) scored.push([m.id(t), s, { kind: 'viewed', product: m.id(session[src]) }]);
+      for (const [t, s, src] of sessionScores(m, session, DEPTH)) scored.push([m.id(t), s, viewed(m, t, session[src])]);
     } else similar(catalog, anchor, scored);
   }
   return select(catalog, v, settings, req, anchor, scored);

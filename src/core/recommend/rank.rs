@@ -227,8 +227,7 @@ pub fn recommend<'c>(
                     session.reverse();
                     session.extend(m.index(anchor));
                     for (t, s, src) in session_scores(m, &session, DEPTH) {
-                        let from = m.id(session[src]).to_string();
-                        scored.push((m.id(t), s, Reason::Viewed(from)));
+                        scored.push((m.id(t), s, viewed(m, t, session[src])));
                     }
                 }
                 None => similar(catalog, anchor, &mut scored),
@@ -244,6 +243,16 @@ pub fn recommend<'c>(
         anchor.as_deref(),
         scored,
     )
+}
+
+/// Why a session neighbour: the product viewed that led to it, or, for a product's link to
+/// itself (people go back to what they looked at), that the visitor viewed it.
+fn viewed(m: &Model, target: usize, source: usize) -> Reason {
+    if target == source {
+        Reason::RecentlyViewed
+    } else {
+        Reason::Viewed(m.id(source).into())
+    }
 }
 
 /// Content similarity to the anchor: shared categories (2 each), equal attributes (1 each),
@@ -318,7 +327,7 @@ fn for_you<'a>(
             .collect();
         session.reverse();
         for (t, s, src) in session_scores(m, &session, DEPTH) {
-            add(m.id(t), ws * s, Reason::Viewed(m.id(session[src]).into()));
+            add(m.id(t), ws * s, viewed(m, t, session[src]));
         }
         for i in m.top(wide, |i| m.popularity(i)) {
             add(

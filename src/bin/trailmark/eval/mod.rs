@@ -14,6 +14,7 @@ mod cdnow;
 mod ecom;
 mod metrics;
 pub(crate) mod recs;
+mod sknn;
 mod svg;
 
 use std::fmt::Write as _;

@@ -21,10 +21,11 @@ use trailmark::core::recommend::Model;
 use super::{default_data_path, open_data, progress};
 use crate::sessions;
 
-const USAGE: &str = "usage: trailmark eval recs [--train FILE] [--test FILE] [--k 20] [--csv FILE] [build options]\n\
+const USAGE: &str = "usage: trailmark eval recs [--train FILE] [--test FILE] [--k 20] [--csv FILE] [--sknn] [build options]\n\
      \n\
      Defaults: ../shared/data/sessions/yoochoose-100k/yoochoose-clicks-100k_train_full.txt and\n\
-     _test.txt. Build options as for `trailmark model build`.";
+     _test.txt. Build options as for `trailmark model build`. --sknn adds session-based kNN\n\
+     (a comparison; it holds the training sessions in memory).";
 
 const TRAIN: &str = "../shared/data/sessions/yoochoose-100k/yoochoose-clicks-100k_train_full.txt";
 const TEST: &str = "../shared/data/sessions/yoochoose-100k/yoochoose-clicks-100k_test.txt";
@@ -71,6 +72,7 @@ impl Metrics {
 /// Results of an evaluation.
 pub struct Outcome {
     pub model: Metrics,
+    pub sknn: Option<Metrics>,
     pub popularity: Metrics,
     pub model_bytes: usize,
     pub items: usize,
@@ -83,10 +85,12 @@ pub fn evaluate(
     model: &Model,
     test: &Path,
     k: usize,
+    sknn: Option<&super::sknn::Sknn>,
     mut csv: Option<(&mut dyn std::io::Write, &mut dyn std::io::Write)>,
 ) -> Result<Outcome, String> {
     let mut out = Outcome {
         model: Metrics::default(),
+        sknn: sknn.map(|_| Metrics::default()),
         popularity: Metrics::default(),
         model_bytes: model.size(),
         items: model.len(),
@@ -128,6 +132,10 @@ pub fn evaluate(
                 let ids: Vec<&str> = list.iter().map(|&(i, _)| model.id(i)).collect();
                 out.model.add(&ids, e.item);
                 out.popularity.add(&pop_ids, e.item);
+                if let (Some(kn), Some(m)) = (sknn, out.sknn.as_mut()) {
+                    let prefix: Vec<String> = clicks.iter().map(|c| c.0.clone()).collect();
+                    m.add(&kn.predict(&prefix, k), e.item);
+                }
                 if model.index(e.item).is_none() {
                     out.unknown_targets += 1;
                 }
@@ -172,10 +180,16 @@ pub fn evaluate(
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut opts = BuildOptions::default();
     let (mut train, mut test, mut k, mut csv) = (None, None, 20usize, None::<PathBuf>);
+    let mut with_sknn = false;
     let mut i = 0;
     while i < args.len() {
         let flag = args[i].as_str();
         let value = args.get(i + 1);
+        if flag == "--sknn" {
+            with_sknn = true;
+            i += 1;
+            continue;
+        }
         match flag {
             "-h" | "--help" => return Err(USAGE.into()),
             "--train" | "--test" | "--k" | "--csv" => {
@@ -207,6 +221,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (bytes, summary) = crate::model::build(&[train.as_path()], opts)?;
     let model = Model::from_bytes(bytes).map_err(|e| format!("internal error: {e}"))?;
     eprintln!("\rmodel: {summary}");
+    let sknn = if with_sknn {
+        let mut kn = super::sknn::Sknn::new();
+        let mut last: Option<String> = None;
+        sessions::read(
+            open_data(&train)?,
+            &train.display().to_string(),
+            |e| {
+                let changed = last.as_deref() != Some(e.session);
+                if changed {
+                    last = Some(e.session.to_string());
+                }
+                kn.push(changed, e.item);
+            },
+            |_| {},
+        )?;
+        kn.finish();
+        Some(kn)
+    } else {
+        None
+    };
     let result = match &csv {
         Some(path) => {
             let pop_path = PathBuf::from(format!("{}.pop.csv", path.display()));
@@ -216,14 +250,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     .map_err(|e| format!("cannot write {}: {e}", p.display()))
             };
             let (mut a, mut b) = (open(path)?, open(&pop_path)?);
-            let r = evaluate(&model, &test, k, Some((&mut a, &mut b)))?;
+            let r = evaluate(&model, &test, k, sknn.as_ref(), Some((&mut a, &mut b)))?;
             a.flush()
                 .and_then(|_| b.flush())
                 .map_err(|e| e.to_string())?;
             eprintln!("\rwrote {} and {}", path.display(), pop_path.display());
             r
         }
-        None => evaluate(&model, &test, k, None)?,
+        None => evaluate(&model, &test, k, sknn.as_ref(), None)?,
     };
     eprintln!();
     println!("| recommender | HR@{k} | MRR@{k} |\n| --- | ---: | ---: |");
@@ -232,6 +266,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         result.model.hr(),
         result.model.mrr()
     );
+    if let Some(m) = result.sknn {
+        println!(
+            "| session kNN (comparison only) | {:.4} | {:.4} |",
+            m.hr(),
+            m.mrr()
+        );
+    }
     println!(
         "| popularity | {:.4} | {:.4} |",
         result.popularity.hr(),
