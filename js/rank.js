@@ -5,6 +5,9 @@
 // visitor.rs, view.rs), which the CLI evaluates; tests/cases/recommend.json holds both to the
 // same answers. It lives in JavaScript so that it costs the first load nothing (the wasm is at
 // its size ceiling); when the wasm has room, the Rust version can replace it, cases unchanged.
+// One known difference: ties are broken by id with JavaScript's string order (UTF-16 code units)
+// where Rust uses UTF-8 bytes; the two agree unless ids mix characters above U+FFFF with ones
+// between U+E000 and U+FFFF.
 
 import { TrailmarkError } from './errors.js';
 

@@ -3,6 +3,8 @@
 //! content similarity without a model, and the visitor is derived from the profile.
 
 use proptest::prelude::*;
+use proptest::strategy::Strategy as PropStrategy;
+
 use serde_json::json;
 use trailmark::core::recommend::build::{BuildOptions, Builder, Interaction};
 use trailmark::core::recommend::rank::{next_items, session_scores};
@@ -130,7 +132,59 @@ fn corrupt_model_bytes_are_errors_never_panics() {
     );
 }
 
+fn json_value() -> impl PropStrategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i32>().prop_map(serde_json::Value::from),
+        (-1e6f64..1e6).prop_map(serde_json::Value::from),
+        "[a-z:/ <>.]{0,12}".prop_map(serde_json::Value::from),
+        prop_oneof![
+            Just("id"),
+            Just("title"),
+            Just("url"),
+            Just("price"),
+            Just("categories")
+        ]
+        .prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            proptest::collection::btree_map(
+                prop_oneof![
+                    Just("id".to_string()),
+                    Just("title".to_string()),
+                    Just("url".to_string()),
+                    Just("image".to_string()),
+                    Just("price".to_string()),
+                    Just("categories".to_string()),
+                    Just("attributes".to_string()),
+                    Just("availability".to_string()),
+                    Just("products".to_string()),
+                    "[a-z]{1,5}",
+                ],
+                inner,
+                0..6
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
 proptest! {
+    #[test]
+    fn catalogs_and_requests_never_panic(doc in json_value()) {
+        if let Ok(c) = Catalog::parse(&doc) {
+            let v = Visitor { viewed: c.products().iter().take(2).map(|p| p.id.clone()).collect(), ..Default::default() };
+            for s in [Strategy::Related, Strategy::ForYou, Strategy::RecentlyViewed] {
+                let _ = recommend(None, &c, &v, SETTINGS, &req(s, None));
+            }
+        }
+        let _ = Request::from_json(&doc, 4);
+        let _ = Catalog::default().add_seen(&doc);
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
         let mut b = b"TMRM\x01\x00".to_vec();
