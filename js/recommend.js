@@ -38,7 +38,8 @@ export function priceText(price, currency, lang) {
 
 /** Fills one clone of an item template with a recommendation: text and checked URLs only. */
 export function fillItem(root, rec, base, lang) {
-  const text = (k) => (k === 'price' ? priceText(rec.price, rec.currency, lang) : k === 'category' ? (rec.categories || [])[0] : k in rec ? rec[k] : rec.attributes && rec.attributes[k]);
+  const own = (o, k) => (o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+  const text = (k) => (k === 'price' ? priceText(rec.price, rec.currency, lang) : k === 'category' ? (rec.categories || [])[0] : own(rec, k) !== undefined ? own(rec, k) : own(rec.attributes, k));
   for (const el of root.querySelectorAll('[data-tm-field]')) {
     const v = text(el.getAttribute('data-tm-field'));
     el.textContent = v === undefined || v === null ? '' : String(v);

@@ -99,3 +99,28 @@ test('the visitor derived from export() matches the Rust derivation', { skip: !b
   assert.deepEqual(v.cart, ['c']);
   rt.free();
 });
+
+test('arbitrary catalog documents and requests give TrailmarkErrors, never other exceptions', () => {
+  let seed = 42;
+  const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const keys = ['id', 'title', 'url', 'image', 'price', 'categories', 'attributes', 'availability', 'products', 'x', '__proto__'];
+  const value = (d) => {
+    const x = r();
+    if (d > 3 || x < 0.3) return [null, true, 7, -1, 1.5, 'javascript:x', '/p', '', 'a'][Math.floor(r() * 9)];
+    if (x < 0.6) return Array.from({ length: Math.floor(r() * 4) }, () => value(d + 1));
+    const o = {};
+    for (let i = Math.floor(r() * 5); i > 0; i--) o[keys[Math.floor(r() * keys.length)]] = value(d + 1);
+    return o;
+  };
+  for (let i = 0; i < 2000; i++) {
+    const doc = value(0);
+    for (const f of [() => readCatalog(doc), () => readRequest(doc, 4)]) {
+      try {
+        const c = f();
+        if (c && c.products) rank(null, c, { viewed: c.products.slice(0, 2).map((p) => p.id), cart: [], purchased: [], interests: [], stage: '' }, { exclude_purchased: true, max_per_category: 1 }, readRequest({}, 4));
+      } catch (e) {
+        assert.equal(e.name, 'TrailmarkError', String(e && e.stack));
+      }
+    }
+  }
+});
