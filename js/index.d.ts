@@ -16,6 +16,9 @@ export type TrailmarkErrorCode =
   | 'export/too-large'
   | 'export/failed'
   | 'export/load'
+  | 'recommend/catalog'
+  | 'recommend/model'
+  | 'recommend/load'
   | 'internal/error'
   | (string & {});
 
@@ -255,6 +258,48 @@ export interface LoadOptions {
   storage?: Storage | null;
 }
 
+export type RecommendStrategy = 'related' | 'bought-together' | 'recently-viewed' | 'trending' | 'for-you';
+
+export interface RecommendOptions {
+  /** The id of a `[data-tm-recommend]` element: its attributes give the defaults, and the answer is rendered into it. */
+  slot?: string;
+  /** Default `related`. */
+  strategy?: RecommendStrategy;
+  /** 1-50; default `$.recommend.limit` (4). */
+  limit?: number;
+  /** Anchor product for `related` / `bought-together`; default the page's product, else the one viewed last. */
+  product?: string;
+  filters?: {
+    category?: string;
+    min_price?: number;
+    max_price?: number;
+    /** Product ids never to recommend. */
+    exclude?: string[];
+  };
+}
+
+export type RecommendReason =
+  | { kind: 'viewed' | 'bought_with' | 'similar'; product: string }
+  | { kind: 'interest'; category: string }
+  | { kind: 'recently_viewed' | 'trending' | 'popular' };
+
+export interface Recommendation {
+  id: string;
+  title: string;
+  url?: string;
+  image?: string;
+  price?: number;
+  currency?: string;
+  categories: string[];
+  availability?: string;
+  attributes: Record<string, string | number | boolean | null>;
+  /** Comparable within one answer only. */
+  score: number;
+  /** The explanation in words, e.g. "Because you viewed Ember 2 Backpacking Tent". */
+  because: string;
+  reason: RecommendReason;
+}
+
 export class Trailmark {
   /** Always resolves: on failure to a no-op instance whose `failed` says why. */
   static load(options?: LoadOptions): Promise<Trailmark>;
@@ -302,6 +347,11 @@ export class Trailmark {
   privacyPanel(): Promise<void>;
   /** Opens the debug panel (loaded on demand). */
   debug(): Promise<void>;
+  /**
+   * Products ranked on this device from `$.recommend`'s catalog and model (loaded on first use,
+   * after first paint). Resolves to `[]` when there is no catalog or it could not be loaded.
+   */
+  recommend(options?: RecommendOptions): Promise<Recommendation[]>;
 }
 
 declare global {

@@ -3,7 +3,7 @@
  let s = d.currentScript, t = w.trailmark, A = (e, a) => e.getAttribute(a), E = CSS.escape, plan, facts = {}, mo
  if (!t) {
   t = w.trailmark = { _q: [] }
-  'track page identify stage journey lifecycle decide explain prompt on consent export forget debug privacyPanel'.split(' ').map(m => t[m] = (...a) => {
+  'track page identify stage journey lifecycle decide explain prompt on consent export forget debug privacyPanel recommend'.split(' ').map(m => t[m] = (...a) => {
    if (t._i) return t._i[m](...a)
    let e = [m, a, Date.now(), {}]
    t._q.push(e)

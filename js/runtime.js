@@ -62,6 +62,7 @@ const API = {
   forget: () => Promise.resolve(),
   debug: () => Promise.resolve(),
   privacyPanel: () => Promise.resolve(),
+  recommend: () => Promise.resolve([]),
 };
 
 export class Trailmark {
@@ -149,6 +150,7 @@ export class Trailmark {
       throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the engine could not be loaded: ' + err.message);
     }
 
+    this._recCfg = engineConfig.recommend;
     const ns = typeof engineConfig.namespace === 'string' && engineConfig.namespace ? engineConfig.namespace : 'default';
     this._ns = ns;
     const ls = o.storage !== undefined ? o.storage : localStore();
@@ -237,6 +239,7 @@ export class Trailmark {
         this.privacyPanel();
       }
     }, on);
+    if (this._doc.querySelector('[data-tm-recommend]')) this._recs().then((r) => r.ready, (e) => this._report(toError(e, 'recommend/load')));
     try {
       if (g.sessionStorage.getItem('trailmark:' + ns + ':debug')) this.debug();
     } catch (e) {
@@ -311,6 +314,7 @@ export class Trailmark {
       const stub = this._stub;
       if (stub && stub._mo) stub._mo.disconnect();
       if (this._doc) restoreAll(this._doc);
+      if (this._rec) this._rec.restore();
     } catch (x) {
       /* nothing more can be done */
     }
@@ -542,6 +546,7 @@ export class Trailmark {
     }
     if (out.n || remote) this._decideAndRender();
     if (this._promptsOn && out.n) this._promptsAfter(out);
+    if (this._rec && (out.n || remote)) this._rec.refresh();
     this._arm();
     if (this._debugRefresh) this._debugRefresh();
   }
@@ -1002,6 +1007,16 @@ export class Trailmark {
     this._traits = {};
     this._decisions = [];
     if (this._doc) restoreAll(this._doc);
+    if (this._rec) this._rec.refresh();
+  }
+
+  /** The lazily loaded recommendations (js/recommend.js), started once. */
+  _recs() {
+    return (this._rp = this._rp || import('./recommend.js').then((m) => m.start(this, this._recCfg)).then((r) => (this._rec = r)));
+  }
+
+  _recommend(opts) {
+    return this._recs().then((r) => r.recommend(opts));
   }
 
   _privacyPanel() {

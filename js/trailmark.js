@@ -17,7 +17,7 @@
       t._q.length = 0;
       // a no-op instance answering what a failed runtime answers (js/README.md, index.d.ts)
       let P = () => Promise.resolve(), v = (x) => () => x, f = Object.assign(new Error('Trailmark could not start'), { name: 'TrailmarkError', code: 'wasm/load', cause: e }), i = (t._i = { ready: false, failed: f });
-      for (let [m, g] of Object.entries({ track: P, page: P, identify: v(), stage: () => [], journey: () => ({}), lifecycle: v(null), decide: () => [], explain: v(null), prompt: () => Promise.resolve(null), on: () => () => {}, consent: () => ({}), export: v(null), forget: P, debug: P, privacyPanel: P })) i[m] = g;
+      for (let [m, g] of Object.entries({ track: P, page: P, identify: v(), stage: () => [], journey: () => ({}), lifecycle: v(null), decide: () => [], explain: v(null), prompt: () => Promise.resolve(null), on: () => () => {}, consent: () => ({}), export: v(null), forget: P, debug: P, privacyPanel: P, recommend: () => Promise.resolve([]) })) i[m] = g;
       t.ready = false;
       t.failed = f;
     };
@@ -25,7 +25,7 @@
   if (!t) {
     // the same stub as loader.js, for pages that use this script tag alone
     t = w.trailmark = { _q: [] };
-    'track page identify stage journey lifecycle decide explain prompt on consent export forget debug privacyPanel'.split(' ').map((m) => (t[m] = (...a) => {
+    'track page identify stage journey lifecycle decide explain prompt on consent export forget debug privacyPanel recommend'.split(' ').map((m) => (t[m] = (...a) => {
       if (t._i) return t._i[m](...a);
       let e = [m, a, Date.now(), {}];
       t._q.push(e);

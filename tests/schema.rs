@@ -52,6 +52,7 @@ fn schema_lists_every_top_level_field_the_parser_accepts() {
         "surveys",
         "fatigue",
         "experiments",
+        "recommend",
     ] {
         assert!(properties.contains_key(key), "schema lacks {key}");
         // Each documented field is accepted by the parser on its own (with its default value).
@@ -60,7 +61,7 @@ fn schema_lists_every_top_level_field_the_parser_accepts() {
     }
     assert_eq!(
         properties.len(),
-        18,
+        19,
         "a field was added: list it above and in the parser"
     );
     assert_eq!(schema["additionalProperties"], false);

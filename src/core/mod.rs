@@ -20,6 +20,7 @@ pub mod micro;
 pub mod number;
 pub mod profile;
 pub mod prompt;
+pub mod recommend;
 pub mod replay;
 pub mod stage;
 pub mod url;

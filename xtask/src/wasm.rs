@@ -91,11 +91,11 @@ pub fn build() -> Outcome {
 
     crate::bundle::assemble(&root.join("js"), &dist)?;
     println!("build: dist ready at {}", dist.display());
-    Ok(())
+    crate::recs::demo_model()
 }
 
 /// Cargo's target directory, honouring `CARGO_TARGET_DIR`.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => crate::root().join(dir),
         None => crate::root().join("target"),

@@ -11,6 +11,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { extraProducts, trailmarkCatalog, HAND_SUBCATEGORY } from './catalog-data.mjs';
 
 // `DEMO_SHOP_OUT` redirects the output (tests/e2e/generated.spec.mjs regenerates into a temporary
 // folder and compares, so the committed pages cannot drift from this generator).
@@ -41,6 +42,11 @@ const PRODUCTS = [
   id, name, category, price, colour, rating, reviews, description, features,
   url: `/products/${id}.html`, image: `/img/${id}.svg`,
 }));
+
+// The hand-written products join a generated wider range (tools/catalog-data.mjs): a few hundred
+// products, so recommendations have something to choose from.
+for (const p of PRODUCTS) Object.assign(p, { subcategory: HAND_SUBCATEGORY[p.id], brand: 'Ridgeline', availability: 'in_stock' });
+PRODUCTS.push(...extraProducts(PRODUCTS.map((p) => p.id)).map((p) => ({ ...p, url: `/products/${p.id}.html`, image: `/img/${p.id}.svg` })));
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const money = (n) => `£${n.toFixed(2)}`;
@@ -180,6 +186,19 @@ function card(p) {
         </li>`;
 }
 
+// A recommendation slot (README: recommendations): the item template is filled as text by the
+// runtime; the default content stays when there is nothing to recommend.
+function recSlot(strategy, limit, fallback) {
+  return `<ul class="grid recs" data-tm-recommend="${strategy}" data-tm-limit="${limit}">
+        <template data-tm-item><li class="card rec-card" data-tm-event="Recommendation Clicked" data-tm-list="${strategy}">
+          <a class="card-link" data-tm-href="url"><img data-tm-src="image" data-tm-alt="title" alt="" width="320" height="240" loading="lazy"><span class="card-cat" data-tm-field="category_name"></span><span class="card-name" data-tm-field="title"></span></a>
+          <span class="card-meta"><span class="price" data-tm-field="price"></span></span>
+          <small class="because" data-tm-field="because"></small>
+        </li></template>
+        ${fallback}
+      </ul>`;
+}
+
 // ---------------------------------------------------------------- pages
 
 function home() {
@@ -255,6 +274,11 @@ function home() {
       </ul>
     </section>
 
+    <section class="section">
+      <h2 class="section-title">Picked for you</h2>
+      ${recSlot('for-you', 4, '<li class="recs-empty">Browse a few products and suggestions appear here, worked out on your device.</li>')}
+    </section>
+
     <section class="section promise">
       <div><h3>60-day trail trial</h3><p>Use it, get it muddy, send it back if it is not right.</p></div>
       <div><h3>Repair, not replace</h3><p>Free repairs for the first two years on everything we sell.</p></div>
@@ -292,7 +316,8 @@ function reviewsFor(p) {
 }
 
 function product(p) {
-  const similar = PRODUCTS.filter((q) => q.category === p.category && q.id !== p.id);
+  const others = PRODUCTS.filter((q) => q.id !== p.id && q.availability !== 'out_of_stock');
+  const similar = [...others.filter((q) => q.subcategory === p.subcategory), ...others.filter((q) => q.category === p.category && q.subcategory !== p.subcategory)].slice(0, 4);
   const ld = {
     '@context': 'https://schema.org',
     '@type': 'Product',
@@ -304,7 +329,7 @@ function product(p) {
     category: p.category,
     brand: { '@type': 'Brand', name: 'Ridgeline' },
     aggregateRating: { '@type': 'AggregateRating', ratingValue: p.rating, reviewCount: p.reviews },
-    offers: { '@type': 'Offer', price: p.price.toFixed(2), priceCurrency: 'GBP', availability: 'https://schema.org/InStock' },
+    offers: { '@type': 'Offer', price: p.price.toFixed(2), priceCurrency: 'GBP', availability: p.availability === 'out_of_stock' ? 'https://schema.org/OutOfStock' : 'https://schema.org/InStock' },
   };
   const body = `    <script type="application/ld+json">${JSON.stringify(ld).replace(/</g, '\\u003c')}</script>
     <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/">Home</a> › <a href="/category/${p.category}.html">${catName(p.category)}</a> › <span>${esc(p.name)}</span></nav>
@@ -337,9 +362,11 @@ function product(p) {
     </section>
     <section class="section">
       <h2 class="section-title">You might also like</h2>
-      <ul class="grid">
-        ${similar.map(card).join('\n        ')}
-      </ul>
+      ${recSlot('related', 4, similar.map(card).join('\n        '))}
+    </section>
+    <section class="section">
+      <h2 class="section-title">Often bought together</h2>
+      ${recSlot('bought-together', 3, '<li class="recs-empty">Everything you need for the trip, in one place.</li>')}
     </section>`;
   write(`products/${p.id}.html`, page({ title: p.name, path: p.url, body, main: 'page-product', description: p.description }));
 }
@@ -378,7 +405,11 @@ function simplePages() {
         <dl><dt>Subtotal</dt><dd data-cart-subtotal>£0.00</dd><dt>Delivery</dt><dd data-cart-delivery>£0.00</dd><dt class="total">Total</dt><dd class="total" data-cart-total>£0.00</dd></dl>
         <a class="button button-block" href="/checkout.html" data-checkout-link>Checkout securely</a>
       </aside>
-    </div>`,
+    </div>
+    <section class="section">
+      <h2 class="section-title">Recently viewed</h2>
+      ${recSlot('recently-viewed', 4, '<li class="recs-empty">Products you look at appear here (kept on this device only).</li>')}
+    </section>`,
   }));
 
   const help = `<div data-tm-slot="checkout_help" class="slot slot-help">
@@ -527,6 +558,7 @@ function catalog() {
     products: PRODUCTS.map(({ id, name, category, price, rating, reviews, description, features, url, image }) => ({ id, name, category, price, currency: 'GBP', rating, reviews, description, features, url, image })),
   };
   write('catalog.json', JSON.stringify(out, null, 2) + '\n');
+  write('recs/catalog.json', JSON.stringify(trailmarkCatalog(PRODUCTS, catName)) + '\n');
 }
 
 images();

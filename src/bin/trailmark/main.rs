@@ -7,13 +7,20 @@ use trailmark::core::replay;
 use trailmark::core::{Config, Engine};
 
 mod eval;
+mod model;
+mod sessions;
 
 const USAGE: &str = "usage:
   trailmark lint CONFIG.json              check a config; every problem with its JSON path
+  trailmark lint --catalog CATALOG.json   check a recommendation catalog the same way
   trailmark replay CONFIG.json EVENTS.jsonl [--json]
                                           replay recorded touchpoints, print what the engine infers
   trailmark eval journeys [--ecom PATH] [--cdnow PATH] [--out DIR]
                                           measure stage inference on the shared data sets
+  trailmark model build LOG... --out MODEL.tmrm
+                                          build a recommendation model from session logs
+  trailmark eval recs [--train FILE] [--test FILE] [--k 20] [--csv FILE]
+                                          next-click HR@k / MRR@k of the recommender and popularity
 Use '-' as CONFIG for the default config.";
 
 fn main() -> ExitCode {
@@ -22,6 +29,7 @@ fn main() -> ExitCode {
         Some("lint") => lint(&args[2..]),
         Some("replay") => replay_cmd(&args[2..]),
         Some("eval") => eval::run(&args[2..]),
+        Some("model") => model::run(&args[2..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -55,6 +63,11 @@ fn load_config(path: &str) -> Result<Config, String> {
 }
 
 fn lint(args: &[String]) -> Result<(), String> {
+    if let [flag, path] = args {
+        if flag == "--catalog" {
+            return lint_catalog(path);
+        }
+    }
     let [path] = args else {
         return Err(format!("lint takes one CONFIG path\n{USAGE}"));
     };
@@ -64,6 +77,29 @@ fn lint(args: &[String]) -> Result<(), String> {
         config.stages.len(),
         config.signals.len(),
         config.micro_journeys.len()
+    );
+    Ok(())
+}
+
+fn lint_catalog(path: &str) -> Result<(), String> {
+    let doc: serde_json::Value = serde_json::from_str(&read(path)?).map_err(|e| {
+        format!(
+            "{path}: not valid JSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let catalog = trailmark::core::recommend::Catalog::parse(&doc).map_err(|errors| {
+        let mut s = format!("{path}: {} problem(s)", errors.len());
+        for e in errors {
+            s.push_str(&format!("\n  {e}"));
+        }
+        s
+    })?;
+    let out = catalog.products().iter().filter(|p| !p.available()).count();
+    println!(
+        "{path}: ok ({} products, {out} out of stock)",
+        catalog.len()
     );
     Ok(())
 }

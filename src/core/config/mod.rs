@@ -11,6 +11,7 @@ mod parse;
 mod privacy;
 mod prompts;
 mod reader;
+mod recommend;
 mod sections;
 mod slots;
 
@@ -28,6 +29,7 @@ pub use privacy::{ConsentDefaults, ExportConfig, GpcConfig, PrivacyConfig};
 pub use prompts::{
     ArmDef, ExperimentDef, FatigueConfig, PromptDef, PromptKind, PromptTrigger, SurveyKind,
 };
+pub use recommend::RecommendConfig;
 pub use slots::{SlotDef, SlotRule};
 
 /// The whole configuration, with defaults filled in.
@@ -112,6 +114,9 @@ pub struct Config {
         schemars(extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-]{1,64}$"}))
     )]
     pub experiments: IdMap<ExperimentDef>,
+    /// Product recommendations: catalog and model URLs, exclusions, diversity.
+    #[serde(default)]
+    pub recommend: RecommendConfig,
 }
 
 impl Default for Config {

@@ -33,6 +33,7 @@ const KEYS: &[&str] = &[
     "surveys",
     "fatigue",
     "experiments",
+    "recommend",
 ];
 
 pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
@@ -144,6 +145,7 @@ pub(super) fn parse(value: &Value) -> Result<Config, Vec<ConfigError>> {
         experiments: Default::default(),
         capture: super::capture::read(get("capture"), &mut errors),
         privacy: super::privacy::read(get("privacy"), &mut errors),
+        recommend: super::recommend::read(get("recommend"), &mut errors),
     };
 
     validate_stages(&config.stages, &mut errors);

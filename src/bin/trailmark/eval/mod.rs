@@ -13,6 +13,8 @@
 mod cdnow;
 mod ecom;
 mod metrics;
+pub(crate) mod recs;
+mod sknn;
 mod svg;
 
 use std::fmt::Write as _;
@@ -33,6 +35,7 @@ const DEFAULT_CDNOW: &str = "../shared/data/sessions/cdnow/CDNOW_master.txt";
 pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("journeys") => journeys(&args[1..]),
+        Some("recs") => recs::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -74,7 +77,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
 
 /// A default data path: relative to the working directory when it exists there, else relative
 /// to the repository root (so the command works from any directory of a checkout).
-fn default_data_path(relative: &str) -> PathBuf {
+pub(crate) fn default_data_path(relative: &str) -> PathBuf {
     let here = PathBuf::from(relative);
     if here.exists() {
         return here;
@@ -93,7 +96,8 @@ pub(crate) fn open_data(path: &Path) -> Result<Box<dyn BufRead>, String> {
         format!(
             "cannot read {}: {e}\nThe evaluation data is not part of the repository: it lives in \
              the shared data folder (../shared/data, next to the checkout; see \
-             ../shared/data/README.md). Pass --ecom / --cdnow to point elsewhere.",
+             ../shared/data/README.md). Pass --ecom / --cdnow (eval journeys) or --train / --test \
+             (eval recs) to point elsewhere.",
             path.display()
         )
     })?;
