@@ -170,10 +170,13 @@ export function start(tm, cfg) {
     tm._report(failed);
   });
 
-  const ask = (req) => {
+  // The visitor's history, cart and interests, only while personalisation is consented: without
+  // it every strategy ranks as for a new visitor (recently viewed is empty, so its slot keeps its
+  // default content).
+  const visitor = () => visitorOf(tm._mayPersonalize() ? tm._rt.export(Date.now()) : null);
+  const ask = (req, v = visitor()) => {
     if (!state || !tm._rt) return [];
     const r = readRequest(req, limit);
-    const v = visitorOf(tm._rt.export(Date.now()));
     return rank(state.model, state.catalog, v, settings, r).map((x) => view(x, state.catalog));
   };
 
@@ -182,9 +185,10 @@ export function start(tm, cfg) {
     seePage();
     const base = doc.baseURI;
     const lang = doc.documentElement.lang;
+    const v = visitor(); // one export per refresh, not one per slot
     for (const el of doc.querySelectorAll(SLOTS)) {
       try {
-        renderSlot(el, ask(slotRequest(el, pageProduct)), base, lang);
+        renderSlot(el, ask(slotRequest(el, pageProduct), v), base, lang);
       } catch (e) {
         const err = toError(e);
         if (err.code === 'wasm/trap') throw e;

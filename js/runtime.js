@@ -675,6 +675,12 @@ export class Trailmark {
     return this._promptUi().then((m) => m.ask(this, trigger));
   }
 
+  /** Whether personalised content may read the profile now (a CMP still deciding counts as no). */
+  _mayPersonalize() {
+    if (this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean') return false;
+    return this._purposes.personalization !== false;
+  }
+
   _decideAndRender() {
     const rt = this._rt;
     if (!rt || typeof rt.decide !== 'function') return;
@@ -890,6 +896,7 @@ export class Trailmark {
     if (before.personalization !== now.personalization && this._rt) {
       this._swapped = new WeakSet(); // the slots may change once more in this page view
       if (this.ready) this._decideAndRender();
+      if (this._rec) this._rec.refresh();
     }
     this._exportSwitch();
   }

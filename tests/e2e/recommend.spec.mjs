@@ -150,3 +150,29 @@ test('a catalog field holding markup renders as text, and unsafe URLs are not us
   await v2.context.close();
   await s.close();
 });
+
+test('without personalisation consent recommendations read no visitor data', async () => {
+  const { context, log } = await visitor(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}products/ember-2.html`);
+  await waitReady(page);
+  await shown(page);
+  await page.goto(`${server.url}cart.html`);
+  await waitReady(page);
+  const recent = '[data-tm-recommend="recently-viewed"]';
+  assert.equal((await shown(page, recent))[0], 'ember-2');
+  // Withdrawn on this page: the slot drops the history at once and shows its default content.
+  await page.evaluate(() => window.trailmark.consent({ personalization: false }));
+  await page.waitForFunction((s) => !document.querySelector(s).hasAttribute('data-tm-recommended'), recent, { timeout: 8_000 });
+  const forYou = await page.evaluate(() => window.trailmark.recommend({ strategy: 'for-you', limit: 5 }));
+  assert.ok(forYou.every((r) => !/viewed/i.test(r.because)), JSON.stringify(forYou.map((r) => r.because)));
+  assert.deepEqual(await page.evaluate(() => window.trailmark.recommend({ strategy: 'recently-viewed' })), []);
+  // And on the next page, where the choice is stored.
+  await page.goto(`${server.url}cart.html`);
+  await waitReady(page);
+  // recommend() answers once the catalog and model are loaded and the slots rendered.
+  assert.deepEqual(await page.evaluate(() => window.trailmark.recommend({ strategy: 'recently-viewed' })), []);
+  assert.equal(await page.$eval(recent, (el) => el.hasAttribute('data-tm-recommended')), false);
+  assertClean(log);
+  await context.close();
+});
