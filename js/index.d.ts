@@ -214,6 +214,12 @@ export interface ExportData {
   surveys: { survey: string; answer: string; score: number | null; at: number }[];
   stages: StageEstimate[];
   journeys: Record<string, JourneyState>;
+  /** What prompts and experiments remember: the bucket seed, sticky assignments, prompt caps. */
+  decisions: {
+    experiment_seed: number;
+    experiments: Record<string, { arm: string; exposed_session: number }>;
+    prompts: Record<string, { shown: number[]; total: number; clicks: number; dismissed: number | null }>;
+  };
   traits: Props;
   consent: Consent;
   privacy: {

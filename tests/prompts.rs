@@ -240,3 +240,44 @@ fn assignments_are_sticky_across_restore_and_redrawn_after_forget() {
     e.set_state(trailmark::core::engine::State::new(&config));
     assert!(e.decide(0, &PageContext::default())[0].experiment.is_none());
 }
+
+#[test]
+fn export_hands_over_assignments_and_prompt_memory() {
+    use trailmark::core::{view, EventKind, Touchpoint};
+    let config = Config::from_json(
+        r#"{"slots": {"hero": {"rules": []}}, "experiments": {"x": {"slot": "hero",
+            "arms": [{"id": "a", "variant": "a"}, {"id": "b", "variant": "b"}]}}}"#,
+    )
+    .unwrap();
+    let mut e = Engine::new(config);
+    e.seed(12_345);
+    e.ingest(&Touchpoint::page("https://shop.example/", None), 1_000);
+    let arm = e.decide(1_000, &PageContext::default())[0]
+        .experiment
+        .clone()
+        .unwrap()
+        .arm;
+    e.ingest(
+        &Touchpoint::new("Experiment Viewed", Default::default())
+            .with("experiment_id", "x")
+            .with("variant_id", arm.as_str()),
+        2_000,
+    );
+    e.ingest(
+        &Touchpoint::of(EventKind::PromptShown).with("prompt_id", "cart_nudge"),
+        3_000,
+    );
+    e.ingest(
+        &Touchpoint::of(EventKind::PromptDismissed).with("prompt_id", "cart_nudge"),
+        4_000,
+    );
+    let out = view::export(&e, 5_000);
+    assert_eq!(
+        out["decisions"],
+        json!({
+            "experiment_seed": 12_345,
+            "experiments": {"x": {"arm": arm, "exposed_session": 1}},
+            "prompts": {"cart_nudge": {"shown": [3_000], "total": 1, "clicks": 0, "dismissed": 4_000}}
+        })
+    );
+}

@@ -190,8 +190,8 @@ pub fn lifecycle(engine: &Engine, now_ms: u64) -> Value {
 }
 
 /// Everything kept about the visitor, for `export()` (data portability): lifecycle, every
-/// channel touch kept, recent touchpoints, counts, survey answers, stages with evidence and
-/// micro journeys.
+/// channel touch kept, recent touchpoints, counts, survey answers, stages with evidence, micro
+/// journeys, and what prompts and experiments remember.
 pub fn export(engine: &Engine, now_ms: u64) -> Value {
     let p = engine.profile();
     let touchpoints = list(&p.recent, |t| {
@@ -227,6 +227,41 @@ pub fn export(engine: &Engine, now_ms: u64) -> Value {
         ("surveys", surveys),
         ("stages", stages(engine, now_ms)),
         ("journeys", journeys(engine)),
+        ("decisions", decision_memory(engine)),
+    ])
+}
+
+/// What the engine remembers to decide prompts and experiments: `{experiment_seed, experiments:
+/// {id: {arm, exposed_session}}, prompts: {id: {shown: [ms], total, clicks, dismissed}}}`.
+fn decision_memory(engine: &Engine) -> Value {
+    let d = &engine.state().decisions;
+    let mut experiments = Map::new();
+    for (id, a) in &d.assignments {
+        experiments.insert(
+            id.clone(),
+            obj(vec![
+                ("arm", a.arm.as_str().into()),
+                ("exposed_session", a.exposed_session.into()),
+            ]),
+        );
+    }
+    let mut prompts = Map::new();
+    for (id, h) in &d.prompts {
+        prompts.insert(
+            id.clone(),
+            obj(vec![
+                ("shown", list(&h.shown_ms, |t| (*t).into())),
+                ("total", h.total.into()),
+                ("clicks", h.clicks.into()),
+                ("dismissed", h.dismissed_ms.into()),
+            ]),
+        );
+    }
+    obj(vec![
+        // Drawn from 53 random bits by the browser, so exact as a JSON number.
+        ("experiment_seed", d.seed.into()),
+        ("experiments", Value::Object(experiments)),
+        ("prompts", Value::Object(prompts)),
     ])
 }
 
