@@ -166,6 +166,7 @@ ${body}
         <h2>Your journey</h2>
         <p>Trailmark personalises this shop in your browser. Nothing you do here leaves your device.</p>
         <button type="button" class="button button-ghost" data-debug-panel>Open the journey debug panel</button>
+        <p><a href="#" data-tm-privacy>What this site knows about you</a></p>
       </div>
     </div>
   </footer>
