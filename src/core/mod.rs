@@ -9,6 +9,7 @@ pub mod channel;
 pub mod codec;
 pub mod condition;
 pub mod config;
+pub mod consent;
 pub mod decide;
 pub mod engine;
 pub mod error;
