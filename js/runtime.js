@@ -140,6 +140,8 @@ export class Trailmark {
     this._cap = o.capture === false ? null : capture;
     this._config = engineConfig;
     this._promptsOn = [engineConfig.prompts, engineConfig.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
+    // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
+    if (this._promptsOn) this._promptUi().catch(() => {});
 
     let wasm;
     try {

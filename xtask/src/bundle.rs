@@ -93,6 +93,7 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
             )?;
         }
     }
+    preload_chunks(dist)?;
     let glue = dist.join(GLUE);
     if glue.is_file() {
         minify(&esbuild, &glue, &glue, true)?;
@@ -110,6 +111,49 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
         })?;
     }
     Ok(())
+}
+
+/// Tells `trailmark.js` which chunks `runtime.js` imports, so it can fetch them together with
+/// `runtime.js` instead of after it: its list's `"@chunks"` becomes their names.
+fn preload_chunks(dist: &Path) -> Outcome {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|e| Failure(format!("cannot read {}: {e}", p.display())))
+    };
+    let chunks = static_chunks(&read(&dist.join(RUNTIME))?);
+    let loader = dist.join(CLASSIC[1]);
+    let text = read(&loader)?;
+    if !text.contains(PRELOAD_MARK) {
+        return Err(Failure(format!(
+            "{} has no {PRELOAD_MARK} to replace with the chunks runtime.js imports",
+            loader.display()
+        )));
+    }
+    let names: Vec<String> = chunks.iter().map(|c| format!("\"{c}\"")).collect();
+    let list = if names.is_empty() {
+        "\"@\"".to_string()
+    } else {
+        names.join(",")
+    };
+    std::fs::write(&loader, text.replace(PRELOAD_MARK, &list))
+        .map_err(|e| Failure(format!("cannot write {}: {e}", loader.display())))
+}
+
+/// The `"@chunks"` entry of `trailmark.js`'s preload list, as esbuild prints it.
+const PRELOAD_MARK: &str = "\"@chunks\"";
+
+/// The chunks a bundled module imports statically: `from"./chunk-XXXX.js"`.
+fn static_chunks(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("from\"./chunk-") {
+        rest = &rest[at + 7..];
+        let Some(end) = rest.find('"') else { break };
+        let name = rest[..end].to_string();
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// Minifies one file without bundling (`module`: keep it an ES module).
@@ -163,6 +207,12 @@ fn lazy_imports(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::lazy_imports;
+
+    #[test]
+    fn finds_the_chunks_a_bundle_imports() {
+        let text = r#"import{a as b}from"./chunk-AB12.js";import{c}from"./chunk-AB12.js";x=import("./chunk-EF56.js")"#;
+        assert_eq!(super::static_chunks(text), ["chunk-AB12.js"]);
+    }
 
     #[test]
     fn finds_lazy_sibling_imports_only() {
