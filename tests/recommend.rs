@@ -396,6 +396,27 @@ fn catalog_errors_name_their_path_and_unsafe_urls_are_refused() {
     assert_eq!(c.get("h").unwrap().title, "<img src=x onerror=alert(1)>");
 }
 
+/// Same-site paths with non-ASCII characters are ordinary URLs: checking the scheme prefix must
+/// not slice through a multi-byte character (it panicked, trapping the wasm on config load).
+#[test]
+fn urls_with_non_ascii_characters_are_checked_without_panicking() {
+    for url in [
+        "/p/café",
+        "/p/cafés-au-lait",
+        "/données/x.json",
+        "https://shop.example/ü",
+    ] {
+        let c = Catalog::parse(&json!([{"id": "u", "title": "U", "url": url, "image": url}]));
+        assert_eq!(c.unwrap().get("u").unwrap().url.as_deref(), Some(url));
+    }
+    assert!(Catalog::parse(&json!([{"id": "u", "title": "U", "url": "é:x"}])).is_err());
+    let config = Config::from_json(
+        r#"{"recommend": {"catalog": "/p/café.json", "model": "/données/m.tmrm"}}"#,
+    )
+    .unwrap();
+    assert_eq!(config.recommend.catalog.as_deref(), Some("/p/café.json"));
+}
+
 #[test]
 fn products_seen_on_pages_join_the_catalog_without_overriding_it() {
     let mut c = catalog();
