@@ -14,7 +14,8 @@
 // Presentation by kind: a banner is prepended to <body> (role=region), a toast appended
 // (role=status, polite), an inline prompt goes into `[data-tm-prompt-slot="<id>"]`, a modal is
 // a dialog (role=dialog, aria-modal) in a backdrop that keeps focus inside it until it closes;
-// Escape closes any prompt and focus returns where it was.
+// Escape closes any prompt and focus returns where it was. Without personalisation consent
+// nothing is decided or shown.
 
 import { fillText } from './slots.js';
 
@@ -137,6 +138,9 @@ export function afterBatch(tm, out, first) {
 export function ask(tm, trigger) {
   const run = async () => {
     if (tm.failed || !tm._rt) return null;
+    // Prompts are chosen from the profile (conditions, caps, experiment buckets): without
+    // personalisation consent none is decided or shown, as slots keep their default content.
+    if (!tm._mayPersonalize()) return { prompt: null, passed_over: [] };
     tm._seed();
     const d = tm._rt.decidePrompt(Date.now(), tm._pageContext(), trigger);
     const shown = d.prompt && showPrompt(tm, d);

@@ -233,3 +233,26 @@ test('an experiment bucket is sticky across reloads, re-drawn by forget(), and e
     await context.close();
   }
 });
+
+test('without personalisation consent no prompt is decided or shown', async () => {
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}products/summit-28.html`);
+    await waitReady(page);
+    await page.evaluate(() => window.trailmark.consent({ personalization: false }));
+    const d = await ask(page, 'exit_intent');
+    assert.equal(d.prompt, null);
+    await exitIntent(page);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await shownPrompt(page), []);
+    const tps = (await page.evaluate(() => window.trailmark.export())).touchpoints.map((t) => t.event);
+    assert.ok(!tps.includes('Prompt Shown'), tps.join(', '));
+    // Granted again: the same trigger shows the exit offer.
+    await page.evaluate(() => window.trailmark.consent({ personalization: true }));
+    assert.equal((await ask(page, 'exit_intent')).prompt, 'exit-offer');
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
