@@ -14,8 +14,8 @@
 // Presentation by kind: a banner is prepended to <body> (role=region), a toast appended
 // (role=status, polite), an inline prompt goes into `[data-tm-prompt-slot="<id>"]`, a modal is
 // a dialog (role=dialog, aria-modal) in a backdrop that keeps focus inside it until it closes;
-// Escape closes any prompt and focus returns where it was. Without personalisation consent
-// nothing is decided or shown.
+// Escape closes a modal (focus returns where it was), and a banner or toast when focus is in it
+// or nowhere in particular. Without personalisation consent nothing is decided or shown.
 
 import { fillText } from './slots.js';
 
@@ -185,7 +185,7 @@ export function showPrompt(tm, d) {
     if (open !== state && !inline.has(state)) return;
     if (open === state) open = null;
     inline.delete(state);
-    doc.removeEventListener('keydown', keys, true);
+    doc.removeEventListener('keydown', keys, d.kind === 'modal');
     outer.remove();
     if (event) tm.track(event, props);
     if (d.kind === 'modal' && before && typeof before.focus === 'function' && before.isConnected) before.focus();
@@ -199,7 +199,11 @@ export function showPrompt(tm, d) {
   if (d.survey) survey(doc, box, def, answer);
   const keys = (e) => {
     if (e.key === 'Escape') {
-      e.stopPropagation();
+      // A modal is on top of everything and takes the key. A banner or toast only closes when
+      // focus is in it or nowhere in particular, and the page still gets the key: the visitor
+      // may be closing the site's own menu or dialog.
+      if (d.kind === 'modal') e.stopPropagation();
+      else if (doc.activeElement && doc.activeElement !== doc.body && !box.contains(doc.activeElement)) return;
       close('Prompt Dismissed');
     } else if (e.key === 'Tab' && d.kind === 'modal') {
       const f = [...box.querySelectorAll(FOCUSABLE)].filter((x) => !x.closest('[hidden]'));
@@ -241,7 +245,7 @@ export function showPrompt(tm, d) {
   if (d.kind === 'inline') inline.add(state);
   else {
     open = state;
-    doc.addEventListener('keydown', keys, true);
+    doc.addEventListener('keydown', keys, d.kind === 'modal');
   }
   if (d.kind === 'modal') (box.querySelector(FOCUSABLE) || box).focus();
   if (d.experiment && d.experiment.expose) tm.track('Experiment Viewed', { experiment_id: d.experiment.id, variant_id: d.experiment.arm });

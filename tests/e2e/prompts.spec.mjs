@@ -234,6 +234,36 @@ test('an experiment bucket is sticky across reloads, re-drawn by forget(), and e
   }
 });
 
+test("Escape on a toast leaves the page's own Escape alone unless focus is in the toast", async () => {
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}help.html`);
+    await waitReady(page);
+    await page.evaluate(() => {
+      window.__escapes = 0;
+      document.addEventListener('keydown', (e) => e.key === 'Escape' && window.__escapes++);
+    });
+    assert.equal((await ask(page, 'idle:45')).prompt, 'help-nudge');
+    const toast = '.tm-toast[data-tm-prompt-id="help-nudge"]';
+    // Focus on the page's own content (say, closing the site's menu): the site gets the key and
+    // the toast stays.
+    await page.evaluate(() => [...document.querySelectorAll('a[href],button')].find((e) => !e.closest('.tm-prompt')).focus());
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => window.__escapes), 1, 'the page saw its Escape');
+    assert.deepEqual(await shownPrompt(page), ['help-nudge'], 'the toast is still there');
+    // Focus in the toast: Escape dismisses it (and the page still sees the key).
+    await page.focus(`${toast} [data-tm-action="dismiss"]`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(toast, { state: 'detached' });
+    assert.equal(await page.evaluate(() => window.__escapes), 2);
+    await page.waitForFunction(async () => (await window.trailmark.export()).touchpoints.some((t) => t.event === 'Prompt Dismissed'), null, { timeout: 5_000 });
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
 test('without personalisation consent no prompt is decided or shown', async () => {
   const { context, log } = await visitor(browser);
   try {
