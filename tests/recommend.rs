@@ -353,6 +353,17 @@ fn ranking_is_deterministic_and_ties_go_by_id() {
     assert_eq!(ids(&r)[..2], ["y", "z"]);
 }
 
+/// `eval recs --k N` passes any whole number to `top` and `next_items`: a huge `k` asks for
+/// every item, it does not overflow or try to reserve `k` slots.
+#[test]
+fn a_huge_k_lists_every_item_without_panicking() {
+    let m = Model::from_bytes(model_bytes()).unwrap();
+    let all = m.top(usize::MAX, |i| m.popularity(i));
+    assert_eq!(all.len(), m.len());
+    let a = m.index("a").unwrap();
+    assert_eq!(next_items(&m, &[a], usize::MAX).len(), m.len());
+}
+
 #[test]
 fn session_scores_weight_recent_items_more() {
     let m = Model::from_bytes(model_bytes()).unwrap();
