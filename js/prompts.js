@@ -67,6 +67,17 @@ export function installTriggers(tm) {
   };
   if (names.has('exit_intent')) {
     doc.addEventListener('mouseout', (e) => !e.relatedTarget && e.clientY <= 0 && fire('exit_intent'), on);
+    // Touch screens have no pointer leaving the window: a fast scroll back up (a quarter of the
+    // viewport within 400 ms, after reading half a screen down) stands in for it.
+    if (g.matchMedia && g.matchMedia('(pointer: coarse)').matches) {
+      let low = { y: g.scrollY, t: Date.now() };
+      g.addEventListener('scroll', () => {
+        const y = g.scrollY;
+        const t = Date.now();
+        if (y >= low.y || t - low.t > 400) low = { y, t };
+        else if (low.y - y >= g.innerHeight / 4 && low.y >= g.innerHeight / 2) fire('exit_intent');
+      }, on);
+    }
   }
   if (scrolls.length) {
     g.addEventListener('scroll', () => {

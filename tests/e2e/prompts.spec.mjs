@@ -286,3 +286,35 @@ test('without personalisation consent no prompt is decided or shown', async () =
     await context.close();
   }
 });
+
+test('on a touch screen a fast scroll back up is exit intent', async () => {
+  const { context, log } = await visitor(browser, { context: { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}products/summit-28.html`);
+    await waitReady(page);
+    const scroll = (y) => page.evaluate((to) => new Promise((r) => {
+      window.addEventListener('scroll', () => r(), { once: true });
+      window.scrollTo(0, to);
+    }), y);
+    const bottom = await page.evaluate(() => document.documentElement.scrollHeight - innerHeight);
+    assert.ok(bottom > 900, `the page scrolls (${bottom})`);
+    // Reading down slowly, and drifting back up slowly, is not exit intent.
+    for (const y of [300, 600, 900]) await scroll(y);
+    await page.waitForTimeout(500);
+    await scroll(850);
+    await page.waitForTimeout(500);
+    await scroll(800);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await shownPrompt(page), []);
+    // A flick back up is.
+    await scroll(650);
+    await scroll(400);
+    const modal = page.locator('.tm-modal[data-tm-prompt-id="exit-offer"]');
+    await modal.waitFor({ timeout: 5_000 });
+    assert.equal((await page.evaluate(() => window.trailmark.explain('exit-offer'))).trigger, 'exit_intent');
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
