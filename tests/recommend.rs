@@ -101,6 +101,25 @@ fn model_round_trips_ids_neighbours_and_popularity() {
     );
 }
 
+/// Recency weights can underflow to 0 (`--half-life-days` with a log whose times go back far
+/// before its first line): carts then make no bought-together edge, and the model must still
+/// read back (its flag said "lists present" over an empty table).
+#[test]
+fn a_model_whose_cart_pairs_all_weigh_zero_still_reads_back() {
+    let mut b = Builder::new(BuildOptions {
+        half_life_s: Some(1.0),
+        ..BuildOptions::default()
+    });
+    b.push("s1", "a", 1e9, Interaction::View);
+    b.push("s2", "x", 0.0, Interaction::Cart);
+    b.push("s2", "y", 1.0, Interaction::Cart);
+    let (bytes, stats) = b.finish();
+    assert_eq!(stats.bought_edges, 0);
+    let m = Model::from_bytes(bytes).unwrap();
+    assert!(!m.has_bought());
+    assert_eq!(m.len(), 3);
+}
+
 #[test]
 fn model_building_is_deterministic() {
     assert_eq!(model_bytes(), model_bytes());
