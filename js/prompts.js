@@ -14,7 +14,8 @@
 // Presentation by kind: a banner is prepended to <body> (role=region), a toast appended
 // (role=status, polite), an inline prompt goes into `[data-tm-prompt-slot="<id>"]`, a modal is
 // a dialog (role=dialog, aria-modal) in a backdrop that keeps focus inside it until it closes;
-// Escape closes any prompt and focus returns where it was.
+// Escape closes a modal (focus returns where it was), and a banner or toast when focus is in it
+// or nowhere in particular. Without personalisation consent nothing is decided or shown.
 
 import { fillText } from './slots.js';
 
@@ -66,6 +67,17 @@ export function installTriggers(tm) {
   };
   if (names.has('exit_intent')) {
     doc.addEventListener('mouseout', (e) => !e.relatedTarget && e.clientY <= 0 && fire('exit_intent'), on);
+    // Touch screens have no pointer leaving the window: a fast scroll back up (a quarter of the
+    // viewport within 400 ms, after reading half a screen down) stands in for it.
+    if (g.matchMedia && g.matchMedia('(pointer: coarse)').matches) {
+      let low = { y: g.scrollY, t: Date.now() };
+      g.addEventListener('scroll', () => {
+        const y = g.scrollY;
+        const t = Date.now();
+        if (y >= low.y || t - low.t > 400) low = { y, t };
+        else if (low.y - y >= g.innerHeight / 4 && low.y >= g.innerHeight / 2) fire('exit_intent');
+      }, on);
+    }
   }
   if (scrolls.length) {
     g.addEventListener('scroll', () => {
@@ -137,6 +149,9 @@ export function afterBatch(tm, out, first) {
 export function ask(tm, trigger) {
   const run = async () => {
     if (tm.failed || !tm._rt) return null;
+    // Prompts are chosen from the profile (conditions, caps, experiment buckets): without
+    // personalisation consent none is decided or shown, as slots keep their default content.
+    if (!tm._mayPersonalize()) return { prompt: null, passed_over: [] };
     tm._seed();
     const d = tm._rt.decidePrompt(Date.now(), tm._pageContext(), trigger);
     const shown = d.prompt && showPrompt(tm, d);
@@ -181,7 +196,7 @@ export function showPrompt(tm, d) {
     if (open !== state && !inline.has(state)) return;
     if (open === state) open = null;
     inline.delete(state);
-    doc.removeEventListener('keydown', keys, true);
+    doc.removeEventListener('keydown', keys, d.kind === 'modal');
     outer.remove();
     if (event) tm.track(event, props);
     if (d.kind === 'modal' && before && typeof before.focus === 'function' && before.isConnected) before.focus();
@@ -195,7 +210,11 @@ export function showPrompt(tm, d) {
   if (d.survey) survey(doc, box, def, answer);
   const keys = (e) => {
     if (e.key === 'Escape') {
-      e.stopPropagation();
+      // A modal is on top of everything and takes the key. A banner or toast only closes when
+      // focus is in it or nowhere in particular, and the page still gets the key: the visitor
+      // may be closing the site's own menu or dialog.
+      if (d.kind === 'modal') e.stopPropagation();
+      else if (doc.activeElement && doc.activeElement !== doc.body && !box.contains(doc.activeElement)) return;
       close('Prompt Dismissed');
     } else if (e.key === 'Tab' && d.kind === 'modal') {
       const f = [...box.querySelectorAll(FOCUSABLE)].filter((x) => !x.closest('[hidden]'));
@@ -237,7 +256,7 @@ export function showPrompt(tm, d) {
   if (d.kind === 'inline') inline.add(state);
   else {
     open = state;
-    doc.addEventListener('keydown', keys, true);
+    doc.addEventListener('keydown', keys, d.kind === 'modal');
   }
   if (d.kind === 'modal') (box.querySelector(FOCUSABLE) || box).focus();
   if (d.experiment && d.experiment.expose) tm.track('Experiment Viewed', { experiment_id: d.experiment.id, variant_id: d.experiment.arm });

@@ -19,7 +19,10 @@ export function safeUrl(url, base) {
   if (typeof url !== 'string' || !url) return null;
   try {
     const u = new URL(url, base);
-    return u.protocol === 'https:' || u.origin === new URL(base).origin ? u.href : null;
+    // Same origin only for http(s): every javascript:, data: or blob: URL has the opaque origin
+    // "null", which equals the origin of a srcdoc, about:blank or file: page.
+    const origin = new URL(base).origin;
+    return u.protocol === 'https:' || (u.protocol === 'http:' && u.origin === origin) ? u.href : null;
   } catch (e) {
     return null;
   }

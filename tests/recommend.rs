@@ -101,6 +101,25 @@ fn model_round_trips_ids_neighbours_and_popularity() {
     );
 }
 
+/// Recency weights can underflow to 0 (`--half-life-days` with a log whose times go back far
+/// before its first line): carts then make no bought-together edge, and the model must still
+/// read back (its flag said "lists present" over an empty table).
+#[test]
+fn a_model_whose_cart_pairs_all_weigh_zero_still_reads_back() {
+    let mut b = Builder::new(BuildOptions {
+        half_life_s: Some(1.0),
+        ..BuildOptions::default()
+    });
+    b.push("s1", "a", 1e9, Interaction::View);
+    b.push("s2", "x", 0.0, Interaction::Cart);
+    b.push("s2", "y", 1.0, Interaction::Cart);
+    let (bytes, stats) = b.finish();
+    assert_eq!(stats.bought_edges, 0);
+    let m = Model::from_bytes(bytes).unwrap();
+    assert!(!m.has_bought());
+    assert_eq!(m.len(), 3);
+}
+
 #[test]
 fn model_building_is_deterministic() {
     assert_eq!(model_bytes(), model_bytes());
@@ -353,6 +372,17 @@ fn ranking_is_deterministic_and_ties_go_by_id() {
     assert_eq!(ids(&r)[..2], ["y", "z"]);
 }
 
+/// `eval recs --k N` passes any whole number to `top` and `next_items`: a huge `k` asks for
+/// every item, it does not overflow or try to reserve `k` slots.
+#[test]
+fn a_huge_k_lists_every_item_without_panicking() {
+    let m = Model::from_bytes(model_bytes()).unwrap();
+    let all = m.top(usize::MAX, |i| m.popularity(i));
+    assert_eq!(all.len(), m.len());
+    let a = m.index("a").unwrap();
+    assert_eq!(next_items(&m, &[a], usize::MAX).len(), m.len());
+}
+
 #[test]
 fn session_scores_weight_recent_items_more() {
     let m = Model::from_bytes(model_bytes()).unwrap();
@@ -394,6 +424,27 @@ fn catalog_errors_name_their_path_and_unsafe_urls_are_refused() {
     // Markup is kept as text (rendering uses textContent), not rejected or interpreted.
     let c = Catalog::parse(&json!([{"id": "h", "title": "<img src=x onerror=alert(1)>"}])).unwrap();
     assert_eq!(c.get("h").unwrap().title, "<img src=x onerror=alert(1)>");
+}
+
+/// Same-site paths with non-ASCII characters are ordinary URLs: checking the scheme prefix must
+/// not slice through a multi-byte character (it panicked, trapping the wasm on config load).
+#[test]
+fn urls_with_non_ascii_characters_are_checked_without_panicking() {
+    for url in [
+        "/p/café",
+        "/p/cafés-au-lait",
+        "/données/x.json",
+        "https://shop.example/ü",
+    ] {
+        let c = Catalog::parse(&json!([{"id": "u", "title": "U", "url": url, "image": url}]));
+        assert_eq!(c.unwrap().get("u").unwrap().url.as_deref(), Some(url));
+    }
+    assert!(Catalog::parse(&json!([{"id": "u", "title": "U", "url": "é:x"}])).is_err());
+    let config = Config::from_json(
+        r#"{"recommend": {"catalog": "/p/café.json", "model": "/données/m.tmrm"}}"#,
+    )
+    .unwrap();
+    assert_eq!(config.recommend.catalog.as_deref(), Some("/p/café.json"));
 }
 
 #[test]

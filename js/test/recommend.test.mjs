@@ -15,6 +15,15 @@ test('render-time URLs: https or same-origin only', () => {
   }
 });
 
+test('render-time URLs: a page with an opaque origin (srcdoc, about:blank, file:) does not make javascript: or data: same-origin', () => {
+  for (const base of ['about:srcdoc', 'about:blank', 'file:///home/me/shop/index.html']) {
+    for (const bad of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'blob:null/x']) {
+      assert.equal(safeUrl(bad, base), null, `${bad} on ${base}`);
+    }
+  }
+  assert.equal(safeUrl('https://cdn.example/i.svg', 'about:srcdoc'), 'https://cdn.example/i.svg');
+});
+
 test('prices are text in their currency, or the bare number', () => {
   assert.equal(priceText(89, 'GBP', 'en'), '£89.00');
   assert.equal(priceText(9.5, undefined, 'en'), '9.50');

@@ -233,3 +233,88 @@ test('an experiment bucket is sticky across reloads, re-drawn by forget(), and e
     await context.close();
   }
 });
+
+test("Escape on a toast leaves the page's own Escape alone unless focus is in the toast", async () => {
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}help.html`);
+    await waitReady(page);
+    await page.evaluate(() => {
+      window.__escapes = 0;
+      document.addEventListener('keydown', (e) => e.key === 'Escape' && window.__escapes++);
+    });
+    assert.equal((await ask(page, 'idle:45')).prompt, 'help-nudge');
+    const toast = '.tm-toast[data-tm-prompt-id="help-nudge"]';
+    // Focus on the page's own content (say, closing the site's menu): the site gets the key and
+    // the toast stays.
+    await page.evaluate(() => [...document.querySelectorAll('a[href],button')].find((e) => !e.closest('.tm-prompt')).focus());
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => window.__escapes), 1, 'the page saw its Escape');
+    assert.deepEqual(await shownPrompt(page), ['help-nudge'], 'the toast is still there');
+    // Focus in the toast: Escape dismisses it (and the page still sees the key).
+    await page.focus(`${toast} [data-tm-action="dismiss"]`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(toast, { state: 'detached' });
+    assert.equal(await page.evaluate(() => window.__escapes), 2);
+    await page.waitForFunction(async () => (await window.trailmark.export()).touchpoints.some((t) => t.event === 'Prompt Dismissed'), null, { timeout: 5_000 });
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('without personalisation consent no prompt is decided or shown', async () => {
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}products/summit-28.html`);
+    await waitReady(page);
+    await page.evaluate(() => window.trailmark.consent({ personalization: false }));
+    const d = await ask(page, 'exit_intent');
+    assert.equal(d.prompt, null);
+    await exitIntent(page);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await shownPrompt(page), []);
+    const tps = (await page.evaluate(() => window.trailmark.export())).touchpoints.map((t) => t.event);
+    assert.ok(!tps.includes('Prompt Shown'), tps.join(', '));
+    // Granted again: the same trigger shows the exit offer.
+    await page.evaluate(() => window.trailmark.consent({ personalization: true }));
+    assert.equal((await ask(page, 'exit_intent')).prompt, 'exit-offer');
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('on a touch screen a fast scroll back up is exit intent', async () => {
+  const { context, log } = await visitor(browser, { context: { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}products/summit-28.html`);
+    await waitReady(page);
+    const scroll = (y) => page.evaluate((to) => new Promise((r) => {
+      window.addEventListener('scroll', () => r(), { once: true });
+      window.scrollTo(0, to);
+    }), y);
+    const bottom = await page.evaluate(() => document.documentElement.scrollHeight - innerHeight);
+    assert.ok(bottom > 900, `the page scrolls (${bottom})`);
+    // Reading down slowly, and drifting back up slowly, is not exit intent.
+    for (const y of [300, 600, 900]) await scroll(y);
+    await page.waitForTimeout(500);
+    await scroll(850);
+    await page.waitForTimeout(500);
+    await scroll(800);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await shownPrompt(page), []);
+    // A flick back up is.
+    await scroll(650);
+    await scroll(400);
+    const modal = page.locator('.tm-modal[data-tm-prompt-id="exit-offer"]');
+    await modal.waitFor({ timeout: 5_000 });
+    assert.equal((await page.evaluate(() => window.trailmark.explain('exit-offer'))).trigger, 'exit_intent');
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});

@@ -182,10 +182,10 @@ pub struct PromptDef {
     /// Higher goes first when several are eligible at once. Default 0.
     #[serde(default)]
     pub priority: i32,
-    /// At most this many times per session.
+    /// At most this many times per session (up to 16).
     #[serde(default)]
     pub max_per_session: Option<u32>,
-    /// At most this many times in any 24 hours.
+    /// At most this many times in any 24 hours (up to 16).
     #[serde(default)]
     pub max_per_day: Option<u32>,
     /// At most this many times ever.
@@ -361,6 +361,18 @@ fn read_common(f: &mut Fields<'_, '_>) -> Option<PromptDef> {
     let max_per_session = f.opt_u32("max_per_session");
     let max_per_day = f.opt_u32("max_per_day");
     let max_total = f.opt_u32("max_total");
+    // Only the last SHOWN_KEPT show times are remembered, so a larger per-session or per-day
+    // cap could never be reached: refused rather than silently unlimited.
+    let kept = crate::core::prompt::SHOWN_KEPT as u32;
+    for (key, cap) in [
+        ("max_per_session", max_per_session),
+        ("max_per_day", max_per_day),
+    ] {
+        if cap.is_some_and(|c| c > kept) {
+            let path = join(f.path(), key);
+            f.error(path, "must be at most 16 (use max_total for larger caps)");
+        }
+    }
     let cooldown_hours = f.f64_or("cooldown_hours", 24.0);
     if !(0.0..=87_600.0).contains(&cooldown_hours) {
         let path = join(f.path(), "cooldown_hours");
@@ -733,6 +745,22 @@ mod tests {
         for w in want {
             assert!(e.iter().any(|m| m == w), "missing {w:?} in {e:#?}");
         }
+    }
+
+    #[test]
+    fn caps_beyond_the_remembered_show_times_are_refused() {
+        let e = errors(json!({"prompts": {
+            "a": {"kind": "toast", "max_per_session": 17, "max_per_day": 20, "max_total": 100},
+            "b": {"kind": "toast", "max_per_session": 16, "max_per_day": 16}
+        }}));
+        assert_eq!(
+            e,
+            [
+                "$.prompts.a.max_per_session: must be at most 16 (use max_total for larger caps)",
+                "$.prompts.a.max_per_day: must be at most 16 (use max_total for larger caps)"
+            ]
+        );
+        assert_eq!(crate::core::prompt::SHOWN_KEPT, 16);
     }
 
     #[test]

@@ -242,7 +242,13 @@ impl Engine {
         let config = self.config();
         let ctx = Context::new(config, self.state(), now_ms, page);
         let state = self.state();
-        let session_start = state.profile.session.as_ref().map_or(0, |s| s.started_ms);
+        // A session that timed out is over: the `Prompt Shown` that follows starts the next one,
+        // so nothing shown before counts against it.
+        let timeout = u64::from(config.session.timeout_minutes) * 60_000;
+        let session_start = match &state.profile.session {
+            Some(s) if now_ms.saturating_sub(s.last_ms) <= timeout => s.started_ms,
+            _ => now_ms,
+        };
         let used = state.decisions.shown_since(session_start) as u32;
         let budget = config.fatigue.max_per_session;
 
@@ -452,6 +458,21 @@ mod tests {
                 .1,
             [("p".to_string(), "shown enough in all")]
         );
+    }
+
+    #[test]
+    fn a_timed_out_session_does_not_count_against_the_next_one() {
+        let mut e = engine(r#"{"prompts": {"p": {"kind": "modal", "on": ["exit_intent"]}}}"#);
+        e.ingest(&Touchpoint::page("https://shop.example/", None), 0);
+        shown(&mut e, "p", MIN);
+        let exit = Trigger::ExitIntent;
+        assert_eq!(decide(&e, 2 * MIN, &exit), None);
+        // 40 minutes without a touchpoint, then the pointer leaves the window: the session is
+        // over (the `Prompt Shown` will start the next one), so its show no longer counts.
+        assert_eq!(decide(&e, 41 * MIN, &exit).as_deref(), Some("p"));
+        shown(&mut e, "p", 41 * MIN);
+        assert_eq!(e.state().profile.session.as_ref().unwrap().number, 2);
+        assert_eq!(decide(&e, 42 * MIN, &exit), None);
     }
 
     #[test]

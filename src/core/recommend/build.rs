@@ -217,7 +217,8 @@ impl Builder {
         let bought = rows(&self.bought, &rank, n, self.opts.neighbours);
         let wide = n > 1 << 16;
         let mut flags = if wide { FLAG_WIDE } else { 0 };
-        if !self.bought.is_empty() {
+        // By the edges written: pairs whose weights all underflowed to 0 write none.
+        if bought.iter().any(|row| !row.is_empty()) {
             flags |= FLAG_BOUGHT;
         }
         let hl = self.opts.trending_half_life_s;

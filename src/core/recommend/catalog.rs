@@ -73,7 +73,12 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
     if url.is_empty() || url.len() > MAX_TEXT || url.chars().any(|c| c.is_control() || c == ' ') {
         return Err("must be a URL without spaces or control characters");
     }
-    let lower_starts = |p: &str| url.len() >= p.len() && url[..p.len()].eq_ignore_ascii_case(p);
+    // Compared as bytes: `url[..n]` would panic when byte `n` falls inside a character (`/p/café`).
+    let lower_starts = |p: &str| {
+        url.as_bytes()
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+    };
     if lower_starts("https://") || lower_starts("http://") {
         return Ok(());
     }

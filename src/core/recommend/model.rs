@@ -322,7 +322,7 @@ impl Model {
 
     /// The `k` items with the highest `score` (ties by index, i.e. by id), zero scores left out.
     pub fn top(&self, k: usize, score: impl Fn(usize) -> u16) -> Vec<usize> {
-        let mut best: Vec<(u16, usize)> = Vec::with_capacity(k + 1);
+        let mut best: Vec<(u16, usize)> = Vec::with_capacity(k.min(self.n) + 1);
         for i in 0..self.n {
             let s = score(i);
             if s == 0 || (best.len() == k && best.last().is_some_and(|b| b.0 >= s)) {

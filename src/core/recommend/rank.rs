@@ -160,7 +160,7 @@ pub fn next_items(model: &Model, session: &[usize], k: usize) -> Vec<(usize, f64
         .map(|(i, s, _)| (i, s))
         .collect();
     if out.len() < k {
-        for i in model.top(k + out.len(), |i| model.popularity(i)) {
+        for i in model.top(k.saturating_add(out.len()), |i| model.popularity(i)) {
             if out.len() == k {
                 break;
             }
@@ -189,7 +189,7 @@ pub fn recommend<'c>(
         .clone()
         .or_else(|| visitor.viewed.first().cloned());
     let mut scored: Vec<(&str, f64, Reason)> = Vec::new();
-    let wide = request.limit.saturating_mul(4) + 40;
+    let wide = request.limit.saturating_mul(4).saturating_add(40);
     match request.strategy {
         Strategy::RecentlyViewed => {
             let n = visitor.viewed.len() as f64;
