@@ -167,8 +167,16 @@ export class Trailmark {
     this._store.persist = !(this._frame && !this._priv.iframe_storage);
     this._choice = this._json('consent') || {};
     const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
-    if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, (p) => this._signal('gcm', p), dl);
-    if (this._priv.tcf) this._stopTcf = watchTcf(g, (p) => this._signal('tcf', p));
+    // The CMPs call these from their own code: a problem here is ours to report, never theirs.
+    const signal = (kind) => (p) => {
+      try {
+        this._signal(kind, p);
+      } catch (e) {
+        this._fail(e);
+      }
+    };
+    if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, signal('gcm'), dl);
+    if (this._priv.tcf) this._stopTcf = watchTcf(g, signal('tcf'));
     this._purposes = this._resolve();
     this._consentReady = true;
     // Storage refused (not merely undecided): erase what an earlier page stored.
@@ -623,8 +631,13 @@ export class Trailmark {
   _listenTabs(g) {
     const onMessage = (m) => {
       if (this.failed || !m) return;
-      if (m.t === 'forget') this._forgetHere();
-      else this._enqueue({ kind: 'sync' });
+      try {
+        if (m.t === 'forget') this._forgetHere();
+        else if (m.t === 'consent') this._remoteChoice(m.choice);
+        else this._enqueue({ kind: 'sync' });
+      } catch (e) {
+        this._fail(e);
+      }
     };
     // Without BroadcastChannel a tab still takes the others' touchpoints on its next batch.
     if (typeof g.BroadcastChannel === 'function') {
@@ -831,8 +844,17 @@ export class Trailmark {
       for (const k in purposes) if (typeof purposes[k] === 'boolean') this._choice[k] = purposes[k];
       this._saveChoice();
       this._applyPurposes();
+      // The other tabs apply it now: a withdrawal stops their exporters and drops their queues.
+      this._post({ t: 'consent', choice: this._choice });
     }
     return Object.assign({}, this._purposes);
+  }
+
+  /** Another tab's visitor changed their choice: it is this tab's choice too, in force at once. */
+  _remoteChoice(choice) {
+    this._choice = {};
+    if (isObject(choice)) for (const k in choice) if (typeof choice[k] === 'boolean') this._choice[k] = choice[k];
+    this._applyPurposes();
   }
 
   /**
@@ -947,7 +969,8 @@ export class Trailmark {
       if (this._exp) this._exp.clear(true);
       this._exp = null;
       // A queue an earlier page left (e.g. consent withdrawn before the exporter loaded).
-      if (this._priv && this._priv.export && this._rt) clearExportQueue(this._ns);
+      // Not while a CMP decides: its grant sends that queue, its refusal drops it.
+      if (this._priv && this._priv.export && this._rt && this._signals.tcf !== PENDING) clearExportQueue(this._ns);
     }
   }
 
@@ -1004,6 +1027,11 @@ export class Trailmark {
 
   _forgetHere() {
     this._shown = {};
+    // Touchpoints waiting for the exporter to load, for a CMP's answer or for storage consent
+    // are the forgotten visitor's: none may be exported or stored afterwards.
+    this._held.length = 0;
+    if (this._expWait) this._expWait.length = 0;
+    this._memLog.length = 0;
     if (this._promptsJs) this._promptsJs.then((m) => m.closeAll());
     for (const it of this._pending.splice(0)) it.done();
     if (this._exp) this._exp.clear(false);
