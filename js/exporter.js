@@ -155,7 +155,16 @@ export class Exporter {
   /** Queues an accepted touchpoint `{id, name, props, url, referrer, at}`. */
   add(t) {
     if (this.stopped || !t.id) return;
-    const e = { id: t.id, name: t.name, props: t.props, url: t.url, referrer: t.referrer, at: t.at };
+    // Queued as plain JSON, once: a BigInt (as text), a function (left out) or a cycle (the event
+    // is dropped) in a site's props would otherwise fail every flush of the queue, for good.
+    let props;
+    try {
+      props = t.props == null ? undefined : JSON.parse(JSON.stringify(t.props, (k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    } catch (x) {
+      this.report('export/invalid', 'the properties of "' + t.name + '" are not JSON (' + ((x && x.message) || x) + '); it is not exported');
+      return;
+    }
+    const e = { id: t.id, name: t.name, props, url: t.url, referrer: t.referrer, at: t.at };
     this.mine.set(this.key(t.id), e);
     // Bounded in memory too (without IndexedDB this is the whole queue): the oldest go first.
     while (this.mine.size > this.cfg.max_queue) this.mine.delete(this.mine.keys().next().value);
@@ -303,7 +312,8 @@ export class Exporter {
   hide() {
     if (this.stopped || !this.mine.size) return;
     this.persist();
-    const list = [...this.mine.values()].filter((e) => !this.inflight.has(this.key(e.id))).sort((a, b) => a.at - b.at);
+    // One request of at most batch_size events (keepalive allows 64 KiB in flight); the rest stay queued.
+    const list = [...this.mine.values()].filter((e) => !this.inflight.has(this.key(e.id))).sort((a, b) => a.at - b.at).slice(0, this.cfg.batch_size);
     if (!list.length) return;
     this.send(list, true).then((status) => {
       if (!(status >= 200 && status < 300)) this.schedule(retryable(status) ? backoff(this.failures++, this.cfg.retry_ms) : 0);
