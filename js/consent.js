@@ -103,24 +103,32 @@ export function crossSiteFrame(g = globalThis) {
  * Follows a TCF CMP: `onChange(value)` with PENDING as soon as `__tcfapi` exists, then with
  * `tcfPurposes` results as the visitor decides. A CMP that appears late is looked for every
  * `every` ms for `wait` ms; one that throws or never answers leaves PENDING. Returns a stop
- * function. Never throws.
+ * function, which also removes the listener from the CMP (`removeEventListener` with the
+ * `listenerId` of its answers). Never throws.
  */
 export function watchTcf(g, onChange, { wait = 10000, every = 250 } = {}) {
   let stopped = false;
   let timer;
+  let api;
+  let listenerId;
   const start = Date.now();
   const look = () => {
     if (stopped) return;
-    const api = g.__tcfapi;
+    api = g.__tcfapi;
     if (typeof api !== 'function') {
       if (Date.now() - start < wait) timer = setTimeout(look, every);
       return;
     }
-    onChange(PENDING);
+    try {
+      onChange(PENDING);
+    } catch (e) {
+      /* the caller reports its own problems; nothing may reach the page from here */
+    }
     try {
       api('addEventListener', 2, (tc, ok) => {
         if (stopped || ok === false) return;
         try {
+          if (tc && tc.listenerId !== undefined && tc.listenerId !== null) listenerId = tc.listenerId;
           const r = tcfPurposes(tc);
           if (r) onChange(r);
         } catch (e) {
@@ -135,6 +143,13 @@ export function watchTcf(g, onChange, { wait = 10000, every = 250 } = {}) {
   return () => {
     stopped = true;
     clearTimeout(timer);
+    // The CMP keeps calling a listener until it is removed (by the id its answers carry).
+    if (listenerId === undefined) return;
+    try {
+      api('removeEventListener', 2, () => {}, listenerId);
+    } catch (e) {
+      /* a CMP that throws: the listener ignores it anyway */
+    }
   };
 }
 
