@@ -65,6 +65,21 @@ const API = {
   recommend: () => Promise.resolve([]),
 };
 
+/**
+ * A page's random id: touchpoint ids (`<tab>.<n>`) and so the export's `messageId`s are made from
+ * it, and collectors drop messages whose id they have seen, so it carries 64 random bits (8
+ * base-36 characters of Math.random, about 41 bits, collide once in about two million pages).
+ */
+function tabId() {
+  const r = new Uint32Array(2);
+  try {
+    globalThis.crypto.getRandomValues(r);
+  } catch (e) {
+    for (let i = 0; i < 2; i++) r[i] = Math.floor(Math.random() * 4294967296);
+  }
+  return [...r].map((n) => n.toString(36).padStart(7, '0')).join('');
+}
+
 export class Trailmark {
   /**
    * Loads the engine and starts capture. Always resolves: on failure, to a no-op instance whose
@@ -99,7 +114,7 @@ export class Trailmark {
     this._defaults = { functional: true, personalization: true, measurement: false };
     this._signals = {}; // {tcf, gcm}: the page's CMP signals (consent.js)
     this._pv = { url: '', scroll: new Set(), engaged: 0, engagedDone: new Set() };
-    this._tabId = Math.random().toString(36).slice(2, 10);
+    this._tabId = tabId();
     this._n = 0;
     this._seq = 0;
     this._live = new Set(); // touchpoints of batches in flight

@@ -157,3 +157,9 @@ test('a CMP still deciding does not drop the export queue an earlier page left; 
     delete globalThis.indexedDB;
   }
 });
+
+test('the page id behind every exported messageId carries 64 random bits (collectors drop repeated ids)', () => {
+  const ids = Array.from({ length: 200 }, () => new Trailmark()._tabId);
+  for (const id of ids) assert.match(id, /^[0-9a-z]{14}$/);
+  assert.equal(new Set(ids).size, ids.length);
+});
