@@ -647,8 +647,15 @@ export class Trailmark {
     const onMessage = (m) => {
       if (this.failed || !m) return;
       try {
-        if (m.t === 'forget') this._forgetHere();
-        else if (m.t === 'consent') this._remoteChoice(m.choice);
+        if (m.t === 'forget') {
+          // sessionStorage is each tab's own: the tab that forgot cannot reach this one's.
+          try {
+            eraseAll(g.sessionStorage);
+          } catch (e) {
+            /* no sessionStorage */
+          }
+          this._forgetHere();
+        } else if (m.t === 'consent') this._remoteChoice(m.choice);
         else this._enqueue({ kind: 'sync' });
       } catch (e) {
         this._fail(e);

@@ -163,3 +163,21 @@ test('the page id behind every exported messageId carries 64 random bits (collec
   for (const id of ids) assert.match(id, /^[0-9a-z]{14}$/);
   assert.equal(new Set(ids).size, ids.length);
 });
+
+test('forget() in another tab erases this tab\'s sessionStorage keys too (sessionStorage is per tab)', async () => {
+  const m = new Map([['trailmark:test:debug', '[]'], ['other', 'kept']]);
+  const ss = { get length() { return m.size; }, key: (i) => [...m.keys()][i] ?? null, getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => m.set(k, String(v)), removeItem: (k) => m.delete(k) };
+  const tm = instance([]);
+  globalThis.sessionStorage = ss;
+  tm._listenTabs(globalThis);
+  const other = new BroadcastChannel('trailmark:test');
+  try {
+    other.postMessage({ t: 'forget' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual([...m.keys()], ['other']);
+  } finally {
+    other.close();
+    tm._bc.close();
+    delete globalThis.sessionStorage;
+  }
+});
