@@ -140,7 +140,10 @@ export class Exporter {
     this.wait = 0;
     this.stopped = false;
     this.aborts = new Set();
-    this.db = g.indexedDB ? openQueue(g).catch((e) => (this.report('storage/unavailable', 'the export queue cannot be stored (' + e.message + '); it is kept in memory'), null)) : Promise.resolve(null);
+    // Stored only with storage consent (not in a cross-site frame, not after a refusal): else
+    // the queue lives in this page's memory.
+    const durable = !tm._store || tm._store.durable;
+    this.db = g.indexedDB && durable ? openQueue(g).catch((e) => (this.report('storage/unavailable', 'the export queue cannot be stored (' + e.message + '); it is kept in memory'), null)) : Promise.resolve(null);
     this.schedule(this.cfg.flush_seconds * 1000); // what earlier pages left
   }
 
@@ -318,6 +321,21 @@ export class Exporter {
     this.send(list, true).then((status) => {
       if (!(status >= 200 && status < 300)) this.schedule(retryable(status) ? backoff(this.failures++, this.cfg.retry_ms) : 0);
     }, () => {});
+  }
+
+  /** Storage consent refused: the queue leaves IndexedDB and lives on in this page's memory. */
+  async memoryOnly() {
+    const dbp = this.db;
+    this.db = Promise.resolve(null);
+    const db = await dbp;
+    if (!db) return;
+    try {
+      const tx = db.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).delete(IDBKeyRange.bound(this.ns + '|', this.ns + '|\uffff'));
+      await new Promise((r) => (tx.oncomplete = tx.onabort = tx.onerror = r));
+    } finally {
+      db.close();
+    }
   }
 
   /** Consent withdrawn or visitor forgotten: stop sending and empty the queue at once. */

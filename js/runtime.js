@@ -960,6 +960,9 @@ export class Trailmark {
       /* no sessionStorage */
     }
     this._boxes.length = 0;
+    // The export queue is stored data too: kept in memory by a running exporter, else dropped.
+    if (this._exp) this._exp.memoryOnly().catch((e) => this._storageFailed(e));
+    else if (this._priv && this._priv.export) clearExportQueue(this._ns);
     this._chain = (this._chain || Promise.resolve()).then(async () => {
       // Only a database that exists is opened (opening would create one).
       const idb = s.ls && globalThis.indexedDB;

@@ -183,3 +183,18 @@ test('exporter: as the page goes, one request of at most batch_size events', asy
     await x.clear(true);
   }
 });
+
+test('exporter: without storage consent (or in a cross-site frame) the queue is never written to IndexedDB', async () => {
+  const g = fakeGlobal(() => new Promise(() => {}));
+  let opened = 0;
+  g.indexedDB = { open: () => (opened++, {}) };
+  const x = new Exporter({ ...fakeTm(), _store: { durable: false } }, cfg, g);
+  try {
+    x.add(tp(1));
+    await settle();
+    assert.equal(opened, 0);
+    assert.equal(x.mine.size, 1, 'kept in memory');
+  } finally {
+    await x.clear(true);
+  }
+});

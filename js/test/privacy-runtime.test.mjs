@@ -181,3 +181,15 @@ test('forget() in another tab erases this tab\'s sessionStorage keys too (sessio
     delete globalThis.sessionStorage;
   }
 });
+
+test('refusing storage takes a running exporter\'s queue out of IndexedDB', () => {
+  const tm = instance([]);
+  const calls = [];
+  tm._priv.export = { url: '/c' };
+  tm._choice = { measurement: true };
+  tm._purposes = tm._resolve();
+  tm._exp = { memoryOnly: async () => calls.push('memoryOnly'), clear: () => calls.push('clear'), add() {} };
+  tm.consent({ functional: false });
+  assert.deepEqual(calls, ['memoryOnly'], 'measurement still allowed: the exporter runs on, in memory');
+  assert.ok(tm._exp);
+});
