@@ -285,7 +285,7 @@ export class Exporter {
     this.retryAfterMs = 0;
     try {
       const res = await g.fetch(this.url, { method: 'POST', body: text, headers: { 'Content-Type': 'application/json' }, keepalive: final, credentials: 'omit', signal: ac.signal });
-      if (res.status === 429 || res.status === 503) this.retryAfterMs = retryAfter(res.headers.get('Retry-After'));
+      if (retryable(res.status)) this.retryAfterMs = retryAfter(res.headers.get('Retry-After'));
       return res.status;
     } catch (e) {
       // keepalive refused (too many bytes in flight) while the page goes: a beacon instead.

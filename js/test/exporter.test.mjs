@@ -198,3 +198,18 @@ test('exporter: without storage consent (or in a cross-site frame) the queue is 
     await x.clear(true);
   }
 });
+
+test('exporter: a Retry-After on any retried status (408, 5xx, 429) is honoured', async () => {
+  for (const status of [408, 500, 429]) {
+    const g = fakeGlobal(async () => ({ status, headers: { get: (h) => (h === 'Retry-After' ? '30' : null) } }));
+    const x = new Exporter(fakeTm(), cfg, g);
+    try {
+      x.add(tp(1));
+      const before = Date.now();
+      await x.run();
+      assert.ok(x.wait >= before + 30000, status + ': no retry sooner than Retry-After');
+    } finally {
+      await x.clear(true);
+    }
+  }
+});
