@@ -39,20 +39,26 @@ export function tcfPurposes(tc) {
 
 /**
  * Google Consent Mode state from a `dataLayer` array: the types of `consent default` commands
- * (without a `region`: the visitor's region is unknown here) overridden by `consent update`
- * commands, in order. Null when there is no consent command.
+ * overridden by `consent update` commands, in order. The visitor's region is unknown here, so a
+ * `default` with a `region` cannot grant, but a type it denies is denied (the visitor may be in
+ * that region, and Google applies a region's defaults before the global ones). Null when there
+ * is no consent command.
  */
 export function consentModeState(dataLayer) {
   if (!Array.isArray(dataLayer)) return null;
   let defaults = null;
   let updates = null;
+  const denied = {};
   for (const e of dataLayer) {
     if (!e || e[0] !== 'consent' || !e[2] || typeof e[2] !== 'object') continue;
     if (e[1] === 'default' && !e[2].region) defaults = Object.assign(defaults || {}, e[2]);
     else if (e[1] === 'update') updates = Object.assign(updates || {}, e[2]);
-    else if (e[1] === 'default') defaults = defaults || {};
+    else if (e[1] === 'default') {
+      defaults = defaults || {};
+      for (const t in e[2]) if (e[2][t] === 'denied') denied[t] = 'denied';
+    }
   }
-  return defaults || updates ? Object.assign({}, defaults, updates) : null;
+  return defaults || updates ? Object.assign({}, defaults, denied, updates) : null;
 }
 
 /**

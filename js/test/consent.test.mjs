@@ -137,3 +137,13 @@ test('TCF watcher: stopping removes the listener from the CMP; a throwing onChan
   assert.deepEqual(calls, [['addEventListener', 2, undefined], ['removeEventListener', 2, 7]]);
   assert.doesNotThrow(() => watchTcf(g, () => { throw new Error('caller bug'); })());
 });
+
+test('Consent Mode: a region default that denies wins over a global default that grants (the visitor may be there)', () => {
+  const dl = [
+    ['consent', 'default', { analytics_storage: 'denied', personalization_storage: 'denied', region: ['AT', 'BE', 'DE', 'FR'] }],
+    ['consent', 'default', { analytics_storage: 'granted', personalization_storage: 'granted' }],
+  ];
+  assert.deepEqual(consentModePurposes(consentModeState(dl)), { functional: false, personalization: false, measurement: false });
+  dl.push(['consent', 'update', { analytics_storage: 'granted' }]);
+  assert.deepEqual(consentModePurposes(consentModeState(dl)), { functional: false, personalization: false, measurement: true }, "the visitor's update decides");
+});
