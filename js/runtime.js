@@ -289,6 +289,8 @@ export class Trailmark {
       try {
         const r = this[name](...(args || []));
         if (entry && name === 'on') entry.off = r;
+        // The stub returned a promise for the call: it settles with the answer (forget(): once erased).
+        if (entry && typeof entry.r === 'function') entry.r(r);
       } finally {
         this._at = 0;
       }
