@@ -39,20 +39,26 @@ export function tcfPurposes(tc) {
 
 /**
  * Google Consent Mode state from a `dataLayer` array: the types of `consent default` commands
- * (without a `region`: the visitor's region is unknown here) overridden by `consent update`
- * commands, in order. Null when there is no consent command.
+ * overridden by `consent update` commands, in order. The visitor's region is unknown here, so a
+ * `default` with a `region` cannot grant, but a type it denies is denied (the visitor may be in
+ * that region, and Google applies a region's defaults before the global ones). Null when there
+ * is no consent command.
  */
 export function consentModeState(dataLayer) {
   if (!Array.isArray(dataLayer)) return null;
   let defaults = null;
   let updates = null;
+  const denied = {};
   for (const e of dataLayer) {
     if (!e || e[0] !== 'consent' || !e[2] || typeof e[2] !== 'object') continue;
     if (e[1] === 'default' && !e[2].region) defaults = Object.assign(defaults || {}, e[2]);
     else if (e[1] === 'update') updates = Object.assign(updates || {}, e[2]);
-    else if (e[1] === 'default') defaults = defaults || {};
+    else if (e[1] === 'default') {
+      defaults = defaults || {};
+      for (const t in e[2]) if (e[2][t] === 'denied') denied[t] = 'denied';
+    }
   }
-  return defaults || updates ? Object.assign({}, defaults, updates) : null;
+  return defaults || updates ? Object.assign({}, defaults, denied, updates) : null;
 }
 
 /**
@@ -103,24 +109,32 @@ export function crossSiteFrame(g = globalThis) {
  * Follows a TCF CMP: `onChange(value)` with PENDING as soon as `__tcfapi` exists, then with
  * `tcfPurposes` results as the visitor decides. A CMP that appears late is looked for every
  * `every` ms for `wait` ms; one that throws or never answers leaves PENDING. Returns a stop
- * function. Never throws.
+ * function, which also removes the listener from the CMP (`removeEventListener` with the
+ * `listenerId` of its answers). Never throws.
  */
 export function watchTcf(g, onChange, { wait = 10000, every = 250 } = {}) {
   let stopped = false;
   let timer;
+  let api;
+  let listenerId;
   const start = Date.now();
   const look = () => {
     if (stopped) return;
-    const api = g.__tcfapi;
+    api = g.__tcfapi;
     if (typeof api !== 'function') {
       if (Date.now() - start < wait) timer = setTimeout(look, every);
       return;
     }
-    onChange(PENDING);
+    try {
+      onChange(PENDING);
+    } catch (e) {
+      /* the caller reports its own problems; nothing may reach the page from here */
+    }
     try {
       api('addEventListener', 2, (tc, ok) => {
         if (stopped || ok === false) return;
         try {
+          if (tc && tc.listenerId !== undefined && tc.listenerId !== null) listenerId = tc.listenerId;
           const r = tcfPurposes(tc);
           if (r) onChange(r);
         } catch (e) {
@@ -135,6 +149,13 @@ export function watchTcf(g, onChange, { wait = 10000, every = 250 } = {}) {
   return () => {
     stopped = true;
     clearTimeout(timer);
+    // The CMP keeps calling a listener until it is removed (by the id its answers carry).
+    if (listenerId === undefined) return;
+    try {
+      api('removeEventListener', 2, () => {}, listenerId);
+    } catch (e) {
+      /* a CMP that throws: the listener ignores it anyway */
+    }
   };
 }
 

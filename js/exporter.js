@@ -140,7 +140,10 @@ export class Exporter {
     this.wait = 0;
     this.stopped = false;
     this.aborts = new Set();
-    this.db = g.indexedDB ? openQueue(g).catch((e) => (this.report('storage/unavailable', 'the export queue cannot be stored (' + e.message + '); it is kept in memory'), null)) : Promise.resolve(null);
+    // Stored only with storage consent (not in a cross-site frame, not after a refusal): else
+    // the queue lives in this page's memory.
+    const durable = !tm._store || tm._store.durable;
+    this.db = g.indexedDB && durable ? openQueue(g).catch((e) => (this.report('storage/unavailable', 'the export queue cannot be stored (' + e.message + '); it is kept in memory'), null)) : Promise.resolve(null);
     this.schedule(this.cfg.flush_seconds * 1000); // what earlier pages left
   }
 
@@ -155,7 +158,16 @@ export class Exporter {
   /** Queues an accepted touchpoint `{id, name, props, url, referrer, at}`. */
   add(t) {
     if (this.stopped || !t.id) return;
-    const e = { id: t.id, name: t.name, props: t.props, url: t.url, referrer: t.referrer, at: t.at };
+    // Queued as plain JSON, once: a BigInt (as text), a function (left out) or a cycle (the event
+    // is dropped) in a site's props would otherwise fail every flush of the queue, for good.
+    let props;
+    try {
+      props = t.props == null ? undefined : JSON.parse(JSON.stringify(t.props, (k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    } catch (x) {
+      this.report('export/invalid', 'the properties of "' + t.name + '" are not JSON (' + ((x && x.message) || x) + '); it is not exported');
+      return;
+    }
+    const e = { id: t.id, name: t.name, props, url: t.url, referrer: t.referrer, at: t.at };
     this.mine.set(this.key(t.id), e);
     // Bounded in memory too (without IndexedDB this is the whole queue): the oldest go first.
     while (this.mine.size > this.cfg.max_queue) this.mine.delete(this.mine.keys().next().value);
@@ -273,7 +285,7 @@ export class Exporter {
     this.retryAfterMs = 0;
     try {
       const res = await g.fetch(this.url, { method: 'POST', body: text, headers: { 'Content-Type': 'application/json' }, keepalive: final, credentials: 'omit', signal: ac.signal });
-      if (res.status === 429 || res.status === 503) this.retryAfterMs = retryAfter(res.headers.get('Retry-After'));
+      if (retryable(res.status)) this.retryAfterMs = retryAfter(res.headers.get('Retry-After'));
       return res.status;
     } catch (e) {
       // keepalive refused (too many bytes in flight) while the page goes: a beacon instead.
@@ -303,11 +315,27 @@ export class Exporter {
   hide() {
     if (this.stopped || !this.mine.size) return;
     this.persist();
-    const list = [...this.mine.values()].filter((e) => !this.inflight.has(this.key(e.id))).sort((a, b) => a.at - b.at);
+    // One request of at most batch_size events (keepalive allows 64 KiB in flight); the rest stay queued.
+    const list = [...this.mine.values()].filter((e) => !this.inflight.has(this.key(e.id))).sort((a, b) => a.at - b.at).slice(0, this.cfg.batch_size);
     if (!list.length) return;
     this.send(list, true).then((status) => {
       if (!(status >= 200 && status < 300)) this.schedule(retryable(status) ? backoff(this.failures++, this.cfg.retry_ms) : 0);
     }, () => {});
+  }
+
+  /** Storage consent refused: the queue leaves IndexedDB and lives on in this page's memory. */
+  async memoryOnly() {
+    const dbp = this.db;
+    this.db = Promise.resolve(null);
+    const db = await dbp;
+    if (!db) return;
+    try {
+      const tx = db.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).delete(IDBKeyRange.bound(this.ns + '|', this.ns + '|\uffff'));
+      await new Promise((r) => (tx.oncomplete = tx.onabort = tx.onerror = r));
+    } finally {
+      db.close();
+    }
   }
 
   /** Consent withdrawn or visitor forgotten: stop sending and empty the queue at once. */

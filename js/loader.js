@@ -7,7 +7,7 @@
    if (t._i) return t._i[m](...a)
    let e = [m, a, Date.now(), {}]
    t._q.push(e)
-   if (m == 'on') return () => e[3].off ? e[3].off() : e[3].cancelled = 1
+   return m == 'on' ? () => e[3].off ? e[3].off() : e[3].cancelled = 1 : new Promise(r => e[3].r = r)
   })
  }
  let K = 'trailmark:' + (A(s, 'data-namespace') || 'default') + ':'

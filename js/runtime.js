@@ -65,6 +65,21 @@ const API = {
   recommend: () => Promise.resolve([]),
 };
 
+/**
+ * A page's random id: touchpoint ids (`<tab>.<n>`) and so the export's `messageId`s are made from
+ * it, and collectors drop messages whose id they have seen, so it carries 64 random bits (8
+ * base-36 characters of Math.random, about 41 bits, collide once in about two million pages).
+ */
+function tabId() {
+  const r = new Uint32Array(2);
+  try {
+    globalThis.crypto.getRandomValues(r);
+  } catch (e) {
+    for (let i = 0; i < 2; i++) r[i] = Math.floor(Math.random() * 4294967296);
+  }
+  return [...r].map((n) => n.toString(36).padStart(7, '0')).join('');
+}
+
 export class Trailmark {
   /**
    * Loads the engine and starts capture. Always resolves: on failure, to a no-op instance whose
@@ -99,7 +114,7 @@ export class Trailmark {
     this._defaults = { functional: true, personalization: true, measurement: false };
     this._signals = {}; // {tcf, gcm}: the page's CMP signals (consent.js)
     this._pv = { url: '', scroll: new Set(), engaged: 0, engagedDone: new Set() };
-    this._tabId = Math.random().toString(36).slice(2, 10);
+    this._tabId = tabId();
     this._n = 0;
     this._seq = 0;
     this._live = new Set(); // touchpoints of batches in flight
@@ -169,8 +184,16 @@ export class Trailmark {
     this._store.persist = !(this._frame && !this._priv.iframe_storage);
     this._choice = this._json('consent') || {};
     const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
-    if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, (p) => this._signal('gcm', p), dl);
-    if (this._priv.tcf) this._stopTcf = watchTcf(g, (p) => this._signal('tcf', p));
+    // The CMPs call these from their own code: a problem here is ours to report, never theirs.
+    const signal = (kind) => (p) => {
+      try {
+        this._signal(kind, p);
+      } catch (e) {
+        this._fail(e);
+      }
+    };
+    if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, signal('gcm'), dl);
+    if (this._priv.tcf) this._stopTcf = watchTcf(g, signal('tcf'));
     this._purposes = this._resolve();
     this._consentReady = true;
     // Storage refused (not merely undecided): erase what an earlier page stored.
@@ -268,6 +291,8 @@ export class Trailmark {
       try {
         const r = this[name](...(args || []));
         if (entry && name === 'on') entry.off = r;
+        // The stub returned a promise for the call: it settles with the answer (forget(): once erased).
+        if (entry && typeof entry.r === 'function') entry.r(r);
       } finally {
         this._at = 0;
       }
@@ -625,8 +650,20 @@ export class Trailmark {
   _listenTabs(g) {
     const onMessage = (m) => {
       if (this.failed || !m) return;
-      if (m.t === 'forget') this._forgetHere();
-      else this._enqueue({ kind: 'sync' });
+      try {
+        if (m.t === 'forget') {
+          // sessionStorage is each tab's own: the tab that forgot cannot reach this one's.
+          try {
+            eraseAll(g.sessionStorage);
+          } catch (e) {
+            /* no sessionStorage */
+          }
+          this._forgetHere();
+        } else if (m.t === 'consent') this._remoteChoice(m.choice);
+        else this._enqueue({ kind: 'sync' });
+      } catch (e) {
+        this._fail(e);
+      }
     };
     // Without BroadcastChannel a tab still takes the others' touchpoints on its next batch.
     if (typeof g.BroadcastChannel === 'function') {
@@ -833,8 +870,17 @@ export class Trailmark {
       for (const k in purposes) if (typeof purposes[k] === 'boolean') this._choice[k] = purposes[k];
       this._saveChoice();
       this._applyPurposes();
+      // The other tabs apply it now: a withdrawal stops their exporters and drops their queues.
+      this._post({ t: 'consent', choice: this._choice });
     }
     return Object.assign({}, this._purposes);
+  }
+
+  /** Another tab's visitor changed their choice: it is this tab's choice too, in force at once. */
+  _remoteChoice(choice) {
+    this._choice = {};
+    if (isObject(choice)) for (const k in choice) if (typeof choice[k] === 'boolean') this._choice[k] = choice[k];
+    this._applyPurposes();
   }
 
   /**
@@ -918,6 +964,9 @@ export class Trailmark {
       /* no sessionStorage */
     }
     this._boxes.length = 0;
+    // The export queue is stored data too: kept in memory by a running exporter, else dropped.
+    if (this._exp) this._exp.memoryOnly().catch((e) => this._storageFailed(e));
+    else if (this._priv && this._priv.export) clearExportQueue(this._ns);
     this._chain = (this._chain || Promise.resolve()).then(async () => {
       // Only a database that exists is opened (opening would create one).
       const idb = s.ls && globalThis.indexedDB;
@@ -949,7 +998,8 @@ export class Trailmark {
       if (this._exp) this._exp.clear(true);
       this._exp = null;
       // A queue an earlier page left (e.g. consent withdrawn before the exporter loaded).
-      if (this._priv && this._priv.export && this._rt) clearExportQueue(this._ns);
+      // Not while a CMP decides: its grant sends that queue, its refusal drops it.
+      if (this._priv && this._priv.export && this._rt && this._signals.tcf !== PENDING) clearExportQueue(this._ns);
     }
   }
 
@@ -1006,6 +1056,11 @@ export class Trailmark {
 
   _forgetHere() {
     this._shown = {};
+    // Touchpoints waiting for the exporter to load, for a CMP's answer or for storage consent
+    // are the forgotten visitor's: none may be exported or stored afterwards.
+    this._held.length = 0;
+    if (this._expWait) this._expWait.length = 0;
+    this._memLog.length = 0;
     if (this._promptsJs) this._promptsJs.then((m) => m.closeAll());
     for (const it of this._pending.splice(0)) it.done();
     if (this._exp) this._exp.clear(false);

@@ -14,7 +14,7 @@
         el._tmd = null;
         el.removeAttribute('data-tm-applied');
       }
-      t._q.length = 0;
+      for (let e of t._q.splice(0)) e[3] && e[3].r && e[3].r(); // early callers are not left waiting
       // a no-op instance answering what a failed runtime answers (js/README.md, index.d.ts)
       let P = () => Promise.resolve(), v = (x) => () => x, f = Object.assign(new Error('Trailmark could not start'), { name: 'TrailmarkError', code: 'wasm/load', cause: e }), i = (t._i = { ready: false, failed: f });
       for (let [m, g] of Object.entries({ track: P, page: P, identify: v(), stage: () => [], journey: () => ({}), lifecycle: v(null), decide: () => [], explain: v(null), prompt: () => Promise.resolve(null), on: () => () => {}, consent: () => ({}), export: v(null), forget: P, debug: P, privacyPanel: P, recommend: () => Promise.resolve([]) })) i[m] = g;
@@ -29,7 +29,7 @@
       if (t._i) return t._i[m](...a);
       let e = [m, a, Date.now(), {}];
       t._q.push(e);
-      if (m == 'on') return () => (e[3].off ? e[3].off() : (e[3].cancelled = 1));
+      return m == 'on' ? () => (e[3].off ? e[3].off() : (e[3].cancelled = 1)) : new Promise((r) => (e[3].r = r));
     }));
   }
   t._loading = 1;

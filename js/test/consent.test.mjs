@@ -122,3 +122,28 @@ test('Consent Mode watcher: reads pushes through whatever push was there, and re
   assert.deepEqual(seen, [false, true, false]);
   assert.doesNotThrow(() => watchConsentMode({ get dataLayer() { throw new Error('x'); } }, () => {}));
 });
+
+test('TCF watcher: stopping removes the listener from the CMP; a throwing onChange never reaches the page', async () => {
+  const calls = [];
+  const g = {
+    __tcfapi: (cmd, v, cb, id) => {
+      calls.push([cmd, v, id]);
+      if (cmd === 'addEventListener') setTimeout(() => cb(Object.assign(tc('tcloaded', ALL), { listenerId: 7 }), true));
+    },
+  };
+  const stop = watchTcf(g, () => {});
+  await tick(20);
+  stop();
+  assert.deepEqual(calls, [['addEventListener', 2, undefined], ['removeEventListener', 2, 7]]);
+  assert.doesNotThrow(() => watchTcf(g, () => { throw new Error('caller bug'); })());
+});
+
+test('Consent Mode: a region default that denies wins over a global default that grants (the visitor may be there)', () => {
+  const dl = [
+    ['consent', 'default', { analytics_storage: 'denied', personalization_storage: 'denied', region: ['AT', 'BE', 'DE', 'FR'] }],
+    ['consent', 'default', { analytics_storage: 'granted', personalization_storage: 'granted' }],
+  ];
+  assert.deepEqual(consentModePurposes(consentModeState(dl)), { functional: false, personalization: false, measurement: false });
+  dl.push(['consent', 'update', { analytics_storage: 'granted' }]);
+  assert.deepEqual(consentModePurposes(consentModeState(dl)), { functional: false, personalization: false, measurement: true }, "the visitor's update decides");
+});

@@ -147,3 +147,69 @@ test('exporter: 400 drops the batch with one export/rejected error; 503 keeps it
   assert.deepEqual(tm.errors, ['export/rejected']);
   x.clear(true);
 });
+
+test('exporter: props that are not JSON never block the queue (BigInt as text, functions left out, a cycle dropped)', async () => {
+  const g = fakeGlobal(async () => ({ status: 200, headers: { get: () => null } }));
+  const tm = fakeTm();
+  const x = new Exporter(tm, { ...cfg, batch_size: 10, max_queue: 10 }, g);
+  const cyclic = { a: 1 };
+  cyclic.self = cyclic;
+  x.add({ ...tp(1), props: { big: 10n, fn() {}, ok: 'yes' } });
+  x.add({ ...tp(2), props: cyclic });
+  x.add(tp(3));
+  try {
+    await x.run();
+    assert.equal(g.calls.length, 1);
+    assert.deepEqual(g.calls[0].events.map((e) => e.messageId), ['tm-n-tab.1', 'tm-n-tab.3']);
+    assert.deepEqual(g.calls[0].events[0].properties, { big: '10', ok: 'yes' });
+    assert.deepEqual(tm.errors, ['export/invalid']);
+    assert.equal(x.mine.size, 0, 'delivered: nothing stuck');
+  } finally {
+    x.clear(true);
+  }
+});
+
+test('exporter: as the page goes, one request of at most batch_size events', async () => {
+  const g = fakeGlobal(() => new Promise(() => {}));
+  const x = new Exporter(fakeTm(), { ...cfg, batch_size: 2, max_queue: 10 }, g);
+  for (let i = 1; i <= 5; i++) x.mine.set(x.key('tab.' + i), tp(i));
+  try {
+    x.hide();
+    await settle();
+    assert.equal(g.calls.length, 1);
+    assert.deepEqual(g.calls[0].events.map((e) => e.messageId), ['tm-n-tab.1', 'tm-n-tab.2']);
+    assert.equal(g.calls[0].init.keepalive, true);
+  } finally {
+    await x.clear(true);
+  }
+});
+
+test('exporter: without storage consent (or in a cross-site frame) the queue is never written to IndexedDB', async () => {
+  const g = fakeGlobal(() => new Promise(() => {}));
+  let opened = 0;
+  g.indexedDB = { open: () => (opened++, {}) };
+  const x = new Exporter({ ...fakeTm(), _store: { durable: false } }, cfg, g);
+  try {
+    x.add(tp(1));
+    await settle();
+    assert.equal(opened, 0);
+    assert.equal(x.mine.size, 1, 'kept in memory');
+  } finally {
+    await x.clear(true);
+  }
+});
+
+test('exporter: a Retry-After on any retried status (408, 5xx, 429) is honoured', async () => {
+  for (const status of [408, 500, 429]) {
+    const g = fakeGlobal(async () => ({ status, headers: { get: (h) => (h === 'Retry-After' ? '30' : null) } }));
+    const x = new Exporter(fakeTm(), cfg, g);
+    try {
+      x.add(tp(1));
+      const before = Date.now();
+      await x.run();
+      assert.ok(x.wait >= before + 30000, status + ': no retry sooner than Retry-After');
+    } finally {
+      await x.clear(true);
+    }
+  }
+});
