@@ -114,11 +114,14 @@ pub fn tcf_purposes(tc: &Value) -> Option<Tcf> {
 }
 
 /// Google Consent Mode state from the page's `dataLayer`: the types of `consent default`
-/// commands without a `region` (the visitor's region is unknown here), overridden by `consent
-/// update` commands, in order. `None` when there is no consent command at all.
+/// commands, overridden by `consent update` commands, in order. The visitor's region is unknown
+/// here, so a `default` with a `region` cannot grant, but a type it denies is denied (the visitor
+/// may be in that region, and Google applies a region's defaults before the global ones).
+/// `None` when there is no consent command at all.
 pub fn consent_mode_state(data_layer: &Value) -> Option<Map<String, Value>> {
     let mut defaults: Option<Map<String, Value>> = None;
     let mut updates: Option<Map<String, Value>> = None;
+    let mut denied = Map::new();
     for e in data_layer.as_array()? {
         let (Some(cmd), Some(Value::Object(types))) = (e.get(1), e.get(2)) else {
             continue;
@@ -133,6 +136,11 @@ pub fn consent_mode_state(data_layer: &Value) -> Option<Map<String, Value>> {
                 .extend(types.iter().map(|(k, v)| (k.clone(), v.clone()))),
             Some("default") => {
                 defaults.get_or_insert_with(Map::new);
+                for (t, v) in types {
+                    if v.as_str() == Some("denied") {
+                        denied.insert(t.clone(), v.clone());
+                    }
+                }
             }
             Some("update") => updates
                 .get_or_insert_with(Map::new)
@@ -144,6 +152,7 @@ pub fn consent_mode_state(data_layer: &Value) -> Option<Map<String, Value>> {
         return None;
     }
     let mut state = defaults.unwrap_or_default();
+    state.extend(denied);
     state.extend(updates.unwrap_or_default());
     Some(state)
 }
