@@ -130,7 +130,9 @@ export function fromDataLayer(entry) {
   const hasEcom = e && typeof e === 'object';
   if (!GA4.has(entry.event) && !hasEcom) return null;
   const props = {};
-  for (const k in entry) if (k !== 'event' && k !== 'ecommerce' && k !== 'gtm.uniqueEventId' && typeof entry[k] !== 'function') props[k] = entry[k];
+  // Not kept: GTM's own keys, and `user_data` (GA4 enhanced conversions: the visitor's email,
+  // phone and address), which a touchpoint has no use for and an export must never carry.
+  for (const k in entry) if (k !== 'event' && k !== 'ecommerce' && k !== 'user_data' && !k.startsWith('gtm.') && typeof entry[k] !== 'function') props[k] = entry[k];
   if (hasEcom) Object.assign(props, e);
   return [entry.event, props];
 }

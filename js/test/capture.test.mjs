@@ -35,6 +35,11 @@ test('GA4 dataLayer e-commerce pushes become touchpoints; others do not', () => 
   assert.deepEqual(fromDataLayer({ event: 'login', method: 'Google' }), ['login', { method: 'Google' }]);
 });
 
+test('a dataLayer push keeps no enhanced-conversions user_data and no GTM keys', () => {
+  const push = { event: 'purchase', 'gtm.uniqueEventId': 7, 'gtm.element': {}, user_data: { email: 'ann@example.com', phone_number: '+441234' }, ecommerce: { transaction_id: 'T1', value: 20, currency: 'EUR' } };
+  assert.deepEqual(fromDataLayer(push), ['purchase', { transaction_id: 'T1', value: 20, currency: 'EUR' }]);
+});
+
 test('thresholds fire once each, in order', () => {
   const done = new Set();
   assert.deepEqual(crossed([25, 50, 75, 100], done, 60), [25, 50]);
