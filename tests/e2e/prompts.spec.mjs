@@ -156,7 +156,7 @@ test('the fatigue budget stops a third prompt in a session', async () => {
   }
 });
 
-test('an NPS answer of 10 moves loyalty up and is kept as evidence', async () => {
+test('an NPS answer of 10 moves loyalty up, is kept as evidence and appears in journey()', async () => {
   const { context, log } = await visitor(browser);
   try {
     const page = await context.newPage();
@@ -175,6 +175,9 @@ test('an NPS answer of 10 moves loyalty up and is kept as evidence', async () =>
     assert.ok(after.probability > before.probability, `${before.probability} -> ${after.probability}`);
     const data = await page.evaluate(() => window.trailmark.export());
     assert.deepEqual(data.surveys.map((s) => [s.survey, s.answer, s.score]), [['nps', '10', 10]]);
+    // The demo config's `feedback` micro journey (asked, then answered: ordinary config) is done.
+    const feedback = await page.evaluate(() => window.trailmark.journey().feedback);
+    assert.equal(feedback.status, 'completed', JSON.stringify(feedback));
     assert.deepEqual(await shownPrompt(page), ['referral'], 'the inline referral offer stays; the survey closed');
     assertClean(log);
   } finally {
