@@ -178,6 +178,8 @@ export function closeAll() {
 export function showPrompt(tm, d) {
   const doc = tm._doc;
   if (!doc || !d || !d.prompt || (open && d.kind !== 'inline')) return null;
+  // An inline prompt already in the page is not added a second time.
+  if (d.kind === 'inline' && [...inline].some((s) => s.id === d.prompt)) return null;
   const tpl = [...doc.querySelectorAll('template[data-tm-prompt]')].find((t) => t.getAttribute('data-tm-prompt') === d.template);
   const target = d.kind === 'inline' ? [...doc.querySelectorAll('[data-tm-prompt-slot]')].find((e) => e.getAttribute('data-tm-prompt-slot') === d.prompt) : doc.body;
   if (!tpl || !target) return null;

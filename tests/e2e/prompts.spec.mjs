@@ -321,3 +321,27 @@ test('on a touch screen a fast scroll back up is exit intent', async () => {
     await context.close();
   }
 });
+
+test('an inline prompt decided twice on one page is in the page once', async () => {
+  const twice = structuredClone(CONFIG);
+  twice.prompts = { referral: { kind: 'inline', on: ['exit_intent'], when: 'visits >= 1', max_per_session: 3 } };
+  twice.surveys = {};
+  twice.experiments = {};
+  twice.fatigue = { max_per_session: 5 };
+  const local = await startServer();
+  local.override('/trailmark.json', { body: twice });
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${local.url}confirmation.html`);
+    await waitReady(page);
+    await ask(page, 'exit_intent');
+    await page.waitForSelector('.tm-inline[data-tm-prompt-id="referral"]');
+    await ask(page, 'exit_intent');
+    assert.equal(await page.locator('[data-tm-prompt-slot="referral"] .tm-prompt').count(), 1);
+    assertClean(log);
+  } finally {
+    await context.close();
+    await local.close();
+  }
+});

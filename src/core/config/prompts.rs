@@ -125,11 +125,22 @@ impl PromptTrigger {
             Some(("scroll", n)) => {
                 PromptTrigger::Scroll(digits(n).filter(|p| *p <= 100).ok_or_else(bad)? as u8)
             }
-            Some(("idle", n)) => PromptTrigger::Idle(digits(n).filter(|s| *s > 0).ok_or_else(bad)?),
+            // A browser timer cannot wait longer than about 24.8 days (it would fire at once),
+            // and an idle prompt is about this page view: at most a day.
+            Some(("idle", n)) => PromptTrigger::Idle(
+                digits(n)
+                    .filter(|s| (1..=MAX_IDLE_S).contains(s))
+                    .ok_or_else(|| {
+                        format!("{}: idle:<seconds> takes 1 to 86400 seconds", quote(s))
+                    })?,
+            ),
             _ => return Err(bad()),
         })
     }
 }
+
+/// The longest `idle:<seconds>` trigger: a day.
+const MAX_IDLE_S: u32 = 86_400;
 
 /// A whole number of 1 to 9 digits (no sign, no spaces): one small loop instead of two `parse`
 /// instantiations in the browser build.
@@ -698,7 +709,7 @@ mod tests {
         let e = errors(json!({
             "slots": {"hero": {"rules": []}},
             "prompts": {
-                "a": {"kind": "popup", "on": ["hover", "abandoned:chekout", "scroll:500"], "when": "visits >"},
+                "a": {"kind": "popup", "on": ["hover", "abandoned:chekout", "scroll:500", "idle:2200000"], "when": "visits >"},
                 "b": {"kind": "toast", "type": "nps", "priority": 5000},
                 "c": {"on": []},
                 "dup": {"kind": "toast"}
@@ -723,6 +734,7 @@ mod tests {
             "$.prompts.a.kind: unknown value \"popup\" (one of \"banner\", \"toast\", \"modal\", \"inline\")",
             "$.prompts.a.on[0]: \"hover\" is not a trigger (page_view, exit_intent, event:<name>, scroll:<percent>, idle:<seconds>, abandoned:<journey>)",
             "$.prompts.a.on[2]: \"scroll:500\" is not a trigger (page_view, exit_intent, event:<name>, scroll:<percent>, idle:<seconds>, abandoned:<journey>)",
+            "$.prompts.a.on[3]: \"idle:2200000\": idle:<seconds> takes 1 to 86400 seconds",
             "$.prompts.a.when: column 9: expected a value after \">\"",
             "$.prompts.b.type: unknown field",
             "$.prompts.b.priority: invalid type: expected a whole number from -1000 to 1000, found a number",
