@@ -39,9 +39,10 @@ let panel = null;
 
 export function openDebug(tm) {
   const key = 'trailmark:' + tm._ns + ':debug';
+  // Its history is kept for the tab only with storage consent (`functional`); else for the page.
   const session = (() => {
     try {
-      return globalThis.sessionStorage;
+      return tm._store && tm._store.durable ? globalThis.sessionStorage : null;
     } catch (e) {
       return null;
     }

@@ -277,3 +277,21 @@ test('embedded in another origin\'s page (an iframe) Trailmark runs memory only'
     await host.close();
   }
 });
+
+test('without storage consent the debug panel keeps its history for the page only', async () => {
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}products/bivvy-pro.html`);
+    await waitReady(page);
+    await page.evaluate(() => window.trailmark.consent({ functional: false }));
+    await page.evaluate(() => window.trailmark.debug());
+    assert.equal(await page.locator('[data-tm-debug]').count(), 1, 'the panel is open');
+    await page.evaluate(() => window.trailmark.track('Reviews Viewed'));
+    const session = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('trailmark:')));
+    assert.deepEqual(session, [], 'nothing in sessionStorage');
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
