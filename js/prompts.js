@@ -154,6 +154,9 @@ export function ask(tm, trigger) {
     if (!tm._mayPersonalize()) return { prompt: null, passed_over: [] };
     tm._seed();
     const d = tm._rt.decidePrompt(Date.now(), tm._pageContext(), trigger);
+    // A visitor held out of a prompt's experiment is exposed (to the holdout) when the prompt
+    // would have shown, once per session, like the arms: the holdout can then be measured.
+    for (const x of d.held_out || []) tm.track('Experiment Viewed', { experiment_id: x.id, variant_id: x.arm });
     const shown = d.prompt && showPrompt(tm, d);
     if (!shown) return d.prompt ? { prompt: null, passed_over: [{ prompt: d.prompt, reason: 'another prompt is on screen or the page has no template for it' }] } : d;
     tm._shown[d.prompt] = d;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use trailmark::core::condition::PageContext;
 use trailmark::core::experiment::draws;
+use trailmark::core::prompt::HELD_OUT;
 use trailmark::core::replay::{apply, parse_line, ReplayInput};
 use trailmark::core::{Config, Engine, Trigger};
 
@@ -280,4 +281,49 @@ fn export_hands_over_assignments_and_prompt_memory() {
             "prompts": {"cart_nudge": {"shown": [3_000], "total": 1, "clicks": 0, "dismissed": 4_000}}
         })
     );
+}
+
+#[test]
+fn a_prompt_experiments_holdout_is_exposed_once_per_session() {
+    use trailmark::core::{EventKind, Touchpoint};
+    let config = Config::from_json(
+        r#"{"prompts": {"offer": {"kind": "toast", "on": ["page_view"]}},
+            "experiments": {"x": {"prompt": "offer", "holdout": 0.5,
+                "arms": [{"id": "a"}, {"id": "b"}]}}}"#,
+    )
+    .unwrap();
+    let page = PageContext::default();
+    // The first seed the experiment holds out (half of them are).
+    let mut e = (1..200u64)
+        .map(|seed| {
+            let mut e = Engine::new(config.clone());
+            e.seed(seed);
+            e.ingest(&Touchpoint::page("https://shop.example/", None), 1_000);
+            e
+        })
+        .find(|e| {
+            let (shown, passed) = e.decide_prompt(1_000, &page, &Trigger::PageView);
+            shown.is_none() && passed.iter().any(|(_, why)| *why == HELD_OUT)
+        })
+        .expect("some seed is held out");
+    let (_, passed) = e.decide_prompt(2_000, &page, &Trigger::PageView);
+    let held = e.held_out_exposures(2_000, &page, &passed);
+    assert_eq!(held.len(), 1);
+    assert_eq!(
+        (held[0].experiment.as_str(), held[0].arm.as_str()),
+        ("x", "holdout")
+    );
+    // Once tracked, not again this session; again in the next one.
+    e.ingest(
+        &Touchpoint::new("Experiment Viewed", Default::default())
+            .with("experiment_id", "x")
+            .with("variant_id", "holdout"),
+        3_000,
+    );
+    let (_, passed) = e.decide_prompt(4_000, &page, &Trigger::PageView);
+    assert!(e.held_out_exposures(4_000, &page, &passed).is_empty());
+    let later = 4_000 + 31 * 60_000;
+    e.ingest(&Touchpoint::of(EventKind::PageViewed), later);
+    let (_, passed) = e.decide_prompt(later, &page, &Trigger::PageView);
+    assert_eq!(e.held_out_exposures(later, &page, &passed).len(), 1);
 }

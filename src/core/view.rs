@@ -335,15 +335,24 @@ pub fn decisions(decisions: &[SlotDecision]) -> Value {
 /// {text, trigger, condition, reads, shown_session, shown_total, budget_used, budget, top_stage,
 /// probability, evidence, passed_over: [{prompt, reason}]}}`, or, when nothing is shown,
 /// `{prompt: null, passed_over}`.
-pub fn prompt_decision(shown: Option<&PromptDecision>, passed: &[(String, &str)]) -> Value {
+pub fn prompt_decision(
+    shown: Option<&PromptDecision>,
+    passed: &[(String, &str)],
+    held_out: &[ExperimentDecision],
+) -> Value {
     let passed = list(passed, |(id, why)| {
         obj(vec![
             ("prompt", id.as_str().into()),
             ("reason", (*why).into()),
         ])
     });
+    let held_out = list(held_out, experiment);
     let Some(d) = shown else {
-        return obj(vec![("prompt", Value::Null), ("passed_over", passed)]);
+        return obj(vec![
+            ("prompt", Value::Null),
+            ("passed_over", passed),
+            ("held_out", held_out),
+        ]);
     };
     let e = &d.explanation;
     obj(vec![
@@ -352,6 +361,7 @@ pub fn prompt_decision(shown: Option<&PromptDecision>, passed: &[(String, &str)]
         ("template", d.template.as_str().into()),
         ("survey", d.survey.into()),
         ("experiment", d.experiment.as_ref().map(experiment).into()),
+        ("held_out", held_out),
         (
             "explanation",
             obj(vec![

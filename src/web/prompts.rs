@@ -26,8 +26,9 @@ impl Runtime {
 
     /// The prompt or survey to show now that `trigger` fired (`page_view`, `exit_intent`,
     /// `event:<name>`, `scroll:<percent>`, `idle:<seconds>`, `abandoned:<journey>`) on `page`
-    /// (as for `decide`). Returns `{prompt, kind, template, survey, experiment, explanation}`,
-    /// or `{prompt: null, passed_over}` when nothing is shown.
+    /// (as for `decide`). Returns `{prompt, kind, template, survey, experiment, held_out,
+    /// explanation}`, or `{prompt: null, passed_over, held_out}` when nothing is shown;
+    /// `held_out` lists the prompt experiments whose holdout exposure the caller should track.
     #[wasm_bindgen(js_name = decidePrompt)]
     pub fn decide_prompt(
         &self,
@@ -40,6 +41,11 @@ impl Runtime {
         let trigger =
             PromptTrigger::parse(trigger).map_err(|e| error("input/invalid", &e, None))?;
         let (shown, passed) = self.engine.decide_prompt(millis(now), &page, &trigger);
-        Ok(to_js(&view::prompt_decision(shown.as_ref(), &passed)))
+        let held_out = self.engine.held_out_exposures(millis(now), &page, &passed);
+        Ok(to_js(&view::prompt_decision(
+            shown.as_ref(),
+            &passed,
+            &held_out,
+        )))
     }
 }

@@ -184,6 +184,31 @@ fn blocked(
 }
 
 /// The experiment testing prompt `id`, decided for this visitor.
+/// Why a prompt was passed over when its experiment holds the visitor out.
+pub const HELD_OUT: &str = "held out of its experiment";
+
+impl Engine {
+    /// The experiments whose holdout kept a prompt out of this decision (`passed` as
+    /// [`Engine::decide_prompt`] returned it) and whose exposure this session is not recorded
+    /// yet. The caller tracks `Experiment Viewed` with arm `holdout` for each, at the moment the
+    /// prompt would have shown, so a prompt experiment's holdout is measured like its arms.
+    pub fn held_out_exposures(
+        &self,
+        now_ms: u64,
+        page: &PageContext,
+        passed: &[(String, &'static str)],
+    ) -> Vec<ExperimentDecision> {
+        let config = self.config();
+        let ctx = Context::new(config, self.state(), now_ms, page);
+        passed
+            .iter()
+            .filter(|(_, why)| *why == HELD_OUT)
+            .filter_map(|(id, _)| prompt_experiment(&ctx, config, id))
+            .filter(|x| x.holdout && x.expose)
+            .collect()
+    }
+}
+
 fn prompt_experiment(ctx: &Context<'_>, config: &Config, id: &str) -> Option<ExperimentDecision> {
     let d = &ctx.state().decisions;
     if d.seed == 0 {
@@ -266,7 +291,7 @@ impl Engine {
             }
             let exp = prompt_experiment(&ctx, config, id);
             if exp.as_ref().is_some_and(|x| x.holdout) {
-                passed.push((id.clone(), "held out of its experiment"));
+                passed.push((id.clone(), HELD_OUT));
             } else if used >= budget {
                 passed.push((id.clone(), "fatigue budget used up this session"));
             } else if best.as_ref().is_some_and(|(bid, b, _)| {

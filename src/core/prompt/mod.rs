@@ -16,7 +16,7 @@
 pub(crate) mod decide;
 mod survey;
 
-pub use decide::{PromptDecision, PromptExplanation, Trigger};
+pub use decide::{PromptDecision, PromptExplanation, Trigger, HELD_OUT};
 
 use super::config::Config;
 use super::engine::State;
