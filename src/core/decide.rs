@@ -53,14 +53,7 @@ impl Explanation {
     /// `no rule matched (top stage: discovery, 0.41)`.
     pub fn describe(&self) -> String {
         match &self.condition {
-            Some(c) => {
-                let reads: Vec<String> = self
-                    .reads
-                    .iter()
-                    .map(|(name, value)| format!("{name} = {value}"))
-                    .collect();
-                format!("{c} ({})", reads.join(", "))
-            }
+            Some(c) => with_reads(c, &self.reads),
             None => format!(
                 "no rule matched (top stage: {}, {})",
                 self.top_stage,
@@ -68,6 +61,16 @@ impl Explanation {
             ),
         }
     }
+}
+
+/// A condition with the values it read: `customer && returning (customer = true, returning =
+/// true)`; shared by slot and prompt explanations.
+pub(crate) fn with_reads(condition: &str, reads: &[(String, ValueDisplay)]) -> String {
+    let reads: Vec<String> = reads
+        .iter()
+        .map(|(name, value)| format!("{name} = {value}"))
+        .collect();
+    format!("{condition} ({})", reads.join(", "))
 }
 
 impl Engine {

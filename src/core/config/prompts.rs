@@ -264,7 +264,8 @@ pub struct ExperimentDef {
     /// Who takes part. Default: everyone the target applies to.
     #[serde(default)]
     pub when: Option<Condition>,
-    /// Share of participants (0 to <1) held out: they see the default content and no prompt.
+    /// Share of participants (0 to <1) held out: they see the slot's default content, or not the
+    /// tested prompt (another eligible prompt may still show).
     #[serde(default)]
     pub holdout: f64,
     /// The arms, at least one.

@@ -75,12 +75,8 @@ impl PromptExplanation {
         let mut s = self.trigger.clone();
         match &self.condition {
             Some(c) => {
-                let reads: Vec<String> = self
-                    .reads
-                    .iter()
-                    .map(|(name, value)| format!("{name} = {value}"))
-                    .collect();
-                s.push_str(&format!(": {c} ({})", reads.join(", ")));
+                s.push_str(": ");
+                s.push_str(&crate::core::decide::with_reads(c, &self.reads));
             }
             None => s.push_str(": everyone"),
         }
