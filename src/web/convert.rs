@@ -118,6 +118,7 @@ pub fn to_js(value: &Value) -> JsValue {
 }
 
 /// Milliseconds from JavaScript (`Date.now()`), clamped into `u64`.
+#[cfg(not(feature = "compiler"))]
 pub fn millis(now: f64) -> u64 {
     if now.is_finite() && now > 0.0 {
         now as u64

@@ -14,7 +14,6 @@ use crate::core::{view, Config, Engine, PageContext, Touchpoint};
 #[wasm_bindgen]
 pub struct Runtime {
     pub(super) engine: Engine,
-    restore_error: Option<String>,
 }
 
 fn effects_js(fx: &crate::core::Effects) -> JsValue {
@@ -27,36 +26,15 @@ fn effects_js(fx: &crate::core::Effects) -> JsValue {
 
 #[wasm_bindgen]
 impl Runtime {
-    /// Validates `config` (a parsed JSON object) and resumes from `stored` bytes if given. Throws
-    /// `{code: "config/invalid", message, errors: [{path, message}]}` for a bad config. Stored
-    /// bytes that cannot be read give a fresh visitor and set `restoreError()`.
+    /// Starts the engine from a compiled config (`compiled_document`'s `engine` bytes). The
+    /// stored profile is handed over later with `reload`, once consent allows reading it.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue, stored: Option<Vec<u8>>, now: f64) -> Result<Runtime, JsValue> {
-        let value = from_js(config, "config")?;
-        let value = if value.is_null() {
-            Value::Object(Default::default())
-        } else {
-            value
-        };
-        let config = Config::parse(&value).map_err(|e| core_error(&Error::Config(e)))?;
-        let (mut engine, restore_error) = match stored {
-            Some(bytes) if !bytes.is_empty() => {
-                let (engine, err) = Engine::restore(config, &bytes);
-                (engine, err.map(|e| e.to_string()))
-            }
-            _ => (Engine::new(config), None),
-        };
+    pub fn new(config: &[u8], now: f64) -> Result<Runtime, JsValue> {
+        let config =
+            Config::from_compiled(config).map_err(|e| core_error(&Error::Config(vec![e])))?;
+        let mut engine = Engine::new(config);
         engine.apply_retention(millis(now));
-        Ok(Runtime {
-            engine,
-            restore_error,
-        })
-    }
-
-    /// Why stored state was discarded at start-up, if it was.
-    #[wasm_bindgen(js_name = restoreError)]
-    pub fn restore_error(&self) -> Option<String> {
-        self.restore_error.clone()
+        Ok(Runtime { engine })
     }
 
     /// The config's storage namespace.

@@ -103,6 +103,7 @@
 //! assert_eq!(err.to_string(), r#"column 18: expected a value after ">""#);
 //! ```
 
+mod compiled;
 mod context;
 mod eval;
 mod lexer;

@@ -6,6 +6,7 @@
 //! every problem with its JSON path rather than stopping at the first.
 
 mod capture;
+pub(crate) mod compiled;
 mod defaults;
 mod parse;
 mod privacy;
@@ -23,6 +24,7 @@ use crate::core::map::IdMap;
 
 pub use super::channel::ChannelConfig;
 pub use capture::{CaptureConfig, DataLayer, Thresholds};
+pub use compiled::compiled_document;
 pub use defaults::{default_journeys, default_signals, default_stages};
 pub(crate) use parse::suggest;
 pub use privacy::{ConsentDefaults, ExportConfig, GpcConfig, PrivacyConfig};
