@@ -45,6 +45,22 @@ async function fetchConfig(url) {
   }
 }
 
+/**
+ * Validates and compiles a JSON source config with the compiler wasm (`pkg/trailmark_compiler`,
+ * loaded only here). Throws the compiler's `config/invalid` error, listing every problem.
+ */
+async function compileConfig(config, o) {
+  let compiler;
+  try {
+    compiler = await import('./pkg/trailmark_compiler.js');
+    await compiler.default(o.compilerWasm !== undefined ? { module_or_path: o.compilerWasm } : undefined);
+  } catch (e) {
+    const err = toError(e);
+    throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the config compiler could not be loaded: ' + err.message);
+  }
+  return compiler.compile(config);
+}
+
 // Public methods and what they return once the SDK is a no-op (or when a call fails).
 const API = {
   track: () => Promise.resolve(),
@@ -147,14 +163,18 @@ export class Trailmark {
     if (typeof g.WebAssembly !== 'object') throw new TrailmarkError('wasm/unsupported', 'this browser has no WebAssembly; Trailmark is off and default content stays');
     let config = o.config !== undefined ? o.config : o.configUrl ? await fetchConfig(o.configUrl) : {};
     if (!isObject(config)) throw new TrailmarkError('config/invalid', 'the config must be a JSON object', [{ path: '$', message: 'must be an object' }]);
-    const { capture: capValue, ...engineConfig } = config;
-    const { capture, errors } = readCapture(capValue);
+    // `capture` (the same in a source and a compiled document) is read here, before any wasm.
+    const { capture, errors } = readCapture(config.capture);
     if (errors.length) {
       throw new TrailmarkError('config/invalid', 'invalid config: ' + errors.map((e) => e.path + ': ' + e.message).join('; '), errors);
     }
+    // A compiled document (`trailmark compile`) is used as it is; a JSON source is validated
+    // and compiled here by the compiler wasm, fetched only for it.
+    const compiled = config.trailmark_compiled !== undefined ? config : await compileConfig(config, o);
+    if (typeof compiled.engine !== 'string') throw new TrailmarkError('config/invalid', 'the compiled config has no "engine"; compile trailmark.json again', [{ path: '$.engine', message: 'missing' }]);
     this._cap = o.capture === false ? null : capture;
-    this._config = engineConfig;
-    this._promptsOn = [engineConfig.prompts, engineConfig.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
+    this._config = compiled;
+    this._promptsOn = [compiled.prompts, compiled.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
 
@@ -167,16 +187,16 @@ export class Trailmark {
       throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the engine could not be loaded: ' + err.message);
     }
 
-    this._recCfg = engineConfig.recommend;
-    const ns = typeof engineConfig.namespace === 'string' && engineConfig.namespace ? engineConfig.namespace : 'default';
+    this._recCfg = compiled.recommend;
+    const ns = typeof compiled.namespace === 'string' && compiled.namespace ? compiled.namespace : 'default';
     this._ns = ns;
     const ls = o.storage !== undefined ? o.storage : localStore();
     this._store = new Store(ns, ls, (e) => this._storageFailed(e));
     if (!ls) this._report(new TrailmarkError('storage/unavailable', 'localStorage is not available; the profile is kept in memory for this page'));
 
-    // The engine validates the whole config first (privacy settings included); the stored
-    // profile is read only once consent says it may be.
-    this._rt = new wasm.Runtime(engineConfig, undefined, Date.now());
+    // The engine starts from the compiled config (validated when it was compiled, privacy
+    // settings included); the stored profile is read only once consent says it may be.
+    this._rt = new wasm.Runtime(fromBase64(compiled.engine), Date.now());
     this._priv = this._rt.privacy();
     this._defaults = Object.assign({}, this._priv.consent, o.consent);
     this._gpc = !!(g.navigator && g.navigator.globalPrivacyControl === true);
@@ -723,6 +743,7 @@ export class Trailmark {
   _decideAndRender() {
     const rt = this._rt;
     if (!rt || typeof rt.decide !== 'function') return;
+    this._rendered = true;
     // While a CMP decides, slots keep what the head loader showed (a plan stored when consent
     // allowed it) and nothing new is decided or stored.
     if (this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean') return;
@@ -901,8 +922,9 @@ export class Trailmark {
     this._signals[kind] = value;
     if (!this._consentReady || this.failed) return;
     this._applyPurposes();
-    // Slots were held while the CMP decided: decide now, whatever it decided.
-    if (held && value !== PENDING && kind === 'tcf' && this.ready) this._decideAndRender();
+    // Slots were held while the CMP decided: decide now, whatever it decided. `_rendered`, not
+    // `ready`: an answer between the first render pass and `ready` must not be missed.
+    if (held && value !== PENDING && kind === 'tcf' && this._rendered) this._decideAndRender();
   }
 
   _resolve() {

@@ -1,30 +1,25 @@
 // The language-neutral prompt, experiment and survey cases (tests/cases/prompts.json,
 // experiments.json, surveys.json; run natively by tests/prompts.rs) through the built wasm
 // `Runtime` (dist/pkg, made by `cargo xtask build`): the browser build must decide the same.
+import * as engine from './engine.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
-const glue = new URL('dist/pkg/trailmark.js', root);
-const wasmFile = new URL('dist/pkg/trailmark_bg.wasm', root);
-const built = existsSync(glue) && existsSync(wasmFile);
-const skip = !built && 'no wasm build (run cargo xtask build)';
+const { skip } = engine;
 const UNITS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
 
 const cases = (file) => JSON.parse(readFileSync(new URL(`tests/cases/${file}`, root), 'utf8'));
 
-let Runtime;
+let newRuntime;
 async function load() {
-  if (Runtime) return;
-  const m = await import(glue.href);
-  m.initSync({ module: readFileSync(wasmFile) });
-  Runtime = m.Runtime;
+  newRuntime = (await engine.load()).newRuntime;
 }
 
 /** A Runtime from a case's config and seed, fed its events; returns it and the last time. */
 function run(input) {
-  const rt = new Runtime(input.config || {}, undefined, 0);
+  const rt = newRuntime(input.config || {});
   if (input.seed) rt.seed(input.seed);
   let at = 0;
   for (const e of input.events) {

@@ -2,9 +2,10 @@
 // their explanations, catalog validation paths, request checks) must give the answer the Rust
 // implementation gives (tests/recommend_cases.rs runs the same rows). Plus what only the browser
 // side does: reading the model bytes defensively and deriving the visitor from export().
+import * as engine from './engine.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readModel, readCatalog, readRequest, rank, because, visitorOf, urlProblem, available } from '../rank.js';
 
 const root = new URL('../../', import.meta.url);
@@ -77,15 +78,10 @@ test('URL rules and availability', () => {
   assert.equal(available({}), true);
 });
 
-const glue = new URL('dist/pkg/trailmark.js', root);
-const wasmFile = new URL('dist/pkg/trailmark_bg.wasm', root);
-const built = existsSync(glue) && existsSync(wasmFile);
 
 // The same journey as the Rust test `visitor_is_derived_from_the_profile` (tests/recommend.rs).
-test('the visitor derived from export() matches the Rust derivation', { skip: !built && 'no wasm build (run cargo xtask build)' }, async () => {
-  const { initSync, Runtime } = await import(glue.href);
-  initSync({ module: readFileSync(wasmFile) });
-  const rt = new Runtime({}, undefined, 0);
+test('the visitor derived from export() matches the Rust derivation', { skip: engine.skip }, async () => {
+  const rt = (await engine.load()).newRuntime({});
   const t = 1_735_725_600_000;
   rt.ingest('Product Viewed', { product_id: 'a' }, undefined, undefined, t);
   rt.ingest('Product Viewed', { product_id: 'b' }, undefined, undefined, t + 1000);

@@ -5,14 +5,12 @@
 // and stage probabilities to 4 decimals; for scenarios with a `config.json`, the same slot
 // variants, prompts, experiment arms and explanation texts. The engine must decide the same
 // everywhere.
+import * as engine from './engine.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
-const glue = new URL('dist/pkg/trailmark.js', root);
-const wasmFile = new URL('dist/pkg/trailmark_bg.wasm', root);
-const built = existsSync(glue) && existsSync(wasmFile);
 
 const UNITS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
 
@@ -60,9 +58,8 @@ function report(rt, input, fx) {
   };
 }
 
-test('scenarios replay the same in wasm as natively', { skip: !built && 'no wasm build (run cargo xtask build)' }, async () => {
-  const { initSync, Runtime } = await import(glue.href);
-  initSync({ module: readFileSync(wasmFile) });
+test('scenarios replay the same in wasm as natively', { skip: engine.skip }, async () => {
+  const { newRuntime } = await engine.load();
   const dir = new URL('tests/scenarios/', root);
   const names = readdirSync(dir).sort();
   assert.ok(names.length > 0);
@@ -71,7 +68,7 @@ test('scenarios replay the same in wasm as natively', { skip: !built && 'no wasm
     const golden = readFileSync(new URL(`${name}/replay.golden.jsonl`, dir), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const configFile = new URL(`${name}/config.json`, dir);
     const config = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')) : {};
-    const rt = new Runtime(config, undefined, 0);
+    const rt = newRuntime(config);
     let i = 0;
     let url;
     for (const input of inputs(events)) {

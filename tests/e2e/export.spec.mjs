@@ -30,7 +30,7 @@ after(async () => {
 async function exporting(options = {}, exportConfig = {}) {
   collector.reset();
   server.reset();
-  server.override('/trailmark.json', {
+  server.override('/trailmark.compiled.json', {
     body: configWith({ consent: { measurement: true }, export: { url: collector.url, flush_seconds: 1, retry_ms: 200, ...exportConfig } }),
   });
   return visitor(browser, options);

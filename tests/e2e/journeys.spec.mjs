@@ -110,7 +110,7 @@ test('an abandoned checkout shows the cart nudge on the next page', async () => 
     },
   ];
   const local = await startServer();
-  local.override('/trailmark.json', { body: short });
+  local.override('/trailmark.compiled.json', { body: short });
   const { context, log } = await visitor(browser);
   try {
     const page = await context.newPage();

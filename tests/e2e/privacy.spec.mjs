@@ -39,6 +39,7 @@ test('with no export configured a whole journey requests only the shop\'s and Tr
     await waitReady(page);
     assert.ok(log.requests.length > 10);
     assert.ok(!server.requests.some((r) => r.path.endsWith('/exporter.js')), 'the exporter is not even loaded');
+    assert.ok(!server.requests.some((r) => r.path.includes('trailmark_compiler')), 'a compiled config never loads the config compiler');
     assert.deepEqual(server.requests.filter((r) => r.method !== 'GET').map((r) => r.path), [], 'nothing but GETs');
     assertClean(log); // every request an own file of the shop or Trailmark, none off 127.0.0.1
   } finally {
@@ -49,7 +50,7 @@ test('with no export configured a whole journey requests only the shop\'s and Tr
 /** Purposes, storage and what reached the collector for a visit under a TCF stub. */
 async function visitUnderTcf(kind) {
   collector.reset();
-  server.override('/trailmark.json', { body: configWith({ export: { url: collector.url, flush_seconds: 1, retry_ms: 100 } }) });
+  server.override('/trailmark.compiled.json', { body: configWith({ export: { url: collector.url, flush_seconds: 1, retry_ms: 100 } }) });
   const { context, log } = await visitor(browser, { initScripts: [tcfStub(kind)] });
   try {
     const page = await context.newPage();
@@ -174,7 +175,7 @@ test('the privacy panel says what is known, downloads it and erases it, from a d
 });
 
 test('a returning visitor under a CMP that answers after start-up keeps their stored profile', async () => {
-  server.override('/trailmark.json', { body: configWith({}) });
+  server.override('/trailmark.compiled.json', { body: configWith({}) });
   const { context, log } = await visitor(browser, { initScripts: [tcfStub('granted')] });
   try {
     const page = await context.newPage();
@@ -196,7 +197,7 @@ test('a returning visitor under a CMP that answers after start-up keeps their st
 });
 
 test('while the CMP decides slots keep the stored plan and storage is untouched; a later refusal erases it', async () => {
-  server.override('/trailmark.json', { body: configWith({}) });
+  server.override('/trailmark.compiled.json', { body: configWith({}) });
   const { context, log } = await visitor(browser, { initScripts: [tcfStub('by-url')] });
   try {
     const page = await context.newPage();
@@ -229,7 +230,7 @@ test('while the CMP decides slots keep the stored plan and storage is untouched;
 
 test('Google Consent Mode: denied by default runs memory only; an update granting storage and analytics stores and exports', async () => {
   collector.reset();
-  server.override('/trailmark.json', { body: configWith({ consent: { measurement: true }, export: { url: collector.url, flush_seconds: 1, retry_ms: 100 } }) });
+  server.override('/trailmark.compiled.json', { body: configWith({ consent: { measurement: true }, export: { url: collector.url, flush_seconds: 1, retry_ms: 100 } }) });
   const gtag = `window.dataLayer = window.dataLayer || []; window.gtag = function () { dataLayer.push(arguments); };
     gtag('consent', 'default', { analytics_storage: 'denied', personalization_storage: 'denied', ad_storage: 'denied' });`;
   const { context, log } = await visitor(browser, { initScripts: [gtag] });

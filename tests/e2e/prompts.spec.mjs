@@ -43,7 +43,7 @@ test('the cart-abandonment nudge shows once and respects its cap across reloads 
     },
   ];
   const local = await startServer();
-  local.override('/trailmark.json', { body: short });
+  local.override('/trailmark.compiled.json', { body: short });
   const { context, log } = await visitor(browser);
   try {
     const page = await context.newPage();
@@ -329,7 +329,7 @@ test('an inline prompt decided twice on one page is in the page once', async () 
   twice.experiments = {};
   twice.fatigue = { max_per_session: 5 };
   const local = await startServer();
-  local.override('/trailmark.json', { body: twice });
+  local.override('/trailmark.compiled.json', { body: twice });
   const { context, log } = await visitor(browser);
   try {
     const page = await context.newPage();

@@ -4,7 +4,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, SHOP_DIR } from './server.mjs';
 import { launch, visitor, assertClean, waitReady, waitForVariant, slotVariant, visibleVariant, trailmarkErrors, lastLoadErrors } from './harness.mjs';
 
 let browser;
@@ -98,13 +100,22 @@ test('storage that throws leaves the defaults at first paint and breaks nothing'
   }
 });
 
+/** The demo's compiled config (made by `cargo xtask build`) with one engine byte changed. */
+function damagedCompiled() {
+  const doc = JSON.parse(readFileSync(join(SHOP_DIR, 'trailmark.compiled.json'), 'utf8'));
+  const at = doc.engine.length >> 1;
+  doc.engine = doc.engine.slice(0, at) + (doc.engine[at] === 'A' ? 'B' : 'A') + doc.engine.slice(at + 1);
+  return JSON.stringify(doc);
+}
+
 for (const [name, body] of [
   ['invalid JSON', '{"namespace": "demo-shop", "slots": {"hero": '],
   ['an invalid config', JSON.stringify({ namespace: 'demo-shop', slots: { hero: { rules: [{ variant: 'discovery', when: 'top_stage == ' }] } }, stages: 'all of them' })],
+  ['a damaged compiled config', damagedCompiled()],
 ]) {
   test(`a broken config (${name}) leaves defaults and one clear error`, async () => {
     const server = await startServer();
-    server.override('/trailmark.json', { body, type: 'application/json' });
+    server.override('/trailmark.compiled.json', { body, type: 'application/json' });
     const { context, log } = await visitor(browser);
     try {
       const page = await context.newPage();
@@ -115,6 +126,10 @@ for (const [name, body] of [
       const errors = trailmarkErrors(log);
       assert.equal(errors.length, 1, `exactly one Trailmark error, got ${JSON.stringify(errors)}`);
       if (name === 'an invalid config') assert.match(errors[0], /\$\./, 'the error names a JSON path');
+      if (name === 'a damaged compiled config') assert.match(errors[0], /compiled config is damaged/);
+      // Only a JSON source is compiled in the browser: the compiler is fetched for it alone.
+      const compiler = server.requests.some((r) => r.path.endsWith('/trailmark_compiler_bg.wasm'));
+      assert.equal(compiler, name === 'an invalid config', 'the config compiler is fetched only for a JSON source');
       assert.deepEqual(await callsAreHarmless(page), []);
       await shopWorks(page, server.url);
       await page.goto(server.url);

@@ -4,7 +4,7 @@
 // short timeouts), failed or delayed paths. Every request is logged in `server.requests`.
 //
 //   const server = await startServer({ headers: {'Content-Security-Policy': "default-src 'self'"} });
-//   server.override('/trailmark.json', { body: '{not json' });
+//   server.override('/trailmark.compiled.json', { body: '{not json' });
 //   server.fail('/trailmark/pkg/trailmark_bg.wasm', 500);
 //   server.delay('/trailmark/trailmark.js', 300);
 //   ... server.url ... await server.close();

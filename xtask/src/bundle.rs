@@ -8,8 +8,8 @@
 //! - `runtime.js` and every module the sources load lazily with `import('./x.js')` are entry
 //!   points, bundled: each carries the modules it imports statically, so the first page view
 //!   fetches one runtime file instead of five. Code that entries share goes into a `chunk-*.js`.
-//!   The wasm-bindgen glue `./pkg/trailmark.js` stays external (it finds its `.wasm` beside
-//!   itself) and is minified in place;
+//!   The wasm-bindgen glue (`./pkg/trailmark.js`, `./pkg/trailmark_compiler.js`) stays external
+//!   (it finds its `.wasm` beside itself) and is minified in place;
 //! - `index.js`, the npm entry, only re-exports `runtime.js`: minified on its own;
 //! - every other file (`index.d.ts`, `package.json`, `README.md`) is copied.
 //!
@@ -26,8 +26,9 @@ const CLASSIC: [&str; 2] = ["loader.js", "trailmark.js"];
 const RUNTIME: &str = "runtime.js";
 /// The npm entry.
 const NPM_ENTRY: &str = "index.js";
-/// The wasm-bindgen glue, imported by `runtime.js`, built into `dist/pkg/`.
-const GLUE: &str = "./pkg/trailmark.js";
+/// The wasm-bindgen glue of the engine and of the config compiler, imported by `runtime.js`,
+/// built into `dist/pkg/`.
+const GLUES: [&str; 2] = ["./pkg/trailmark.js", "./pkg/trailmark_compiler.js"];
 
 /// Lays out `dist/`'s JavaScript and package files from `js/`.
 pub fn assemble(js: &Path, dist: &Path) -> Outcome {
@@ -79,7 +80,7 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
                 "--chunk-names=chunk-[hash]",
                 "--log-level=warning",
             ])
-            .arg(format!("--external:{GLUE}"))
+            .args(GLUES.map(|g| format!("--external:{g}")))
             .arg(format!("--outdir={}", dist.display())),
     )?;
 
@@ -94,9 +95,10 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
         }
     }
     preload_chunks(dist)?;
-    let glue = dist.join(GLUE);
-    if glue.is_file() {
-        minify(&esbuild, &glue, &glue, true)?;
+    for glue in GLUES.map(|g| dist.join(g)) {
+        if glue.is_file() {
+            minify(&esbuild, &glue, &glue, true)?;
+        }
     }
 
     // Modules only imported statically are inside an entry already; other files are copied.

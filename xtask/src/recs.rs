@@ -10,6 +10,18 @@ use crate::cmd;
 use crate::{Failure, Outcome};
 
 /// Builds the demo shop's model.
+/// Builds the native CLI (debug) and returns its path.
+pub fn cli() -> Outcome<std::path::PathBuf> {
+    cmd::run(cmd::cargo().args(["build", "--quiet", "--all-features", "--bin", "trailmark"]))?;
+    let exe = crate::wasm::target_dir()
+        .join("debug")
+        .join(format!("trailmark{}", std::env::consts::EXE_SUFFIX));
+    if !exe.is_file() {
+        return Err(Failure(format!("no CLI at {}", exe.display())));
+    }
+    Ok(exe)
+}
+
 pub fn demo_model() -> Outcome {
     let root = crate::root();
     let target = crate::wasm::target_dir();
@@ -25,15 +37,8 @@ pub fn demo_model() -> Outcome {
             .arg(root.join("examples/demo-shop/tools/sessions.mjs"))
             .arg(&log),
     )?;
-    cmd::run(cmd::cargo().args(["build", "--quiet", "--all-features", "--bin", "trailmark"]))?;
-    let exe = target
-        .join("debug")
-        .join(format!("trailmark{}", std::env::consts::EXE_SUFFIX));
-    if !exe.is_file() {
-        return Err(Failure(format!("no CLI at {}", exe.display())));
-    }
     cmd::run(
-        cmd::new(&exe)
+        cmd::new(cli()?)
             .args(["model", "build"])
             .arg(&log)
             .arg("--out")

@@ -19,16 +19,42 @@ const CRATE_FILE: &str = "trailmark";
 /// Output directory, relative to the repository root.
 pub const DIST: &str = "dist";
 
+/// The two wasm files: the engine every page loads, and the config compiler the browser loads
+/// only for a JSON source config (`src/web/mod.rs`). `(wasm-bindgen --out-name, cargo features)`.
+pub const WASMS: [(&str, &[&str]); 2] = [
+    ("trailmark", &[]),
+    ("trailmark_compiler", &["--features", "compiler"]),
+];
+
 /// Builds `dist/`. Expects `setup` to have run.
 pub fn build() -> Outcome {
     let root = crate::root();
-    println!("build: compiling the crate for {WASM_TARGET} (release)");
+    let dist = root.join(DIST);
+    // Start clean so files a previous build produced cannot linger in dist/.
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist)
+            .map_err(|e| Failure(format!("cannot clean {}: {e}", dist.display())))?;
+    }
+    for (name, features) in WASMS {
+        wasm(name, features, &dist.join("pkg"))?;
+    }
+    crate::bundle::assemble(&root.join("js"), &dist)?;
+    println!("build: dist ready at {}", dist.display());
+    crate::recs::demo_model()?;
+    demo_config()
+}
+
+/// Compiles the crate with `features`, binds it as `pkg/<name>.js` + `pkg/<name>_bg.wasm`, and
+/// shrinks the wasm with wasm-opt.
+fn wasm(name: &str, features: &[&str], pkg: &Path) -> Outcome {
+    println!("build: compiling {name} for {WASM_TARGET} (release)");
     // Keep rustc's `target_features` section (the release profile's `strip = true` drops it):
     // wasm-bindgen reads it to decide e.g. whether to use reference types. wasm-opt strips the
     // names, producers and target-features sections afterwards instead.
     cmd::run(
         cmd::cargo()
             .args(["build", "--lib", "--release", "--target", WASM_TARGET])
+            .args(features)
             .env("CARGO_PROFILE_RELEASE_STRIP", "false"),
     )?;
 
@@ -42,23 +68,15 @@ pub fn build() -> Outcome {
             wasm.display()
         )));
     }
-
-    let dist = root.join(DIST);
-    let pkg = dist.join("pkg");
-    // Start clean so files a previous build produced cannot linger in dist/.
-    if dist.exists() {
-        std::fs::remove_dir_all(&dist)
-            .map_err(|e| Failure(format!("cannot clean {}: {e}", dist.display())))?;
-    }
     println!("build: generating JS bindings");
     cmd::run(
         cmd::new(cmd::cargo_bin("wasm-bindgen"))
-            .args(["--target", "web", "--out-dir"])
-            .arg(&pkg)
+            .args(["--target", "web", "--out-name", name, "--out-dir"])
+            .arg(pkg)
             .arg(&wasm),
     )?;
 
-    let bg = pkg.join(format!("{CRATE_FILE}_bg.wasm"));
+    let bg = pkg.join(format!("{name}_bg.wasm"));
     let before = file_len(&bg)?;
     println!("build: optimising {} with wasm-opt -Oz", bg.display());
     let wasm_opt = cmd::npm_bin("wasm-opt");
@@ -88,10 +106,21 @@ pub fn build() -> Outcome {
         before,
         file_len(&bg)?
     );
+    Ok(())
+}
 
-    crate::bundle::assemble(&root.join("js"), &dist)?;
-    println!("build: dist ready at {}", dist.display());
-    crate::recs::demo_model()
+/// The demo shop's compiled config (`trailmark compile`), which its pages' `data-config` names:
+/// the shop shows the recommended set-up, so its pages never load the config compiler.
+fn demo_config() -> Outcome {
+    let shop = crate::root().join("examples").join("demo-shop");
+    println!("build: compiling the demo shop's config");
+    cmd::run(
+        cmd::new(crate::recs::cli()?)
+            .arg("compile")
+            .arg(shop.join("trailmark.json"))
+            .arg("--out")
+            .arg(shop.join("trailmark.compiled.json")),
+    )
 }
 
 /// Cargo's target directory, honouring `CARGO_TARGET_DIR`.

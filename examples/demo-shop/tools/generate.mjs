@@ -118,7 +118,7 @@ function page({ title, path, body, main = 'main', description = 'Outdoor gear fo
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${esc(title)} · ${SHOP}</title>
   <meta name="description" content="${esc(description)}">
-  <script src="/trailmark/loader.js" data-config="/trailmark.json" data-namespace="demo-shop"></script>
+  <script src="/trailmark/loader.js" data-config="/trailmark.compiled.json" data-namespace="demo-shop"></script>
   <link rel="icon" href="/img/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/style.css">
   <script src="/shop.js" defer></script>

@@ -13,6 +13,10 @@ mod sessions;
 const USAGE: &str = "usage:
   trailmark lint CONFIG.json              check a config; every problem with its JSON path
   trailmark lint --catalog CATALOG.json   check a recommendation catalog the same way
+  trailmark compile CONFIG.json [--out FILE]
+                                          check a config, then write the compiled document the
+                                          script tag's data-config can point at (smaller, faster
+                                          first load: the browser skips the config compiler)
   trailmark replay CONFIG.json EVENTS.jsonl [--json]
                                           replay recorded touchpoints, print what the engine infers
   trailmark eval journeys [--ecom PATH] [--cdnow PATH] [--out DIR]
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let result = match args.get(1).map(String::as_str) {
         Some("lint") => lint(&args[2..]),
+        Some("compile") => compile(&args[2..]),
         Some("replay") => replay_cmd(&args[2..]),
         Some("eval") => eval::run(&args[2..]),
         Some("model") => model::run(&args[2..]),
@@ -41,6 +46,31 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("trailmark: {message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn compile(args: &[String]) -> Result<(), String> {
+    let (path, out) = match args {
+        [path] => (path, None),
+        [path, flag, out] if flag == "--out" => (path, Some(out)),
+        _ => return Err(format!("compile needs CONFIG.json [--out FILE]\n{USAGE}")),
+    };
+    let text = read(path)?;
+    let config = load_config(path)?;
+    let source: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    let doc = trailmark::core::config::compiled_document(&source, &config);
+    let json = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
+    match out {
+        Some(out) => {
+            std::fs::write(out, json + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
+            eprintln!("{path}: compiled to {out}");
+            Ok(())
+        }
+        None => {
+            println!("{json}");
+            Ok(())
         }
     }
 }

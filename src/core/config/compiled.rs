@@ -520,7 +520,7 @@ impl Config {
             return err("not a compiled Trailmark config");
         }
         if bytes[3] != FORMAT {
-            return err("the compiled config is for another Trailmark version; compile trailmark.json again with this version (trailmark config compile)");
+            return err("the compiled config is for another Trailmark version; compile trailmark.json again with this version (trailmark compile)");
         }
         let (body, sum) = bytes.split_at(bytes.len() - 4);
         if fnv1a(body).to_le_bytes() != sum {
@@ -540,21 +540,19 @@ impl Config {
     }
 }
 
-/// The document `trailmark config compile` writes and `data-config` may point at: the engine's
-/// config compiled, plus what the browser's JavaScript reads itself before the engine runs
-/// (storage namespace, capture settings, recommendation URLs, whether prompts exist), copied
-/// from the source so both read the same values.
+/// The document `trailmark compile` writes and `data-config` may point at: the engine's config
+/// compiled, plus the sections the browser's JavaScript reads itself (storage namespace,
+/// capture settings, recommendation URLs, the prompts' and surveys' texts), copied from the
+/// source so both read the same values.
 pub fn compiled_document(source: &Value, config: &Config) -> Value {
     let mut doc = serde_json::Map::new();
     doc.insert("trailmark_compiled".into(), Value::from(FORMAT));
     doc.insert("namespace".into(), Value::from(config.namespace.clone()));
-    for key in ["capture", "recommend"] {
+    for key in ["capture", "recommend", "prompts", "surveys"] {
         if let Some(v) = source.get(key).filter(|v| !v.is_null()) {
             doc.insert(key.into(), v.clone());
         }
     }
-    let prompts = !config.prompts.is_empty() || !config.surveys.is_empty();
-    doc.insert("prompts".into(), Value::Bool(prompts));
     doc.insert("engine".into(), Value::from(base64(&config.to_compiled())));
     Value::Object(doc)
 }
@@ -684,7 +682,7 @@ mod tests {
         assert_eq!(doc["trailmark_compiled"], json!(FORMAT));
         assert_eq!(doc["namespace"], "n");
         assert_eq!(doc["capture"], json!({"clicks": false}));
-        assert_eq!(doc["prompts"], true);
+        assert_eq!(doc["prompts"], src["prompts"]);
         assert!(doc.get("recommend").is_none());
         assert_eq!(base64(b"Man"), "TWFu");
         assert_eq!(base64(b"Ma"), "TWE=");

@@ -1,0 +1,31 @@
+// The built wasm pair (dist/pkg, made by `cargo xtask build`) for the node tests: the config
+// compiler turns a JSON config into the compiled document, and the engine starts from it, as
+// the browser runtime does for a JSON source config.
+import { existsSync, readFileSync } from 'node:fs';
+
+const root = new URL('../../', import.meta.url);
+const files = ['trailmark.js', 'trailmark_bg.wasm', 'trailmark_compiler.js', 'trailmark_compiler_bg.wasm'].map((f) => new URL(`dist/pkg/${f}`, root));
+
+/** False when there is no wasm build, so tests can skip with a reason. */
+export const built = files.every((f) => existsSync(f));
+export const skip = !built && 'no wasm build (run cargo xtask build)';
+
+let engine;
+let compiler;
+
+/** Loads both modules once; returns `{Runtime, compile, newRuntime(config, now = 0)}`. */
+export async function load() {
+  if (!engine) {
+    engine = await import(files[0].href);
+    engine.initSync({ module: readFileSync(files[1]) });
+    compiler = await import(files[2].href);
+    compiler.initSync({ module: readFileSync(files[3]) });
+  }
+  const newRuntime = (config = {}, now = 0) => new engine.Runtime(engineBytes(compiler.compile(config)), now);
+  return { Runtime: engine.Runtime, compile: compiler.compile, newRuntime };
+}
+
+/** The compiled document's engine bytes (base64, as the browser's runtime decodes them). */
+export function engineBytes(doc) {
+  return new Uint8Array(Buffer.from(doc.engine, 'base64'));
+}
