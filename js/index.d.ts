@@ -249,13 +249,31 @@ export interface CaptureConfig {
   segment?: boolean;
 }
 
+/** What `trailmark compile` writes: the engine's config compiled, plus what the JS reads itself. */
+export interface CompiledConfig {
+  /** The compiled format's version. */
+  trailmark_compiled: number;
+  namespace: string;
+  /** The compiled engine config, base64. */
+  engine: string;
+  capture?: CaptureConfig;
+  recommend?: Record<string, unknown>;
+  prompts?: Record<string, unknown>;
+  surveys?: Record<string, unknown>;
+}
+
 export interface LoadOptions {
-  /** The parsed config object. */
-  config?: Record<string, unknown> & { namespace?: string; capture?: CaptureConfig; privacy?: PrivacyConfig };
+  /**
+   * The parsed config: a compiled document (`trailmark compile`), or the JSON source config,
+   * which is then validated and compiled by the config compiler wasm, loaded only for it.
+   */
+  config?: CompiledConfig | (Record<string, unknown> & { namespace?: string; capture?: CaptureConfig; privacy?: PrivacyConfig });
   /** Or a URL to fetch it from. */
   configUrl?: string | URL;
   /** Where the engine's `.wasm` is (default: next to the package's `pkg/trailmark.js`). */
   wasm?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
+  /** Where the config compiler's `.wasm` is (default: `pkg/trailmark_compiler_bg.wasm`). */
+  compilerWasm?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
   /** Defaults over `$.privacy.consent` (a stored choice and CMP signals win). */
   consent?: Consent;
   /** `false` turns off all automatic capture (track and page by hand). */
