@@ -81,3 +81,62 @@ fn replay_prints_every_decision_with_its_explanation() {
         assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
     }
 }
+
+/// `compile` writes a document whose engine bytes decode to exactly the config `lint` accepts,
+/// and refuses a bad config with the same problems `lint` names.
+#[test]
+fn compile_writes_what_the_engine_reads() {
+    use trailmark::core::Config;
+    let out = Command::new(env!("CARGO_BIN_EXE_trailmark"))
+        .args(["compile", "examples/demo-shop/trailmark.json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let source: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/demo-shop/trailmark.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(doc["namespace"], source["namespace"]);
+    assert_eq!(doc["capture"], source["capture"]);
+    let engine = base64(doc["engine"].as_str().unwrap());
+    assert_eq!(
+        Config::from_compiled(&engine).unwrap(),
+        Config::parse(&source).unwrap()
+    );
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_trailmark"))
+        .args(["compile", "tests/fixtures/bad-config.json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(bad.stdout.is_empty(), "nothing written for a bad config");
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.contains("$.slots.hero.rules[0].when"), "{said}");
+}
+
+fn base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let bytes: Vec<u8> = text.bytes().filter(|&c| c != b'=').collect();
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &c)| n | u32::from(value(c)) << (18 - 6 * i));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
