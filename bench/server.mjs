@@ -2,13 +2,14 @@
 //   /page/<id>          the benchmark page of a subject (bench/page.mjs)
 //   /s/<id>/<file>      a subject's script files (shipped bundle or esbuild output)
 //   /trailmark/...      dist/ (what a site serves)
-//   /bench-config.json  Trailmark's config for the bench page
+//   /bench-config.json  Trailmark's config for the bench page, compiled (as `trailmark compile`
+//                       would) by dist's config compiler, the set-up the README recommends
 //   /pages/...          bench/pages/ (the standalone Trailmark benchmark page)
 
 import { createServer } from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, normalize, extname, dirname, basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SUBJECTS } from './subjects.mjs';
 import { page, TRAILMARK_CONFIG } from './page.mjs';
 
@@ -48,7 +49,18 @@ export function resolve(pathname) {
   return null;
 }
 
-export function start() {
+/** TRAILMARK_CONFIG compiled by dist's config compiler wasm (the source if there is none). */
+function compiledConfig() {
+  const glue = join(DIST, 'pkg', 'trailmark_compiler.js');
+  if (!existsSync(glue)) return TRAILMARK_CONFIG;
+  return import(pathToFileURL(glue).href).then((m) => {
+    m.initSync({ module: readFileSync(join(DIST, 'pkg', 'trailmark_compiler_bg.wasm')) });
+    return m.compile(TRAILMARK_CONFIG);
+  });
+}
+
+export async function start() {
+  const config = JSON.stringify(await compiledConfig());
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url, 'http://127.0.0.1');
     let status = 200;
@@ -60,7 +72,7 @@ export function start() {
       bytes = page(subject, subject.files.filter((e) => !e.serveOnly).map((e) => urlOf(subject, e)));
       type = TYPES['.html'];
     } else if (pathname === '/bench-config.json') {
-      bytes = JSON.stringify(TRAILMARK_CONFIG);
+      bytes = config;
       type = TYPES['.json'];
     } else if (pathname === '/favicon.ico') {
       status = 204;
