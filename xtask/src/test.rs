@@ -120,6 +120,20 @@ fn plan() -> Vec<Step> {
             ]),
         ),
         Step::command(
+            "clippy (wasm32, config compiler)",
+            cargo(&[
+                "clippy",
+                "--lib",
+                "--target",
+                setup::WASM_TARGET,
+                "--features",
+                "compiler",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
+        Step::command(
             "cargo test (native)",
             cargo(&["test", "--workspace", "--all-features"]),
         ),
