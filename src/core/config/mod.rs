@@ -6,7 +6,7 @@
 //! every problem with its JSON path rather than stopping at the first.
 
 mod capture;
-pub(crate) mod compiled;
+pub mod compiled;
 mod defaults;
 mod parse;
 mod privacy;

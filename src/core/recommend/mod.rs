@@ -1,6 +1,6 @@
 //! Product recommendations, ranked locally: the model file format ([`model`]), the catalog
 //! ([`catalog`]), what the visitor did ([`visitor`], derived from the profile) and the ranking
-//! itself ([`rank`]). Building a model from session logs ([`build`]) is CLI-only (feature
+//! itself ([`rank`]). Building a model from session logs (`build`) is CLI-only (feature
 //! `cli`), so the browser build carries only the reader.
 
 #[cfg(feature = "cli")]
