@@ -19,6 +19,8 @@ export type TrailmarkErrorCode =
   | 'recommend/catalog'
   | 'recommend/model'
   | 'recommend/load'
+  | 'sources/fetch'
+  | 'sources/invalid'
   | 'internal/error'
   | (string & {});
 
@@ -256,6 +258,12 @@ export interface LoadOptions {
   configUrl?: string | URL;
   /** Where the engine's `.wasm` is (default: next to the package's `pkg/trailmark.js`). */
   wasm?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
+  /**
+   * Where the full referrer source tables are (default: `pkg/trailmark_sources.txt` next to the
+   * package's `runtime.js`). Fetched once, only when a visit's referrer or `utm_source` is not in
+   * the subset the wasm carries.
+   */
+  sources?: string | URL;
   /** Defaults over `$.privacy.consent` (a stored choice and CMP signals win). */
   consent?: Consent;
   /** `false` turns off all automatic capture (track and page by hand). */

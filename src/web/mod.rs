@@ -10,5 +10,6 @@ mod convert;
 mod privacy;
 mod prompts;
 mod runtime;
+mod sources;
 
 pub use runtime::Runtime;
