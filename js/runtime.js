@@ -396,11 +396,11 @@ export class Trailmark {
     return (this._chain = (this._chain || Promise.resolve()).then(() => this._batch()).catch((e) => this._fail(e)));
   }
 
-  async _batch(now) {
+  async _batch(leaving) {
     if (this.failed || !this._rt || !this._pending.length) return;
-    // Pending touchpoints wait here, still in order, while the source tables load (the batch
-    // when the page goes, `now`, does not wait: it classifies with what is loaded).
-    if (!now && this._pending.some((it) => this._needsSources(it))) await this._sources();
+    // Pending touchpoints wait here, still in order, while the source tables load; the batch
+    // run as the page goes (`leaving`) does not wait: it classifies with what is loaded.
+    if (!leaving && this._pending.some((it) => this._needsSources(it))) await this._sources();
     if (this.failed || !this._rt || !this._pending.length) return;
     const db = this._store.durable && !this._memOnly ? await this._openDb() : null;
     const items = this._pending.splice(0);

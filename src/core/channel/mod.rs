@@ -13,6 +13,13 @@
 //! A referrer on the page's own host (ignoring `www.`) or on a configured `site_hosts` entry,
 //! with no campaign tag or click id, is [`VisitSource::SameSite`]: the visit continues.
 //!
+//! Source categories and search engines come from the tables `build.rs` generates (`table`).
+//! Native builds carry the full tables; the browser's wasm carries a subset that answers
+//! exactly or says it cannot ([`classify_with`] gives [`NeedsFullTable`]), and an [`Engine`]'s
+//! [`SourceTables`] take the full tables as bytes when the caller has fetched them.
+//!
+//! [`Engine`]: crate::core::Engine
+//!
 //! AI assistants (`chatgpt.com`, `perplexity.ai`, ...) are Referral (or Unassigned for
 //! `utm_source=chatgpt.com` without a medium), as in GA4. A site that wants them apart adds
 //! the rule `{"group": "AI Assistants", "source_category": "ai"}`.

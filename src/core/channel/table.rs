@@ -9,13 +9,14 @@
 //! matches `google.de`, `google.co.uk`) or a subdomain (`{}.bing.com`).
 //!
 //! Two sets of tables ([`SourceTable`]):
-//! - the full tables ([`TABLE_BYTES`], about 34 KB raw, 9 KB brotli): the file
+//! - the full tables ([`TABLE_BYTES`], about 34 KB raw, 10 KB brotli): the file
 //!   `trailmark_sources.txt` (a header line `trailmark-sources/1 <keys> <engines>`, the engine
 //!   lines, the key lines), built into native code and fetched by the browser only when a visit
 //!   needs it ([`SourceTable::parse`] checks it);
-//! - the subset every build carries ([`SUBSET_BYTES`], about 5 KB raw): every key holding one of
-//!   a few *zone* words (`google`, `facebook`, `t`, `chatgpt`..., see `build.rs`), every `{}` key,
-//!   a few extra keys, and the engines these use.
+//! - the subset every build carries ([`SUBSET_BYTES`], about 6 KB raw, 1.5 KB brotli): every
+//!   key holding one of a few *zone* words (`google`, `facebook`, `t`, `chatgpt`..., see
+//!   `build.rs`), every `{}` key, a few extra keys (`(direct)`, `newsletter`...), and the
+//!   engines these use, with the names of those engines.
 //!
 //! Exactness: a lookup in the subset gives the full tables' answer or [`NeedsFullTable`], never
 //! another answer. A key the subset lacks is known to be absent from the full tables when it
@@ -218,6 +219,9 @@ impl<'a> SourceTable<'a> {
         else {
             return Err(SourceTableError::Header);
         };
+        if !body.is_empty() && !body.ends_with('\n') {
+            return Err(SourceTableError::Count); // cut off in the middle of a line
+        }
         let mut at = header.len() + 1;
         let (start, mut keys_start) = (at, at);
         let (mut lines, mut previous) = (0, "");
