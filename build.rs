@@ -1,5 +1,5 @@
-//! Build script: compiles the bundled referrer and source lists in `data/` into compact static
-//! tables (`$OUT_DIR/source_tables.rs`), `include!`d by `src/core/channel/table.rs`.
+//! Build script: compiles the bundled referrer and source lists in `data/` into compact tables,
+//! `src/core/channel/table.rs` reads them.
 //!
 //! Inputs (kept unchanged, licences beside them):
 //! - `data/channels/ga4_source_categories.csv` (MIT): GA4's SEARCH / SOCIAL / SHOPPING / VIDEO
@@ -7,12 +7,20 @@
 //! - `data/referrers/matomo-*.yml` (CC0): Matomo's search engines (hosts, keyword parameters),
 //!   social networks and AI assistants.
 //!
-//! Output: every key (a lowercased source name or a host without `www.`, possibly with a `{}`
+//! Tables: every key (a lowercased source name or a host without `www.`, possibly with a `{}`
 //! wildcard standing for a TLD or a subdomain), sorted, one `key\tinfo` line each (category and
 //! search-engine record), plus the search-engine records (canonical source name, keyword
 //! parameters, "keyword may be hidden"), one per line. Plain sorted text rather than offset
 //! arrays: it compresses better (about 10 KB brotli instead of 13.6 KB) and is still
 //! binary-searched.
+//!
+//! Outputs, both in `OUT_DIR`:
+//! - `trailmark_sources.txt`: the full tables, a header line then the engines and the keys. The
+//!   browser fetches it only when a visit needs it (`cargo xtask build` copies it into
+//!   `dist/pkg/`); native builds `include_str!` it.
+//! - `source_tables.rs`: the built-in subset every build carries (the keys holding one of
+//!   [`ZONES`]' words, every wildcard key, a few extra keys) and the constants describing both.
+//!
 //! The Matomo YAML is parsed by hand: it is a regular two-level format.
 
 use std::collections::BTreeMap;
@@ -126,45 +134,199 @@ fn main() {
         }
     }
 
-    // Keys: sorted `key\tinfo` lines, where info is the category digit followed by `,N` when
-    // the key belongs to search-engine record N. Text with no offset arrays: the runtime
-    // binary-searches the lines, and brotli compresses text far better than offset tables.
-    let mut key_text = String::new();
-    for (key, (cat, engine)) in &keys {
-        assert!(!key.contains(['\n', '\t']), "key {key:?} holds a separator");
-        write!(key_text, "{key}\t{cat}").unwrap();
-        if *engine != NO_ENGINE {
-            write!(key_text, ",{engine}").unwrap();
-        }
-        key_text.push('\n');
-    }
-    // Engines: `{hidden 0|1}{name}\t{params}` records (params space-separated), one per line.
-    let mut engine_text = String::new();
-    for (name, params, hidden) in &engines {
-        let flag = if *hidden { "1" } else { "0" };
-        writeln!(engine_text, "{flag}{name}\t{params}").unwrap();
-    }
-    let table_bytes = key_text.len() + engine_text.len();
+    let full = Tables::new(&keys, &engines, |_| true);
+    let subset = subset(&keys, &engines);
+
+    let out_dir = env::var("OUT_DIR").expect("OUT_DIR");
+    // The full tables as the browser fetches them (`cargo xtask build` copies the file next to
+    // the wasm): a header naming the format and the line counts, then the engines, then the
+    // keys. The counts let the reader reject a truncated file.
+    let file = format!(
+        "{FILE_MAGIC} {} {}\n{}{}",
+        full.key_count, full.engine_count, full.engines, full.keys
+    );
+    fs::write(Path::new(&out_dir).join(FILE_NAME), &file).expect("writing the source file");
 
     let mut out = String::new();
     let mut line = |s: String| {
         out.push_str(&s);
         out.push('\n');
     };
-    line("/// Bytes of static data in these tables (keys and engines).".into());
-    line(format!("pub const TABLE_BYTES: usize = {table_bytes};"));
+    line("/// Bytes of static data in the full tables (keys and engines).".into());
+    line(format!(
+        "pub const TABLE_BYTES: usize = {};",
+        full.keys.len() + full.engines.len()
+    ));
+    line("/// Bytes of static data in the built-in subset (keys, engines, zones).".into());
+    line(format!(
+        "pub const SUBSET_BYTES: usize = {};",
+        subset.keys.len() + subset.engines.len() + ZONES.join(" ").len()
+    ));
+    line("/// The full tables' file name and its first word.".into());
+    line(format!("pub const SOURCE_FILE: &str = {FILE_NAME:?};"));
+    line(format!("const FILE_MAGIC: &str = {FILE_MAGIC:?};"));
     line(
-        "/// Sorted `key\\tinfo` lines: info is the category digit (0: none, 1: search, 2: social,"
+        "/// Subset keys: sorted `key\\tinfo` lines; info is the category digit (0: none, 1: search,"
             .into(),
     );
-    line("/// 3: shopping, 4: video, 5: AI), then `,N` for search-engine record `N`.".into());
-    line(format!("static KEYS: &str = {key_text:?};"));
     line(
-        "/// Search engines, one per line: `{hidden 0|1}{name}\\t{space-separated params}`.".into(),
+        "/// 2: social, 3: shopping, 4: video, 5: AI), then `,N` for search-engine record `N`."
+            .into(),
     );
-    line(format!("static ENGINES: &str = {engine_text:?};"));
-    let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("source_tables.rs");
-    fs::write(dest, out).expect("writing source tables");
+    line(format!("static SUBSET_KEYS: &str = {:?};", subset.keys));
+    line(
+        "/// Subset search engines, one per line: `{hidden 0|1}{name}\\t{space-separated params}`."
+            .into(),
+    );
+    line(format!(
+        "static SUBSET_ENGINES: &str = {:?};",
+        subset.engines
+    ));
+    line(
+        "/// Words (host labels or source words) whose every full-table key is in the subset."
+            .into(),
+    );
+    line(format!("static ZONES: &str = {:?};", ZONES.join(" ")));
+    fs::write(Path::new(&out_dir).join("source_tables.rs"), out).expect("writing source tables");
+}
+
+/// The file the browser fetches when the subset cannot answer (`dist/pkg/`), and its first word.
+const FILE_NAME: &str = "trailmark_sources.txt";
+const FILE_MAGIC: &str = "trailmark-sources/1";
+
+/// The built-in subset (what the first load carries): every key holding one of these words (a
+/// host label or a word of a source name), so a lookup of any key holding one is exact with
+/// the subset alone. The traffic that matters most: the big search engines, social networks,
+/// video, shopping and AI assistants, and the click ids' sources (`params.rs`).
+const ZONES: [&str; 27] = [
+    "google",
+    "bing",
+    "yahoo",
+    "duckduckgo",
+    "baidu",
+    "yandex",
+    "ecosia",
+    "naver",
+    "msn",
+    "facebook",
+    "fb",
+    "instagram",
+    "t",
+    "twitter",
+    "x",
+    "linkedin",
+    "lnkd",
+    "pinterest",
+    "reddit",
+    "youtube",
+    "tiktok",
+    "chatgpt",
+    "openai",
+    "perplexity",
+    "gemini",
+    "copilot",
+    "amazon",
+];
+
+/// Keys the subset holds besides the zones' (with their full-table info, or `0` when the full
+/// table lacks them: a line `key\t0` answers exactly like an absent key, and tells the subset
+/// the key is not in the full table). Direct and `(not set)` visits and common mail sources
+/// then never need the full table; `ig` is Instagram's `utm_source`.
+const EXTRA: [&str; 7] = [
+    "(direct)",
+    "(not set)",
+    "newsletter",
+    "email",
+    "mailchimp",
+    "klaviyo",
+    "ig",
+];
+
+/// Keys and engines laid out as the runtime reads them.
+struct Tables {
+    keys: String,
+    engines: String,
+    key_count: usize,
+    engine_count: usize,
+}
+
+impl Tables {
+    /// The keys `keep` selects, with the engines they use (renumbered in order).
+    fn new(
+        keys: &BTreeMap<String, (u8, u16)>,
+        engines: &[(String, String, bool)],
+        keep: impl Fn(&str) -> bool,
+    ) -> Tables {
+        let kept: Vec<(&String, &(u8, u16))> = keys.iter().filter(|(k, _)| keep(k)).collect();
+        let mut used: Vec<u16> = kept
+            .iter()
+            .map(|(_, (_, e))| *e)
+            .filter(|e| *e != NO_ENGINE)
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        // Keys: sorted `key\tinfo` lines, where info is the category digit followed by `,N`
+        // when the key belongs to search-engine record N. Text with no offset arrays: the
+        // runtime binary-searches the lines, and brotli compresses text far better than
+        // offset tables.
+        let mut key_text = String::new();
+        for (key, (cat, engine)) in &kept {
+            assert!(!key.contains(['\n', '\t']), "key {key:?} holds a separator");
+            write!(key_text, "{key}\t{cat}").unwrap();
+            if *engine != NO_ENGINE {
+                let n = used.binary_search(engine).unwrap();
+                write!(key_text, ",{n}").unwrap();
+            }
+            key_text.push('\n');
+        }
+        // Engines: `{hidden 0|1}{name}\t{params}` records (params space-separated), one per line.
+        let mut engine_text = String::new();
+        for &i in &used {
+            let (name, params, hidden) = &engines[usize::from(i)];
+            let flag = if *hidden { "1" } else { "0" };
+            writeln!(engine_text, "{flag}{name}\t{params}").unwrap();
+        }
+        Tables {
+            keys: key_text,
+            engines: engine_text,
+            key_count: kept.len(),
+            engine_count: used.len(),
+        }
+    }
+}
+
+/// The subset: every key with `{}` (so every wildcard form a host can produce is known), every
+/// key holding a zone word, the extra keys, and the names of the engines these use (so a
+/// referrer the subset finds an engine for also gets that engine's category).
+fn subset(keys: &BTreeMap<String, (u8, u16)>, engines: &[(String, String, bool)]) -> Tables {
+    let mut keys = keys.clone();
+    for extra in EXTRA {
+        keys.entry(extra.to_string()).or_insert((0, NO_ENGINE));
+    }
+    let mut kept: Vec<String> = keys
+        .keys()
+        .filter(|k| {
+            k.contains("{}")
+                || EXTRA.contains(&k.as_str())
+                || k.split(['.', ' ']).any(|w| ZONES.contains(&w))
+        })
+        .cloned()
+        .collect();
+    loop {
+        let names: Vec<String> = kept
+            .iter()
+            .filter_map(|k| {
+                let engine = keys[k].1;
+                (engine != NO_ENGINE).then(|| engines[usize::from(engine)].0.clone())
+            })
+            .filter(|name| keys.contains_key(name) && !kept.contains(name))
+            .collect();
+        if names.is_empty() {
+            break;
+        }
+        kept.extend(names);
+    }
+    Tables::new(&keys, engines, |k| kept.iter().any(|x| x == k))
 }
 
 /// Lowercases and drops a leading `www.` (hosts are compared without it).

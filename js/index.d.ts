@@ -19,6 +19,8 @@ export type TrailmarkErrorCode =
   | 'recommend/catalog'
   | 'recommend/model'
   | 'recommend/load'
+  | 'sources/fetch'
+  | 'sources/invalid'
   | 'internal/error'
   | (string & {});
 
@@ -274,6 +276,12 @@ export interface LoadOptions {
   wasm?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
   /** Where the config compiler's `.wasm` is (default: `pkg/trailmark_compiler_bg.wasm`). */
   compilerWasm?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
+  /**
+   * Where the full referrer source tables are (default: `pkg/trailmark_sources.txt` next to the
+   * package's `runtime.js`). Fetched once, only when a visit's referrer or `utm_source` is not in
+   * the subset the wasm carries.
+   */
+  sources?: string | URL;
   /** Defaults over `$.privacy.consent` (a stored choice and CMP signals win). */
   consent?: Consent;
   /** `false` turns off all automatic capture (track and page by hand). */

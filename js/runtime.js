@@ -187,6 +187,7 @@ export class Trailmark {
       throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the engine could not be loaded: ' + err.message);
     }
 
+    this._srcUrl = String(o.sources || new URL('./pkg/trailmark_sources.txt', import.meta.url));
     this._recCfg = compiled.recommend;
     const ns = typeof compiled.namespace === 'string' && compiled.namespace ? compiled.namespace : 'default';
     this._ns = ns;
@@ -415,7 +416,11 @@ export class Trailmark {
     return (this._chain = (this._chain || Promise.resolve()).then(() => this._batch()).catch((e) => this._fail(e)));
   }
 
-  async _batch() {
+  async _batch(leaving) {
+    if (this.failed || !this._rt || !this._pending.length) return;
+    // Pending touchpoints wait here, still in order, while the source tables load; the batch
+    // run as the page goes (`leaving`) does not wait: it classifies with what is loaded.
+    if (!leaving && this._pending.some((it) => this._needsSources(it))) await this._sources();
     if (this.failed || !this._rt || !this._pending.length) return;
     const db = this._store.durable && !this._memOnly ? await this._openDb() : null;
     const items = this._pending.splice(0);
@@ -550,7 +555,42 @@ export class Trailmark {
     } catch (e) {
       this._storageFailed(e); // no outbox: what is in flight may still be stored
     }
-    if (this._pending.length) this._batch().catch((e) => this._fail(e));
+    if (this._pending.length) this._batch(true).catch((e) => this._fail(e));
+  }
+
+  // ---- source tables ----------------------------------------------------------------------------
+
+  /** Whether ingesting `it` needs the full channel source tables, not yet loaded or failed. */
+  _needsSources(it) {
+    const rt = this._rt;
+    return !this._srcFailed && it.kind === 'track' && typeof it.url === 'string' && typeof rt.needsSources === 'function' && rt.needsSources(it.name, it.url, it.referrer);
+  }
+
+  /**
+   * Fetches the full source tables (`pkg/trailmark_sources.txt`, beside the wasm) once per page
+   * and loads them into the engine. If that fails, touchpoints are classified with the subset
+   * the wasm carries (an unknown referrer is then a Referral) and one error is reported.
+   */
+  _sources() {
+    return (this._srcP = this._srcP || (async () => {
+      let bytes;
+      try {
+        const res = await fetch(this._srcUrl, { credentials: 'same-origin' });
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        bytes = new Uint8Array(await res.arrayBuffer());
+      } catch (e) {
+        this._srcFailed = true;
+        return this._report(new TrailmarkError('sources/fetch', 'cannot fetch the referrer source tables ' + this._srcUrl + ' (' + ((e && e.message) || e) + '); unknown referrers count as referrals'));
+      }
+      try {
+        if (this._rt) this._rt.loadSources(bytes);
+      } catch (e) {
+        this._srcFailed = true;
+        const err = toError(e);
+        if (err.code === 'wasm/trap') throw e;
+        this._report(new TrailmarkError('sources/invalid', err.message + ' (' + this._srcUrl + '); unknown referrers count as referrals'));
+      }
+    })());
   }
 
   /** Ingests a batch into the engine (memory); returns `{effects, persist}`. */

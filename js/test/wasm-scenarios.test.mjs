@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
+// The full channel source tables, loaded as the browser runtime loads them: when asked for.
+const sourcesFile = new URL('dist/pkg/trailmark_sources.txt', root);
 
 const UNITS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
 
@@ -76,6 +78,7 @@ test('scenarios replay the same in wasm as natively', { skip: engine.skip }, asy
         rt.seed(input.seed);
         continue;
       }
+      if (!input.tick && input.url && rt.needsSources(input.event, input.url, input.referrer)) rt.loadSources(readFileSync(sourcesFile));
       const fx = input.tick ? rt.tick(input.at) : rt.ingest(input.event, input.props, input.url, input.referrer, input.at);
       const got = report(rt, input, fx);
       if (input.event === 'Page Viewed' && input.url) url = input.url;

@@ -87,6 +87,7 @@ pub struct Engine {
     config: Config,
     signals: Vec<CompiledSignal>,
     state: State,
+    sources: channel::SourceTables,
 }
 
 /// A signal with its names resolved once, so ingest does no string parsing.
@@ -179,6 +180,7 @@ impl Engine {
             signals: compile(&config),
             state: rekey(&config, state),
             config,
+            sources: Default::default(),
         }
     }
 
@@ -201,6 +203,19 @@ impl Engine {
     /// The persisted form of the current state.
     pub fn encode(&self) -> Vec<u8> {
         codec::encode(&self.state)
+    }
+
+    /// Loads the full source tables (the bytes of `trailmark_sources.txt`), checked first; see
+    /// [`channel::SourceTables`]. Natively they are built in already.
+    pub fn load_source_tables(&mut self, bytes: &[u8]) -> Result<(), channel::SourceTableError> {
+        self.sources.load(bytes)
+    }
+
+    /// Whether a page view of `url` from `referrer` needs the full source tables to be
+    /// classified exactly (ask before ingesting it, load them, then ingest).
+    pub fn needs_source_tables(&self, url: &str, referrer: Option<&str>) -> bool {
+        self.sources
+            .needs_full(&self.config.channels, url, referrer)
     }
 
     /// The config this engine runs.
@@ -363,7 +378,7 @@ impl Engine {
             .as_ref()
             .is_none_or(|s| now_ms.saturating_sub(s.last_ms) > timeout);
         let source = match (&tp.url, tp.kind) {
-            (Some(url), EventKind::PageViewed) => Some(channel::classify(
+            (Some(url), EventKind::PageViewed) => Some(self.sources.classify(
                 &self.config.channels,
                 url,
                 tp.referrer.as_deref(),

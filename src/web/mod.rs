@@ -22,6 +22,8 @@ mod privacy;
 mod prompts;
 #[cfg(not(feature = "compiler"))]
 mod runtime;
+#[cfg(not(feature = "compiler"))]
+mod sources;
 
 #[cfg(not(feature = "compiler"))]
 pub use runtime::Runtime;

@@ -12,6 +12,7 @@ mod recs;
 mod serve;
 mod setup;
 mod size;
+mod sources;
 mod test;
 mod wasm;
 

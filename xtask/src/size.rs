@@ -9,7 +9,9 @@
 //!   `runtime.js`, the wasm-bindgen glue fetching `trailmark_bg.wasm`) and `await import('./x.js')`
 //!   (start-up waits for it: the engine glue `pkg/trailmark.js`);
 //! - `lazy`: only fetched on demand, through a dynamic `import('./x.js')` that start-up does not
-//!   await (`debug.js`), plus whatever only it imports;
+//!   await (`debug.js`), plus whatever only it imports; and the data files of [`LAZY_DATA`]
+//!   (the full channel source tables), fetched only when a visit needs them, even though the
+//!   runtime names them with `new URL(...)`;
 //! - `-`: not fetched by pages (npm entry, types, README, package.json).
 //!
 //! Budgets (`budgets.json`):
@@ -24,6 +26,7 @@
 //! - `compiler_brotli_max`: the config compiler (`pkg/trailmark_compiler.js` and its wasm), the
 //!   one lazy part that is a wasm module: fetched only when `data-config` is a JSON source
 //!   rather than a compiled document.
+//! - `lazy_data_brotli_max`: each lazy data file.
 
 use crate::wasm::DIST;
 use crate::{Failure, Outcome};
@@ -33,6 +36,11 @@ use std::path::{Path, PathBuf};
 
 /// The head loader, relative to `dist/`: where a page view starts.
 const LOADER: &str = "loader.js";
+
+/// Data files of `dist/` that pages fetch only on demand (and that must be there).
+fn lazy_data() -> [String; 1] {
+    [format!("pkg/{}", crate::sources::FILE)]
+}
 
 /// Budget file at the repository root.
 const BUDGETS: &str = "budgets.json";
@@ -58,6 +66,7 @@ struct Budgets {
     first_load_brotli_max: u64,
     lazy_brotli_max: u64,
     compiler_brotli_max: u64,
+    lazy_data_brotli_max: u64,
     first_load_brotli_goal: u64,
 }
 
@@ -95,7 +104,14 @@ pub fn run() -> Outcome {
         )));
     }
     let graph = graph(&files);
-    let first = first_load(&graph, LOADER);
+    let data = lazy_data();
+    if let Some(missing) = data.iter().find(|f| !files.contains_key(*f)) {
+        return Err(Failure(format!(
+            "no dist/{missing} (run `cargo xtask build`)"
+        )));
+    }
+    let mut first = first_load(&graph, LOADER);
+    first.retain(|f| !data.contains(f));
     let lazy = lazy_parts(&graph, &first);
 
     println!(
@@ -107,7 +123,7 @@ pub fn run() -> Outcome {
         let s = measure(bytes)?;
         let load = if first.contains(relative) {
             "first"
-        } else if lazy.values().any(|part| part.contains(relative)) {
+        } else if lazy.values().any(|part| part.contains(relative)) || data.contains(relative) {
             "lazy"
         } else {
             "-"
@@ -175,6 +191,22 @@ pub fn run() -> Outcome {
             ));
         }
     }
+    for file in &data {
+        let s = sizes[file.as_str()];
+        println!(
+            "{:<46} {:>10} {:>10} {:>10}",
+            format!("lazy data: {file}"),
+            s.raw,
+            s.gzip,
+            s.brotli
+        );
+        if s.brotli > budgets.lazy_data_brotli_max {
+            over.push(format!(
+                "lazy data {file} is {} bytes brotli, budget lazy_data_brotli_max is {}",
+                s.brotli, budgets.lazy_data_brotli_max
+            ));
+        }
+    }
     if first_total.brotli > budgets.first_load_brotli_goal {
         println!(
             "size: first load is {} bytes brotli, {} over the goal first_load_brotli_goal {} (enforced ceiling: {})",
@@ -186,13 +218,14 @@ pub fn run() -> Outcome {
     }
     if over.is_empty() {
         println!(
-            "size: within the enforced budgets (loader gzip {} <= {}, first load brotli {} <= {}, each lazy part brotli <= {}, config compiler brotli <= {})",
+            "size: within the enforced budgets (loader gzip {} <= {}, first load brotli {} <= {}, each lazy part brotli <= {}, config compiler brotli <= {}, each lazy data file brotli <= {})",
             loader.gzip,
             budgets.loader_gzip_max,
             first_total.brotli,
             budgets.first_load_brotli_max,
             budgets.lazy_brotli_max,
-            budgets.compiler_brotli_max
+            budgets.compiler_brotli_max,
+            budgets.lazy_data_brotli_max
         );
         Ok(())
     } else {
@@ -388,6 +421,7 @@ fn read_budgets(path: &Path) -> Outcome<Budgets> {
     let mut first_load_brotli_max = None;
     let mut lazy_brotli_max = None;
     let mut compiler_brotli_max = None;
+    let mut lazy_data_brotli_max = None;
     let mut first_load_brotli_goal = None;
     for (key, value) in fields {
         match key.as_str() {
@@ -395,6 +429,7 @@ fn read_budgets(path: &Path) -> Outcome<Budgets> {
             "first_load_brotli_max" => first_load_brotli_max = Some(value),
             "lazy_brotli_max" => lazy_brotli_max = Some(value),
             "compiler_brotli_max" => compiler_brotli_max = Some(value),
+            "lazy_data_brotli_max" => lazy_data_brotli_max = Some(value),
             "first_load_brotli_goal" => first_load_brotli_goal = Some(value),
             other => {
                 return Err(Failure(format!(
@@ -411,6 +446,8 @@ fn read_budgets(path: &Path) -> Outcome<Budgets> {
             .ok_or_else(|| missing("first_load_brotli_max"))?,
         lazy_brotli_max: lazy_brotli_max.ok_or_else(|| missing("lazy_brotli_max"))?,
         compiler_brotli_max: compiler_brotli_max.ok_or_else(|| missing("compiler_brotli_max"))?,
+        lazy_data_brotli_max: lazy_data_brotli_max
+            .ok_or_else(|| missing("lazy_data_brotli_max"))?,
         first_load_brotli_goal: first_load_brotli_goal
             .ok_or_else(|| missing("first_load_brotli_goal"))?,
     })

@@ -1,7 +1,8 @@
 //! `cargo xtask build`: compiles the crate to wasm32 and assembles `dist/`, the directory a site
 //! serves (mounted at `/trailmark/` by the demo):
 //!
-//! - `dist/pkg/`: `wasm-bindgen --target web` output, its `_bg.wasm` shrunk by `wasm-opt -Oz`;
+//! - `dist/pkg/`: `wasm-bindgen --target web` output, its `_bg.wasm` shrunk by `wasm-opt -Oz`,
+//!   and the full channel source tables the browser fetches on demand (`sources.rs`);
 //! - `dist/*`: the JavaScript of the top level of `js/` (not `js/test/`), bundled and minified by
 //!   esbuild (see `bundle.rs`), plus the package's `package.json`, `index.d.ts` and README.
 //!
@@ -38,6 +39,7 @@ pub fn build() -> Outcome {
     for (name, features) in WASMS {
         wasm(name, features, &dist.join("pkg"))?;
     }
+    crate::sources::copy_into(&dist.join("pkg"))?;
     crate::bundle::assemble(&root.join("js"), &dist)?;
     println!("build: dist ready at {}", dist.display());
     crate::recs::demo_model()?;

@@ -13,6 +13,13 @@
 //! A referrer on the page's own host (ignoring `www.`) or on a configured `site_hosts` entry,
 //! with no campaign tag or click id, is [`VisitSource::SameSite`]: the visit continues.
 //!
+//! Source categories and search engines come from the tables `build.rs` generates (`table`).
+//! Native builds carry the full tables; the browser's wasm carries a subset that answers
+//! exactly or says it cannot ([`classify_with`] gives [`NeedsFullTable`]), and an [`Engine`]'s
+//! [`SourceTables`] take the full tables as bytes when the caller has fetched them.
+//!
+//! [`Engine`]: crate::core::Engine
+//!
 //! AI assistants (`chatgpt.com`, `perplexity.ai`, ...) are Referral (or Unassigned for
 //! `utm_source=chatgpt.com` without a medium), as in GA4. A site that wants them apart adds
 //! the rule `{"group": "AI Assistants", "source_category": "ai"}`.
@@ -33,11 +40,18 @@ mod config;
 mod params;
 mod referrer;
 mod rules;
+mod sources;
 mod table;
 
 pub use config::{ChannelConfig, ChannelRule, SourceLists};
 pub use rules::UNASSIGNED;
-pub use table::{category, search_engine, SearchEngine, SourceCategory, TABLE_BYTES};
+pub use sources::SourceTables;
+#[cfg(not(target_arch = "wasm32"))]
+pub use table::FULL_FILE;
+pub use table::{
+    category, search_engine, Lookup, NeedsFullTable, SearchEngine, SourceCategory, SourceTable,
+    SourceTableError, SOURCE_FILE, SUBSET_BYTES, TABLE_BYTES,
+};
 
 use super::url::{strip_www, Url};
 use params::CampaignParams;
@@ -75,13 +89,27 @@ pub enum VisitSource {
 }
 
 /// Classifies a page view of `url` arriving from `referrer` (`document.referrer`; `None` or an
-/// empty or host-less string means no referrer). Never panics.
+/// empty or host-less string means no referrer) with the tables this build carries (natively
+/// the full tables; in the browser the subset's best guess: see [`SourceTables`]). Never
+/// panics.
 pub fn classify(
     config: &ChannelConfig,
     url: &str,
     referrer: Option<&str>,
     at_ms: u64,
 ) -> VisitSource {
+    SourceTables::default().classify(config, url, referrer, at_ms)
+}
+
+/// [`classify`] with the source tables `table`: the exact answer, or [`NeedsFullTable`] when
+/// `table` is the subset and the answer depends on a key only the full tables know.
+pub fn classify_with(
+    config: &ChannelConfig,
+    table: &SourceTable<'_>,
+    url: &str,
+    referrer: Option<&str>,
+    at_ms: u64,
+) -> Lookup<VisitSource> {
     let page = Url::parse(url);
     let tags = CampaignParams::read(&page);
     let referrer = referrer.map(Url::parse).filter(|r| !r.host.is_empty());
@@ -89,7 +117,7 @@ pub fn classify(
         .as_ref()
         .is_some_and(|r| is_same_site(config, &page, &r.host));
     if same_site && !tags.is_tagged() {
-        return VisitSource::SameSite;
+        return Ok(VisitSource::SameSite);
     }
     let external = referrer.filter(|_| !same_site);
 
@@ -103,7 +131,7 @@ pub fn classify(
     } else if let Some(click) = tags.click_id.filter(|c| c.paid) {
         (click.source.to_string(), click.medium.to_string())
     } else if let Some(r) = &external {
-        let from = referrer::tags(r);
+        let from = referrer::tags(r, table)?;
         term = term.or(from.term);
         (from.source, from.medium.to_string())
     } else if let Some(click) = tags.click_id {
@@ -121,8 +149,9 @@ pub fn classify(
             medium: &medium,
             campaign: tags.campaign.as_deref().unwrap_or(""),
         },
-    );
-    VisitSource::Touch(ChannelTouch {
+        table,
+    )?;
+    Ok(VisitSource::Touch(ChannelTouch {
         group,
         source,
         medium,
@@ -132,7 +161,7 @@ pub fn classify(
         at_ms,
         content: tags.content,
         campaign_id: tags.campaign_id,
-    })
+    }))
 }
 
 /// Whether a referrer on `host` belongs to the site of `page`.

@@ -8,7 +8,7 @@
 //! regex keyword patterns are supported only in the `/word\/([^\/]+)/` form (path segment after
 //! `word/`); entries whose URL has a path (`x.com/i/grok`, Android app referrers) are skipped.
 
-use super::table;
+use super::table::{Lookup, SourceTable};
 use crate::core::url::{decode, Url};
 
 /// What a referrer says about a visit.
@@ -19,23 +19,23 @@ pub(super) struct ReferrerTags {
     pub term: Option<String>,
 }
 
-/// Reads an external referrer (its host is not empty).
-pub(super) fn tags(referrer: &Url<'_>) -> ReferrerTags {
-    if let Some(engine) = table::search_engine(&referrer.host) {
+/// Reads an external referrer (its host is not empty) with `table`.
+pub(super) fn tags(referrer: &Url<'_>, table: &SourceTable<'_>) -> Lookup<ReferrerTags> {
+    if let Some(engine) = table.search_engine(&referrer.host)? {
         let term = engine.params.split(' ').find_map(|p| keyword(referrer, p));
         if term.is_some() || engine.keyword_optional {
-            return ReferrerTags {
+            return Ok(ReferrerTags {
                 source: engine.name.to_string(),
                 medium: "organic",
                 term,
-            };
+            });
         }
     }
-    ReferrerTags {
+    Ok(ReferrerTags {
         source: referrer.host_without_www().to_string(),
         medium: "referral",
         term: None,
-    }
+    })
 }
 
 /// The keyword under parameter `param`, or in the path segment after `word/` for `/word`.
@@ -57,7 +57,7 @@ mod tests {
     use super::*;
 
     fn t(referrer: &str) -> (String, &'static str, Option<String>) {
-        let r = tags(&Url::parse(referrer));
+        let r = tags(&Url::parse(referrer), &SourceTable::full()).unwrap();
         (r.source, r.medium, r.term)
     }
 

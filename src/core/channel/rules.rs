@@ -14,8 +14,10 @@
 //! Google Ads / DV360 / SA360 integrations (ad network type, creative format) are not visible in
 //! the browser; click ids stand in for them (see `params`).
 
+use std::cell::OnceCell;
+
 use super::config::{host_matches, ChannelConfig, ChannelRule};
-use super::table::{self, SourceCategory};
+use super::table::{Lookup, SourceCategory, SourceTable};
 
 /// The group when nothing matches.
 pub const UNASSIGNED: &str = "Unassigned";
@@ -27,30 +29,41 @@ pub(super) struct Tags<'a> {
     pub campaign: &'a str,
 }
 
-/// The channel group for `tags` under `config`.
-pub(super) fn group(config: &ChannelConfig, tags: &Tags<'_>) -> String {
+/// The channel group for `tags` under `config`, the source's category read from `table`
+/// (looked up once, and only if a rule needs it). The group is exact: when the category was
+/// needed and only the full tables know it, the answer is [`NeedsFullTable`].
+///
+/// [`NeedsFullTable`]: super::table::NeedsFullTable
+pub(super) fn group(
+    config: &ChannelConfig,
+    tags: &Tags<'_>,
+    table: &SourceTable<'_>,
+) -> Lookup<String> {
+    let lookup = OnceCell::new();
     let category = || {
-        config
-            .sources
-            .category_of(tags.source)
-            .or_else(|| table::category(tags.source))
+        *lookup.get_or_init(|| match config.sources.category_of(tags.source) {
+            Some(c) => Ok(Some(c)),
+            None => table.category(tags.source),
+        })
     };
-    if let Some(rule) = config
-        .rules
-        .iter()
-        .find(|r| rule_matches(r, tags, category))
-    {
-        return rule.group.trim().to_string();
-    }
-    if config.default_rules {
+    // An unknown category reads as none here; the answer is withdrawn below.
+    let known = || category().ok().flatten();
+    let group = if let Some(rule) = config.rules.iter().find(|r| rule_matches(r, tags, known)) {
+        rule.group.trim().to_string()
+    } else if config.default_rules {
         let lower = Tags {
             source: &tags.source.trim().to_ascii_lowercase(),
             medium: &tags.medium.trim().to_ascii_lowercase(),
             campaign: &tags.campaign.trim().to_ascii_lowercase(),
         };
-        return ga4_default_group(&lower, category()).to_string();
+        ga4_default_group(&lower, known()).to_string()
+    } else {
+        UNASSIGNED.to_string()
+    };
+    match lookup.get() {
+        Some(Err(e)) => Err(*e),
+        _ => Ok(group),
     }
-    UNASSIGNED.to_string()
 }
 
 fn rule_matches(
@@ -161,6 +174,10 @@ fn is_shopping_campaign(c: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn full_group(config: &ChannelConfig, tags: &Tags<'_>) -> String {
+        group(config, tags, &SourceTable::full()).unwrap()
+    }
+
     fn g(source: &str, medium: &str, campaign: &str) -> String {
         group(
             &ChannelConfig::default(),
@@ -169,7 +186,9 @@ mod tests {
                 medium,
                 campaign,
             },
+            &SourceTable::full(),
         )
+        .unwrap()
     }
 
     #[test]
@@ -243,24 +262,30 @@ mod tests {
             campaign,
         };
         assert_eq!(
-            group(
+            full_group(
                 &config,
                 &tags("www.Partner.example", "referral", "q3-launch")
             ),
             "Partners"
         );
         assert_eq!(
-            group(&config, &tags("partner.example", "referral", "")),
+            full_group(&config, &tags("partner.example", "referral", "")),
             "Referral"
         );
         assert_eq!(
-            group(&config, &tags("chatgpt.com", "referral", "")),
+            full_group(&config, &tags("chatgpt.com", "referral", "")),
             "AI Assistants"
         );
-        assert_eq!(group(&config, &tags("google", "cpx", "")), "Paid Anything");
-        assert_eq!(group(&config, &tags("google", "cpc", "")), "Paid Search");
+        assert_eq!(
+            full_group(&config, &tags("google", "cpx", "")),
+            "Paid Anything"
+        );
+        assert_eq!(
+            full_group(&config, &tags("google", "cpc", "")),
+            "Paid Search"
+        );
         config.default_rules = false;
-        assert_eq!(group(&config, &tags("google", "cpc", "")), UNASSIGNED);
+        assert_eq!(full_group(&config, &tags("google", "cpc", "")), UNASSIGNED);
     }
 
     #[test]
@@ -272,6 +297,6 @@ mod tests {
             medium: "referral",
             campaign: "",
         };
-        assert_eq!(group(&config, &tags), "Organic Search");
+        assert_eq!(full_group(&config, &tags), "Organic Search");
     }
 }

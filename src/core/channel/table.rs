@@ -1,24 +1,47 @@
-//! The bundled source and referrer tables, generated at build time by `build.rs` from
+//! The source and referrer tables, generated at build time by `build.rs` from
 //! `data/channels/ga4_source_categories.csv` (MIT, dbt-ga4) and `data/referrers/matomo-*.yml`
 //! (CC0, Matomo), and the lookups over them: a source's category (search, social, shopping,
 //! video, AI assistant) and a referrer host's search-engine record.
 //!
 //! Layout: sorted `key\tinfo` lines (binary-searched by byte range) and the search-engine records,
-//! one per line; text rather than offset arrays because it compresses better (about 10 KB
-//! brotli). Keys are lowercased sources or hosts without `www.`; `{}` in a host key stands for a
-//! TLD (`google.{}` matches `google.de`, `google.co.uk`) or a subdomain (`{}.bing.com`).
-//! [`TABLE_BYTES`] is the static data size: about 33 KB with the bundled data, before
-//! compression.
+//! one per line; text rather than offset arrays because it compresses better. Keys are
+//! lowercased sources or hosts without `www.`; `{}` in a host key stands for a TLD (`google.{}`
+//! matches `google.de`, `google.co.uk`) or a subdomain (`{}.bing.com`).
+//!
+//! Two sets of tables ([`SourceTable`]):
+//! - the full tables ([`TABLE_BYTES`], about 34 KB raw, 10 KB brotli): the file
+//!   `trailmark_sources.txt` (a header line `trailmark-sources/1 <keys> <engines>`, the engine
+//!   lines, the key lines), built into native code and fetched by the browser only when a visit
+//!   needs it ([`SourceTable::parse`] checks it);
+//! - the subset every build carries ([`SUBSET_BYTES`], about 6 KB raw, 1.5 KB brotli): every
+//!   key holding one of a few *zone* words (`google`, `facebook`, `t`, `chatgpt`..., see
+//!   `build.rs`), every `{}` key, a few extra keys (`(direct)`, `newsletter`...), and the
+//!   engines these use, with the names of those engines.
+//!
+//! Exactness: a lookup in the subset gives the full tables' answer or [`NeedsFullTable`], never
+//! another answer. A key the subset lacks is known to be absent from the full tables when it
+//! contains `{}` or a zone word (the subset holds all of those); otherwise it is unknown. A
+//! lookup walks its candidate keys in order and stops at the first that decides; an unknown
+//! key before that makes the whole lookup unknown. `tests/source_subset.rs` checks every key
+//! of the full tables and hosts derived from them. [`SourceTable::lenient`] turns unknown into
+//! absent: what the browser uses when the full tables cannot be fetched.
 //!
 //! Matching decisions: sources are compared lowercased (ASCII letters only; the keys are ASCII)
-//! and without `www.`; besides exact keys
-//! and `{}` wildcards, a host whose parent domain is a social, shopping, video or AI source takes
-//! that category (`lm.facebook.com`, `de.pinterest.com`), but search never does so, because
-//! search companies host non-search products on subdomains (`mail.google.com`).
+//! and without `www.`; besides exact keys and `{}` wildcards, a host whose parent domain is a
+//! social, shopping, video or AI source takes that category (`lm.facebook.com`,
+//! `de.pinterest.com`), but search never does so, because search companies host non-search
+//! products on subdomains (`mail.google.com`).
 
 use serde::Deserialize;
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::Range;
 
 include!(concat!(env!("OUT_DIR"), "/source_tables.rs"));
+
+/// The full tables' file, built in natively (CLI, tests, benches); the browser fetches it.
+#[cfg(not(target_arch = "wasm32"))]
+pub static FULL_FILE: &str = include_str!(concat!(env!("OUT_DIR"), "/trailmark_sources.txt"));
 
 /// A category of traffic sources, as in GA4's source lists (plus Matomo's AI assistants).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -52,17 +75,260 @@ impl SourceCategory {
 
 /// A search engine known from Matomo's list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SearchEngine {
+pub struct SearchEngine<'a> {
     /// GA4-style source name, e.g. `google`.
-    pub name: &'static str,
+    pub name: &'a str,
     /// Space-separated keyword parameters; `/s` means "the path segment after `s/`".
-    pub params: &'static str,
+    pub params: &'a str,
     /// Counts as a search visit even without a keyword: the engine hides keywords (Matomo's
     /// `hiddenkeyword`) or the host is the engine's own.
     pub keyword_optional: bool,
 }
 
-/// The packed info word of a `KEYS` line's info (`2` or `1,17`): category << 13 | engine
+/// The answer to a lookup is only in the full tables (the subset cannot tell).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NeedsFullTable;
+
+/// A lookup's answer: exactly the full tables' answer, or [`NeedsFullTable`].
+pub type Lookup<T> = Result<T, NeedsFullTable>;
+
+/// Why bytes offered as the full tables were refused (`sources/invalid`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceTableError {
+    /// The bytes are not UTF-8.
+    NotText,
+    /// The first line is not `trailmark-sources/1 <keys> <engines>`.
+    Header,
+    /// There are fewer or more lines than the header says (a truncated file).
+    Count,
+    /// Line `n` (1-based) is not a well-formed engine or key line, or is out of order.
+    Line(usize),
+}
+
+impl SourceTableError {
+    /// Stable `area/reason` code.
+    pub fn code(&self) -> &'static str {
+        "sources/invalid"
+    }
+
+    /// What is wrong, without the line number (so the browser build needs no formatting).
+    pub fn message(&self) -> &'static str {
+        match self {
+            SourceTableError::NotText => "the source tables file is not UTF-8 text",
+            SourceTableError::Header => {
+                "the source tables file does not start with `trailmark-sources/1 <keys> <engines>`"
+            }
+            SourceTableError::Count => {
+                "the source tables file does not hold the lines its header counts (truncated?)"
+            }
+            SourceTableError::Line(_) => {
+                "the source tables file has a line without a tab or an unsorted key"
+            }
+        }
+    }
+}
+
+impl fmt::Display for SourceTableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())?;
+        match self {
+            SourceTableError::Line(n) => write!(f, " (line {n})"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for SourceTableError {}
+
+/// One set of source tables (the full ones or the subset), borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct SourceTable<'a> {
+    keys: &'a str,
+    engines: &'a str,
+    /// `None` for complete tables (a key they lack is absent); the subset's zone words, space
+    /// separated, otherwise.
+    zones: Option<&'a str>,
+}
+
+/// The byte ranges of the engine lines and key lines of a full-tables file.
+pub(super) type Sections = (Range<usize>, Range<usize>);
+
+impl SourceTable<'static> {
+    /// The subset every build carries.
+    pub fn subset() -> SourceTable<'static> {
+        SourceTable {
+            keys: SUBSET_KEYS,
+            engines: SUBSET_ENGINES,
+            zones: Some(ZONES),
+        }
+    }
+
+    /// The full tables, built into native code.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn full() -> SourceTable<'static> {
+        static SECTIONS: std::sync::OnceLock<Sections> = std::sync::OnceLock::new();
+        let sections = SECTIONS.get_or_init(|| {
+            SourceTable::sections(FULL_FILE).expect("the built-in source tables are valid")
+        });
+        SourceTable::from_sections(FULL_FILE, sections)
+    }
+
+    /// The tables a build carries: the full tables natively, the subset in the browser.
+    pub fn builtin() -> SourceTable<'static> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return SourceTable::full();
+        #[cfg(target_arch = "wasm32")]
+        return SourceTable::subset();
+    }
+}
+
+impl<'a> SourceTable<'a> {
+    /// Reads a full-tables file (`trailmark_sources.txt`), checking its whole layout.
+    pub fn parse(text: &'a str) -> Result<SourceTable<'a>, SourceTableError> {
+        Ok(SourceTable::from_sections(
+            text,
+            &SourceTable::sections(text)?,
+        ))
+    }
+
+    /// Tables over `text`'s sections, as [`SourceTable::sections`] found them.
+    pub(super) fn from_sections(text: &'a str, (engines, keys): &Sections) -> SourceTable<'a> {
+        SourceTable {
+            engines: text.get(engines.clone()).unwrap_or(""),
+            keys: text.get(keys.clone()).unwrap_or(""),
+            zones: None,
+        }
+    }
+
+    /// Checks a full-tables file: the header, the line counts (a truncated file fails), a tab
+    /// on every line, strictly sorted keys (the binary search relies on it). Returns the
+    /// sections. The fields need no check: lookups read any text without panicking.
+    pub(super) fn sections(text: &str) -> Result<Sections, SourceTableError> {
+        let (header, body) = text.split_once('\n').ok_or(SourceTableError::Header)?;
+        let number = |w: Option<&str>| {
+            let w = w.filter(|w| !w.is_empty())?;
+            w.bytes().try_fold(0usize, |n, b| {
+                b.is_ascii_digit()
+                    .then(|| n.saturating_mul(10).saturating_add(usize::from(b - b'0')))
+            })
+        };
+        let mut words = header.split(' ');
+        let (magic, keys, engines) = (words.next(), number(words.next()), number(words.next()));
+        let (Some(FILE_MAGIC), Some(keys), Some(engines), None) =
+            (magic, keys, engines, words.next())
+        else {
+            return Err(SourceTableError::Header);
+        };
+        if !body.is_empty() && !body.ends_with('\n') {
+            return Err(SourceTableError::Count); // cut off in the middle of a line
+        }
+        let mut at = header.len() + 1;
+        let (start, mut keys_start) = (at, at);
+        let (mut lines, mut previous) = (0, "");
+        for line in body.split_terminator('\n') {
+            lines += 1;
+            let bad = SourceTableError::Line(lines + 1);
+            let (key, _) = line.split_once('\t').ok_or(bad.clone())?;
+            if lines > engines {
+                if key <= previous {
+                    return Err(bad);
+                }
+                previous = key;
+            }
+            at += line.len() + 1;
+            if lines == engines {
+                keys_start = at;
+            }
+        }
+        if lines != keys + engines || at != text.len() {
+            return Err(SourceTableError::Count);
+        }
+        Ok((start..keys_start, keys_start..at))
+    }
+
+    /// These tables with unknown keys read as absent: the subset's best guess, used when the
+    /// full tables cannot be had. Complete tables are unchanged.
+    pub fn lenient(self) -> SourceTable<'a> {
+        SourceTable {
+            zones: None,
+            ..self
+        }
+    }
+
+    /// Whether every lookup answers (the full tables, or lenient ones).
+    pub fn is_complete(&self) -> bool {
+        self.zones.is_none()
+    }
+
+    /// The info word of key `k`: `Ok(None)` when the full tables lack it.
+    fn entry(&self, k: &str) -> Lookup<Option<u16>> {
+        match (info(self.keys, k), self.zones) {
+            (Some(i), _) => Ok(Some(i)),
+            (None, None) => Ok(None),
+            (None, Some(zones)) => {
+                let covered = k.contains("{}")
+                    || k.split(['.', ' '])
+                        .any(|w| zones.split(' ').any(|z| z == w));
+                if covered {
+                    Ok(None)
+                } else {
+                    Err(NeedsFullTable)
+                }
+            }
+        }
+    }
+
+    /// The category of `source` (a bare name like `facebook` or a host like `m.facebook.com`),
+    /// if any.
+    pub fn category(&self, source: &str) -> Lookup<Option<SourceCategory>> {
+        let s = normalize(source);
+        for key in host_keys(&s) {
+            let found = self
+                .entry(&key)?
+                .and_then(|i| SourceCategory::from_code(i >> 13));
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        // Parent domains, down to two labels, for every category but search.
+        let mut rest = s.as_str();
+        while let Some((_, parent)) = rest.split_once('.') {
+            if !parent.contains('.') {
+                break;
+            }
+            let found = self
+                .entry(parent)?
+                .and_then(|i| SourceCategory::from_code(i >> 13));
+            if let Some(c) = found.filter(|c| *c != SourceCategory::Search) {
+                return Ok(Some(c));
+            }
+            rest = parent;
+        }
+        Ok(None)
+    }
+
+    /// The search engine a referrer `host` belongs to, if Matomo's list knows it.
+    pub fn search_engine(&self, host: &str) -> Lookup<Option<SearchEngine<'a>>> {
+        let host = normalize(host);
+        for key in host_keys(&host) {
+            let Some(i) = self.entry(&key)? else { continue };
+            let Some(record) = self.engines.split('\n').nth(usize::from(i & 0x1FFF)) else {
+                continue;
+            };
+            let Some((name, params)) = record.get(1..).and_then(|r| r.split_once('\t')) else {
+                continue;
+            };
+            return Ok(Some(SearchEngine {
+                name,
+                params,
+                keyword_optional: record.starts_with('1') || i >> 13 == 1,
+            }));
+        }
+        Ok(None)
+    }
+}
+
+/// The packed info word of a key line's info (`2` or `1,17`): category << 13 | engine
 /// record (0x1FFF: none).
 fn info_word(info: &str) -> Option<u16> {
     let (cat, engine) = info.split_once(',').unwrap_or((info, ""));
@@ -76,10 +342,10 @@ fn info_word(info: &str) -> Option<u16> {
     Some(cat << 13 | (index & 0x1FFF))
 }
 
-/// Binary search of the sorted `KEYS` lines for `k`: halve the byte range, widen the middle to
-/// its whole line, compare its key.
-fn info(k: &str) -> Option<u16> {
-    let text = KEYS.as_bytes();
+/// Binary search of the sorted key lines `keys` for `k`: halve the byte range, widen the middle
+/// to its whole line, compare its key.
+fn info(keys: &str, k: &str) -> Option<u16> {
+    let text = keys.as_bytes();
     // `lo` and `hi` always sit at line starts (or the end).
     let (mut lo, mut hi) = (0, text.len());
     while lo < hi {
@@ -89,11 +355,11 @@ fn info(k: &str) -> Option<u16> {
             .rposition(|b| *b == b'\n')
             .map_or(lo, |p| lo + p + 1);
         let end = start + text[start..].iter().position(|b| *b == b'\n')?;
-        let (key, info) = KEYS.get(start..end)?.split_once('\t')?;
+        let (key, info) = keys.get(start..end)?.split_once('\t')?;
         match key.cmp(k) {
-            std::cmp::Ordering::Less => lo = end + 1,
-            std::cmp::Ordering::Greater => hi = start,
-            std::cmp::Ordering::Equal => return info_word(info),
+            Ordering::Less => lo = end + 1,
+            Ordering::Greater => hi = start,
+            Ordering::Equal => return info_word(info),
         }
     }
     None
@@ -104,8 +370,9 @@ pub(super) fn normalize(source: &str) -> String {
     crate::core::url::strip_www(source.trim()).to_ascii_lowercase()
 }
 
-/// Info words for `host` (normalised): the exact key, then `{}` wildcard forms, in that order.
-fn host_infos(host: &str) -> impl Iterator<Item = u16> + '_ {
+/// The keys a (normalised) `host` is looked up under, in order: the host itself, then `{}`
+/// wildcard forms.
+fn host_keys(host: &str) -> impl Iterator<Item = String> + '_ {
     let dots = host.match_indices('.').map(|(i, _)| i);
     let wildcards = dots.flat_map(move |i| {
         let (prefix, suffix) = (&host[..i], &host[i + 1..]);
@@ -115,48 +382,26 @@ fn host_infos(host: &str) -> impl Iterator<Item = u16> + '_ {
         let as_tld = tld.then(|| format!("{prefix}.{{}}"));
         [as_tld, Some(format!("{{}}.{suffix}"))]
     });
-    std::iter::once(host.to_string())
-        .chain(wildcards.flatten())
-        .filter_map(|k| info(&k))
+    std::iter::once(host.to_string()).chain(wildcards.flatten())
 }
 
-/// The bundled category of `source` (a bare name like `facebook` or a host like
-/// `m.facebook.com`), if any.
+/// The category of `source` in the tables this build carries (natively the full tables; in the
+/// browser the subset, reading unknown keys as absent).
 pub fn category(source: &str) -> Option<SourceCategory> {
-    let s = normalize(source);
-    if let Some(c) = host_infos(&s).find_map(|i| SourceCategory::from_code(i >> 13)) {
-        return Some(c);
-    }
-    // Parent domains, down to two labels, for every category but search.
-    let mut rest = s.as_str();
-    while let Some((_, parent)) = rest.split_once('.') {
-        if !parent.contains('.') {
-            break;
-        }
-        let found = info(parent).and_then(|i| SourceCategory::from_code(i >> 13));
-        if let Some(c) = found.filter(|c| *c != SourceCategory::Search) {
-            return Some(c);
-        }
-        rest = parent;
-    }
-    None
+    SourceTable::builtin()
+        .lenient()
+        .category(source)
+        .ok()
+        .flatten()
 }
 
-/// The search engine a referrer `host` belongs to, if Matomo's list knows it.
-pub fn search_engine(host: &str) -> Option<SearchEngine> {
-    let host = normalize(host);
-    let found = host_infos(&host).find_map(|i| {
-        let record = ENGINES.split('\n').nth(usize::from(i & 0x1FFF))?;
-        let (name, params) = record.get(1..)?.split_once('\t')?;
-        let hidden = record.starts_with('1');
-        let own_host = i >> 13 == 1;
-        Some(SearchEngine {
-            name,
-            params,
-            keyword_optional: hidden || own_host,
-        })
-    });
-    found
+/// The search engine of referrer `host` in the tables this build carries (as [`category`]).
+pub fn search_engine(host: &str) -> Option<SearchEngine<'static>> {
+    SourceTable::builtin()
+        .lenient()
+        .search_engine(host)
+        .ok()
+        .flatten()
 }
 
 #[cfg(test)]
@@ -165,24 +410,72 @@ mod tests {
     use SourceCategory::*;
 
     const _: () = assert!(TABLE_BYTES > 10_000, "the bundled tables look empty");
+    const _: () = assert!(SUBSET_BYTES < 8_000, "the subset is meant to be small");
 
     #[test]
     fn keys_are_sorted_and_unique() {
-        let keys: Vec<&str> = KEYS
-            .lines()
-            .map(|l| l.split('\t').next().unwrap())
-            .collect();
-        assert!(keys.len() > 1000);
-        for w in keys.windows(2) {
-            assert!(w[0] < w[1], "{:?} !< {:?}", w[0], w[1]);
+        for table in [SourceTable::full(), SourceTable::subset()] {
+            let keys: Vec<&str> = table
+                .keys
+                .lines()
+                .map(|l| l.split('\t').next().unwrap())
+                .collect();
+            assert!(keys.len() > 200);
+            for w in keys.windows(2) {
+                assert!(w[0] < w[1], "{:?} !< {:?}", w[0], w[1]);
+            }
+            // Every key is found by the binary search, with the info its line holds.
+            for line in table.keys.lines() {
+                let (key, i) = line.split_once('\t').unwrap();
+                assert_eq!(info(table.keys, key), info_word(i), "{key}");
+            }
+            assert_eq!(info(table.keys, "zzzz-not-a-key"), None);
+            assert_eq!(info(table.keys, ""), None);
         }
-        // Every key is found by the binary search, with the info its line holds.
-        for line in KEYS.lines() {
-            let (key, i) = line.split_once('\t').unwrap();
-            assert_eq!(info(key), info_word(i), "{key}");
-        }
-        assert_eq!(info("zzzz-not-a-key"), None);
-        assert_eq!(info(""), None);
+        assert!(SourceTable::full().keys.lines().count() > 1000);
+    }
+
+    #[test]
+    fn the_file_is_checked() {
+        assert!(SourceTable::parse(FULL_FILE).is_ok());
+        let (header, body) = FULL_FILE.split_once('\n').unwrap();
+        let lines: Vec<&str> = body.lines().collect();
+        let truncated = &FULL_FILE[..FULL_FILE.len() - lines[lines.len() - 1].len() - 1];
+        assert_eq!(
+            SourceTable::parse(truncated).unwrap_err(),
+            SourceTableError::Count
+        );
+        assert_eq!(
+            SourceTable::parse("").unwrap_err(),
+            SourceTableError::Header
+        );
+        assert_eq!(
+            SourceTable::parse("<html>\n").unwrap_err(),
+            SourceTableError::Header
+        );
+        // Body line 400 is file line 402; the key after it is then out of order.
+        let unsorted = FULL_FILE.replacen(lines[400], "~~~\t1", 1);
+        assert_eq!(
+            SourceTable::parse(&unsorted).unwrap_err(),
+            SourceTableError::Line(403)
+        );
+        let no_tab = format!("{header}\n{}", body.replacen('\t', " ", 1));
+        assert_eq!(
+            SourceTable::parse(&no_tab).unwrap_err(),
+            SourceTableError::Line(2)
+        );
+        let bad_count = FULL_FILE.replacen(' ', " 1", 1);
+        assert_eq!(
+            SourceTable::parse(&bad_count).unwrap_err(),
+            SourceTableError::Count
+        );
+        assert_eq!(
+            SourceTableError::Count.to_string(),
+            "the source tables file does not hold the lines its header counts (truncated?)"
+        );
+        let empty = format!("{FILE_MAGIC} 0 0\n");
+        let t = SourceTable::parse(&empty).unwrap();
+        assert_eq!(t.category("google"), Ok(None));
     }
 
     #[test]
