@@ -35,8 +35,13 @@ fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
 }
 
 /// A JSON array of `items` mapped with `f`.
-fn list<T>(items: impl IntoIterator<Item = T>, f: impl FnMut(T) -> Value) -> Value {
-    Value::Array(items.into_iter().map(f).collect())
+fn list<T>(items: impl IntoIterator<Item = T>, mut f: impl FnMut(T) -> Value) -> Value {
+    // A loop rather than `map(f).collect()`, whose specialisations cost more wasm per caller.
+    let mut out = Vec::new();
+    for item in items {
+        out.push(f(item));
+    }
+    Value::Array(out)
 }
 
 /// Counts by name as a JSON object.
