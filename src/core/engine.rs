@@ -29,14 +29,14 @@ pub struct State {
 impl State {
     /// A new visitor.
     pub fn new(config: &Config) -> State {
+        let mut journeys = Vec::with_capacity(config.micro_journeys.len());
+        for j in &config.micro_journeys {
+            journeys.push(MicroJourneyState::new(&j.id));
+        }
         State {
             profile: Profile::default(),
             stages: StageState::new(config),
-            journeys: config
-                .micro_journeys
-                .iter()
-                .map(|j| MicroJourneyState::new(&j.id))
-                .collect(),
+            journeys,
             decisions: DecisionState::default(),
         }
     }
