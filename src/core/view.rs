@@ -29,6 +29,18 @@ macro_rules! obj {
     }};
 }
 
+/// A JSON string (not inlined: one copy of the allocation code for every string field).
+#[inline(never)]
+fn text(s: &str) -> Value {
+    Value::String(s.to_owned())
+}
+
+/// A JSON string or `null`.
+#[inline(never)]
+fn opt_text(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, text)
+}
+
 #[inline(never)] // shared by every field of every view
 fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
     map.insert(key.to_owned(), value);
@@ -62,10 +74,7 @@ pub fn stages(engine: &Engine, now_ms: u64) -> Value {
         |(e, def)| {
             obj!(
                 ("stage", e.stage.into()),
-                (
-                    "label",
-                    def.label.as_ref().unwrap_or(&def.id).as_str().into(),
-                ),
+                ("label", text(def.label.as_ref().unwrap_or(&def.id)),),
                 ("probability", e.probability.into()),
                 ("score", e.score.into()),
                 (
@@ -115,13 +124,13 @@ pub fn journeys(engine: &Engine) -> Value {
 /// One channel touch.
 pub fn touch(t: &ChannelTouch) -> Value {
     obj!(
-        ("group", t.group.as_str().into()),
-        ("source", t.source.as_str().into()),
-        ("medium", t.medium.as_str().into()),
-        ("campaign", t.campaign.as_deref().into()),
-        ("term", t.term.as_deref().into()),
-        ("content", t.content.as_deref().into()),
-        ("click_id", t.click_id.as_deref().into()),
+        ("group", text(&t.group)),
+        ("source", text(&t.source)),
+        ("medium", text(&t.medium)),
+        ("campaign", opt_text(t.campaign.as_deref())),
+        ("term", opt_text(t.term.as_deref())),
+        ("content", opt_text(t.content.as_deref())),
+        ("click_id", opt_text(t.click_id.as_deref())),
         ("at", t.at_ms.into()),
     )
 }
@@ -141,7 +150,7 @@ pub fn lifecycle(engine: &Engine, now_ms: u64) -> Value {
     });
     let cart_items = list(&p.cart, |l| {
         obj!(
-            ("product_id", l.product_id.as_str().into()),
+            ("product_id", text(&l.product_id)),
             ("quantity", l.quantity.into()),
             ("price", l.price.into()),
         )
@@ -184,12 +193,12 @@ pub fn lifecycle(engine: &Engine, now_ms: u64) -> Value {
         ("top_probability", top_p.into()),
         (
             "reported_channel",
-            engine.state().decisions.reported_channel.as_deref().into(),
+            opt_text(engine.state().decisions.reported_channel.as_deref()),
         ),
         (
             "pain_points",
             list(&engine.state().decisions.pain_points, |p| {
-                obj!(("reason", p.reason.as_str().into()), ("at", p.at_ms.into()),)
+                obj!(("reason", text(&p.reason)), ("at", p.at_ms.into()),)
             }),
         ),
     )
@@ -204,16 +213,16 @@ pub fn export(engine: &Engine, now_ms: u64) -> Value {
         obj!(
             ("at", t.at_ms.into()),
             ("event", t.name().into()),
-            ("path", t.path.as_deref().into()),
-            ("product_id", t.product_id.as_deref().into()),
-            ("category", t.category.as_deref().into()),
+            ("path", opt_text(t.path.as_deref())),
+            ("product_id", opt_text(t.product_id.as_deref())),
+            ("category", opt_text(t.category.as_deref())),
             ("value", t.value.into()),
         )
     });
     let surveys = list(&p.surveys, |s| {
         obj!(
-            ("survey", s.survey.as_str().into()),
-            ("answer", s.answer.as_str().into()),
+            ("survey", text(&s.survey)),
+            ("answer", text(&s.answer)),
             ("score", s.score.into()),
             ("at", s.at_ms.into()),
         )
@@ -221,14 +230,14 @@ pub fn export(engine: &Engine, now_ms: u64) -> Value {
     obj!(
         ("format", "trailmark-export/1".into()),
         ("exported_at", now_ms.into()),
-        ("namespace", engine.config().namespace.as_str().into()),
+        ("namespace", text(&engine.config().namespace)),
         ("lifecycle", lifecycle(engine, now_ms)),
         ("channel_touches", list(&p.touches, touch)),
         ("touchpoints", touchpoints),
         ("event_counts", counts(&p.counts)),
         (
             "viewed_products",
-            list(p.viewed_products.keys(), |k| k.as_str().into()),
+            list(p.viewed_products.keys(), |k| text(k)),
         ),
         ("surveys", surveys),
         ("stages", stages(engine, now_ms)),
@@ -246,7 +255,7 @@ fn decision_memory(engine: &Engine) -> Value {
         experiments.insert(
             id.clone(),
             obj!(
-                ("arm", a.arm.as_str().into()),
+                ("arm", text(&a.arm)),
                 ("exposed_session", a.exposed_session.into()),
             ),
         );
@@ -277,31 +286,28 @@ fn read_value(value: &ValueDisplay) -> Value {
         ValueDisplay::Missing => Value::Null,
         ValueDisplay::Bool(b) => (*b).into(),
         ValueDisplay::Number(n) => (*n).into(),
-        ValueDisplay::Text(t) => t.as_str().into(),
+        ValueDisplay::Text(t) => text(t),
     }
 }
 
 fn reads(reads: &[(String, ValueDisplay)]) -> Value {
     list(reads, |(name, value)| {
-        obj!(("name", name.as_str().into()), ("value", read_value(value)),)
+        obj!(("name", text(name)), ("value", read_value(value)),)
     })
 }
 
 fn evidence(evidence: &[(String, f64)]) -> Value {
     list(evidence, |(cause, weight)| {
-        obj!(
-            ("cause", cause.as_str().into()),
-            ("weight", (*weight).into()),
-        )
+        obj!(("cause", text(cause)), ("weight", (*weight).into()),)
     })
 }
 
 /// An experiment decision: `{id, arm, variant, holdout, expose, reads}`.
 fn experiment(x: &ExperimentDecision) -> Value {
     obj!(
-        ("id", x.experiment.as_str().into()),
-        ("arm", x.arm.as_str().into()),
-        ("variant", x.variant.as_deref().into()),
+        ("id", text(&x.experiment)),
+        ("arm", text(&x.arm)),
+        ("variant", opt_text(x.variant.as_deref())),
         ("holdout", x.holdout.into()),
         ("expose", x.expose.into()),
         ("reads", reads(&x.reads)),
@@ -315,17 +321,17 @@ pub fn decisions(decisions: &[SlotDecision]) -> Value {
     list(decisions, |d| {
         let e = &d.explanation;
         obj!(
-            ("slot", d.slot.as_str().into()),
-            ("variant", d.variant.as_deref().into()),
+            ("slot", text(&d.slot)),
+            ("variant", opt_text(d.variant.as_deref())),
             ("rule", d.rule.into()),
             ("experiment", d.experiment.as_ref().map(experiment).into()),
             (
                 "explanation",
                 obj!(
                     ("text", e.describe().into()),
-                    ("condition", e.condition.as_deref().into()),
+                    ("condition", opt_text(e.condition.as_deref())),
                     ("reads", reads(&e.reads)),
-                    ("top_stage", e.top_stage.as_str().into()),
+                    ("top_stage", text(&e.top_stage)),
                     ("probability", e.probability.into()),
                     ("evidence", evidence(&e.evidence)),
                 ),
@@ -344,7 +350,7 @@ pub fn prompt_decision(
     held_out: &[ExperimentDecision],
 ) -> Value {
     let passed = list(passed, |(id, why)| {
-        obj!(("prompt", id.as_str().into()), ("reason", (*why).into()),)
+        obj!(("prompt", text(id)), ("reason", (*why).into()),)
     });
     let held_out = list(held_out, experiment);
     let Some(d) = shown else {
@@ -356,9 +362,9 @@ pub fn prompt_decision(
     };
     let e = &d.explanation;
     obj!(
-        ("prompt", d.prompt.as_str().into()),
+        ("prompt", text(&d.prompt)),
         ("kind", d.kind.name().into()),
-        ("template", d.template.as_str().into()),
+        ("template", text(&d.template)),
         ("survey", d.survey.into()),
         ("experiment", d.experiment.as_ref().map(experiment).into()),
         ("held_out", held_out),
@@ -366,14 +372,14 @@ pub fn prompt_decision(
             "explanation",
             obj!(
                 ("text", e.describe().into()),
-                ("trigger", e.trigger.as_str().into()),
-                ("condition", e.condition.as_deref().into()),
+                ("trigger", text(&e.trigger)),
+                ("condition", opt_text(e.condition.as_deref())),
                 ("reads", reads(&e.reads)),
                 ("shown_session", e.shown_session.into()),
                 ("shown_total", e.shown_total.into()),
                 ("budget_used", e.budget.0.into()),
                 ("budget", e.budget.1.into()),
-                ("top_stage", e.top_stage.as_str().into()),
+                ("top_stage", text(&e.top_stage)),
                 ("probability", e.probability.into()),
                 ("evidence", evidence(&e.evidence)),
                 ("passed_over", passed),
@@ -388,7 +394,7 @@ pub fn effect(effect: &Effect) -> Value {
         Effect::SessionStarted { number, channel } => obj!(
             ("type", "session_started".into()),
             ("number", (*number).into()),
-            ("channel", channel.as_str().into()),
+            ("channel", text(channel)),
         ),
         Effect::StageChanged {
             from,
@@ -396,8 +402,8 @@ pub fn effect(effect: &Effect) -> Value {
             probability,
         } => obj!(
             ("type", "stage_changed".into()),
-            ("from", from.as_str().into()),
-            ("to", to.as_str().into()),
+            ("from", text(from)),
+            ("to", text(to)),
             ("probability", (*probability).into()),
         ),
         Effect::JourneyChanged {
@@ -406,7 +412,7 @@ pub fn effect(effect: &Effect) -> Value {
             step,
         } => obj!(
             ("type", "journey_changed".into()),
-            ("journey", journey.as_str().into()),
+            ("journey", text(journey)),
             ("status", status.name().into()),
             ("step", (*step).into()),
         ),
