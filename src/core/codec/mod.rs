@@ -144,7 +144,7 @@ pub fn encode(state: &State) -> Vec<u8> {
     for j in &state.journeys {
         journey(&mut w, j);
     }
-    if state.decisions == DecisionState::default() {
+    if is_empty(&state.decisions) {
         w.len(0);
     } else {
         w.len(1);
@@ -157,6 +157,24 @@ pub fn encode(state: &State) -> Vec<u8> {
     let sum = crc32(&w.buf);
     w.bytes(&sum.to_le_bytes());
     w.buf
+}
+
+/// Whether `d` equals `DecisionState::default()` (an empty section is left out). Field by
+/// field rather than `==` on a fresh default: no deep comparison code in the wasm. Destructured,
+/// so a new field does not compile until it is considered here.
+fn is_empty(d: &DecisionState) -> bool {
+    let DecisionState {
+        seed,
+        prompts,
+        assignments,
+        reported_channel,
+        pain_points,
+    } = d;
+    *seed == 0
+        && prompts.is_empty()
+        && assignments.is_empty()
+        && reported_channel.is_none()
+        && pain_points.is_empty()
 }
 
 /// Decodes bytes written by [`encode`] (by this or an earlier format version).
@@ -694,6 +712,17 @@ mod tests {
             decode(&sealed(&b)),
             Err(CodecError::Invalid("map key order"))
         );
+    }
+
+    #[test]
+    fn only_the_default_decision_state_is_empty() {
+        let mut d = DecisionState::default();
+        assert!(is_empty(&d));
+        d.seed = 7;
+        assert!(!is_empty(&d));
+        let mut d = DecisionState::default();
+        d.reported_channel = Some(String::new());
+        assert!(!is_empty(&d));
     }
 
     #[test]
