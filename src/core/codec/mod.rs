@@ -720,8 +720,10 @@ mod tests {
         assert!(is_empty(&d));
         d.seed = 7;
         assert!(!is_empty(&d));
-        let mut d = DecisionState::default();
-        d.reported_channel = Some(String::new());
+        let d = DecisionState {
+            reported_channel: Some(String::new()),
+            ..DecisionState::default()
+        };
         assert!(!is_empty(&d));
     }
 
