@@ -66,11 +66,19 @@ impl Explanation {
 /// A condition with the values it read: `customer && returning (customer = true, returning =
 /// true)`; shared by slot and prompt explanations.
 pub(crate) fn with_reads(condition: &str, reads: &[(String, ValueDisplay)]) -> String {
-    let reads: Vec<String> = reads
-        .iter()
-        .map(|(name, value)| format!("{name} = {value}"))
-        .collect();
-    format!("{condition} ({})", reads.join(", "))
+    // Written into one string rather than formatted pieces collected and joined: less wasm.
+    let mut out = String::from(condition);
+    out.push_str(" (");
+    for (i, (name, value)) in reads.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+        out.push_str(" = ");
+        out.push_str(&value.to_string());
+    }
+    out.push(')');
+    out
 }
 
 impl Engine {
@@ -92,11 +100,11 @@ impl Engine {
     pub fn decide(&self, now_ms: u64, page: &PageContext) -> Vec<SlotDecision> {
         let ctx = Context::new(self.config(), self.state(), now_ms, page);
         let evidence = top_evidence(&ctx);
-        self.config()
-            .slots
-            .iter()
-            .map(|(id, slot)| decide_slot(&ctx, id, slot, &evidence))
-            .collect()
+        let mut out = Vec::with_capacity(self.config().slots.len());
+        for (id, slot) in &self.config().slots {
+            out.push(decide_slot(&ctx, id, slot, &evidence));
+        }
+        out
     }
 
     /// Decides one slot (`None` when the config has no slot with that id).

@@ -29,14 +29,14 @@ pub struct State {
 impl State {
     /// A new visitor.
     pub fn new(config: &Config) -> State {
+        let mut journeys = Vec::with_capacity(config.micro_journeys.len());
+        for j in &config.micro_journeys {
+            journeys.push(MicroJourneyState::new(&j.id));
+        }
         State {
             profile: Profile::default(),
             stages: StageState::new(config),
-            journeys: config
-                .micro_journeys
-                .iter()
-                .map(|j| MicroJourneyState::new(&j.id))
-                .collect(),
+            journeys,
             decisions: DecisionState::default(),
         }
     }
@@ -121,49 +121,48 @@ fn rekey(config: &Config, state: State) -> State {
     decisions
         .assignments
         .retain(|id, _| config.experiments.contains_key(id));
-    let journeys = config
-        .micro_journeys
-        .iter()
-        .map(|def| {
-            journeys
-                .iter()
-                .find(|j| j.id == def.id)
-                .filter(|j| (j.step as usize) < def.steps.len())
-                .cloned()
-                .unwrap_or_else(|| MicroJourneyState::new(&def.id))
-        })
-        .collect();
+    // A loop rather than an iterator chain collected: less wasm.
+    let mut kept = Vec::with_capacity(config.micro_journeys.len());
+    for def in &config.micro_journeys {
+        let old = journeys.iter().find(|j| j.id == def.id);
+        kept.push(match old {
+            Some(j) if (j.step as usize) < def.steps.len() => j.clone(),
+            _ => MicroJourneyState::new(&def.id),
+        });
+    }
     State {
         profile,
         stages: stages.align(config),
-        journeys,
+        journeys: kept,
         decisions,
     }
 }
 
 fn compile(config: &Config) -> Vec<CompiledSignal> {
-    config
-        .signals
-        .iter()
-        .filter_map(|s: &Signal| {
-            let trigger = if let Some(e) = &s.event {
-                match EventKind::parse(e) {
-                    Some(k) => Trigger::Event(k, None),
-                    None => Trigger::Event(EventKind::Custom, Some(e.clone())),
-                }
-            } else if let Some(f) = s.fact {
-                Trigger::Fact(f)
-            } else {
-                Trigger::Channel(s.channel.clone()?)
-            };
-            let weights = s
-                .stages
-                .iter()
-                .filter_map(|(id, w)| Some((config.stage_index(id)?, *w)))
-                .collect();
-            Some(CompiledSignal { trigger, weights })
-        })
-        .collect()
+    // Loops rather than `filter_map(..).collect()`: each chain was its own code in the wasm.
+    let mut out = Vec::with_capacity(config.signals.len());
+    for s in &config.signals {
+        let trigger = if let Some(e) = &s.event {
+            match EventKind::parse(e) {
+                Some(k) => Trigger::Event(k, None),
+                None => Trigger::Event(EventKind::Custom, Some(e.clone())),
+            }
+        } else if let Some(f) = s.fact {
+            Trigger::Fact(f)
+        } else if let Some(c) = &s.channel {
+            Trigger::Channel(c.clone())
+        } else {
+            continue;
+        };
+        let mut weights = Vec::new();
+        for (id, w) in &s.stages {
+            if let Some(i) = config.stage_index(id) {
+                weights.push((i, *w));
+            }
+        }
+        out.push(CompiledSignal { trigger, weights });
+    }
+    out
 }
 
 impl Engine {
@@ -451,19 +450,19 @@ impl Engine {
             }
         }
         let matching = self
-            .matching(|_, t| matches!(t, Trigger::Channel(c) if c.eq_ignore_ascii_case(&group)));
+            .matching(&|_, t| matches!(t, Trigger::Channel(c) if c.eq_ignore_ascii_case(&group)));
         self.apply_signals(&matching, now_ms, Cause::Channel(group));
     }
 
     fn apply_fact(&mut self, fact: Fact, now_ms: u64) {
-        let matching = self.matching(|_, t| matches!(t, Trigger::Fact(f) if *f == fact));
+        let matching = self.matching(&|_, t| matches!(t, Trigger::Fact(f) if *f == fact));
         self.apply_signals(&matching, now_ms, Cause::Fact(fact));
     }
 
     fn apply_event_signals(&mut self, tp: &Touchpoint, now_ms: u64) {
         let url = tp.url.as_deref().map(Url::parse);
         let path = url.as_ref().map(|u| u.path);
-        let matching = self.matching(|def, t| {
+        let matching = self.matching(&|def, t| {
             let Trigger::Event(kind, custom) = t else {
                 return false;
             };
@@ -482,10 +481,15 @@ impl Engine {
     }
 
     /// Indices of the signals whose trigger (and definition) satisfy `pred`.
-    fn matching(&self, pred: impl Fn(&Signal, &Trigger) -> bool) -> Vec<usize> {
-        (0..self.signals.len())
-            .filter(|&i| pred(&self.config.signals[i], &self.signals[i].trigger))
-            .collect()
+    /// `dyn` and a loop: one body in the wasm instead of a filter-and-collect per caller.
+    fn matching(&self, pred: &dyn Fn(&Signal, &Trigger) -> bool) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (i, (def, compiled)) in self.config.signals.iter().zip(&self.signals).enumerate() {
+            if pred(def, &compiled.trigger) {
+                out.push(i);
+            }
+        }
+        out
     }
 
     /// Adds the weights of the given signals, respecting per-session caps.

@@ -128,6 +128,13 @@ impl<K: Ord, V> SortedMap<K, V> {
         &mut self.entries[i].1
     }
 
+    /// Appends an entry whose key is greater than every key in the map (the caller has checked,
+    /// as the codec does for canonical maps); no search, unlike [`SortedMap::insert`].
+    pub(crate) fn push_last(&mut self, key: K, value: V) {
+        debug_assert!(self.entries.last().is_none_or(|(last, _)| *last < key));
+        self.entries.push((key, value));
+    }
+
     /// Keeps only the entries `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         self.entries.retain_mut(|(k, v)| keep(k, v));

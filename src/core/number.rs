@@ -169,12 +169,17 @@ fn point(m: u64, decimals: usize, negative: bool) -> String {
     }
     let (whole, frac) = digits.split_at(digits.len() - decimals);
     let frac = frac.trim_end_matches('0');
-    let sign = if negative && m != 0 { "-" } else { "" };
-    if frac.is_empty() {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{frac}")
+    // Pushed rather than `format!`ed: less wasm.
+    let mut out = String::with_capacity(digits.len() + 2);
+    if negative && m != 0 {
+        out.push('-');
     }
+    out.push_str(whole);
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
 }
 
 /// A short decimal form of `n` for messages (it describes numbers written in conditions): the

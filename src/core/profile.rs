@@ -173,17 +173,12 @@ impl Profile {
 
     /// Interest scores decayed to `now_ms`, strongest first.
     pub fn interests_at(&self, now_ms: u64, lifecycle: &LifecycleConfig) -> Vec<(String, f64)> {
-        let v: Vec<_> = self
-            .interests
-            .iter()
-            .map(|i| {
-                let days = now_ms.saturating_sub(i.updated_ms) as f64 / DAY_MS as f64;
-                let decay = 0.5f64.powf(days / lifecycle.interest_half_life_days);
-                (i.category.clone(), i.score * decay)
-            })
-            .collect();
-        let order = strongest_first(&v.iter().map(|(_, s)| *s).collect::<Vec<_>>());
-        order.into_iter().map(|i| v[i].clone()).collect()
+        let scores = decayed_scores(&self.interests, now_ms, lifecycle);
+        let mut out = Vec::with_capacity(scores.len());
+        for i in strongest_first(&scores) {
+            out.push((self.interests[i].category.clone(), scores[i]));
+        }
+        out
     }
 
     /// Records a new channel touch, keeping at most `max` recent ones.
@@ -317,13 +312,9 @@ impl Profile {
     }
 
     fn add_interest(&mut self, category: &str, weight: f64, now_ms: u64, lc: &LifecycleConfig) {
-        let decay = |i: &Interest| {
-            let days = now_ms.saturating_sub(i.updated_ms) as f64 / DAY_MS as f64;
-            i.score * 0.5f64.powf(days / lc.interest_half_life_days)
-        };
         match self.interests.iter_mut().find(|i| i.category == category) {
             Some(i) => {
-                i.score = decay(i) + weight;
+                i.score = decayed(i, now_ms, lc) + weight;
                 i.updated_ms = now_ms;
             }
             None => self.interests.push(Interest {
@@ -333,13 +324,14 @@ impl Profile {
             }),
         }
         // Keep the strongest, judged at the same moment.
-        let scores: Vec<f64> = self.interests.iter().map(decay).collect();
+        let scores = decayed_scores(&self.interests, now_ms, lc);
         let mut order = strongest_first(&scores);
         order.truncate(lc.max_interests.max(1) as usize);
-        self.interests = order
-            .into_iter()
-            .map(|i| self.interests[i].clone())
-            .collect();
+        let mut kept = Vec::with_capacity(order.len());
+        for i in order {
+            kept.push(self.interests[i].clone());
+        }
+        self.interests = kept;
     }
 
     /// Drops raw history past the retention limits (counts are kept). Returns true when anything
@@ -363,6 +355,21 @@ impl Profile {
         }
         sizes != (self.recent.len(), self.surveys.len(), self.touches.len())
     }
+}
+
+/// An interest's score decayed to `now_ms` (shared by ranking and updating, so the wasm carries
+/// the computation once).
+fn decayed(i: &Interest, now_ms: u64, lc: &LifecycleConfig) -> f64 {
+    let days = now_ms.saturating_sub(i.updated_ms) as f64 / DAY_MS as f64;
+    i.score * 0.5f64.powf(days / lc.interest_half_life_days)
+}
+
+fn decayed_scores(interests: &[Interest], now_ms: u64, lc: &LifecycleConfig) -> Vec<f64> {
+    let mut scores = Vec::with_capacity(interests.len());
+    for i in interests {
+        scores.push(decayed(i, now_ms, lc));
+    }
+    scores
 }
 
 /// Cuts a string to at most `max` bytes on a character boundary (bounded storage).

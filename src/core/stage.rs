@@ -132,14 +132,13 @@ impl StageState {
                 fresh.evidence[*new] = *v;
             }
         }
-        fresh.trail = self
-            .trail
-            .into_iter()
-            .filter_map(|mut e| {
-                e.stage = (*map.get(e.stage as usize)?)? as u8;
-                Some(e)
-            })
-            .collect();
+        // A loop rather than `filter_map(..).collect()` into a `VecDeque`: ~1 KB less wasm.
+        for mut e in self.trail {
+            if let Some(&Some(new)) = map.get(e.stage as usize) {
+                e.stage = new as u8;
+                fresh.trail.push_back(e);
+            }
+        }
         fresh
     }
 
@@ -181,13 +180,11 @@ impl StageState {
     /// Probabilities per stage at `now_ms`, in config order; they sum to 1.
     pub fn probabilities(&self, config: &Config, now_ms: u64) -> Vec<f64> {
         let f = Self::decay_factor(config, self.updated_ms, now_ms.max(self.updated_ms));
-        let logits: Vec<f64> = config
-            .stages
-            .iter()
-            .zip(&self.evidence)
-            .map(|(s, a)| s.prior + a * f)
-            .collect();
-        softmax(&logits)
+        let mut logits = Vec::with_capacity(self.evidence.len());
+        for (s, a) in config.stages.iter().zip(&self.evidence) {
+            logits.push(s.prior + a * f);
+        }
+        softmax(logits)
     }
 
     /// Index of the likeliest stage (the first on ties).
@@ -206,35 +203,45 @@ impl StageState {
     pub fn estimates(&self, config: &Config, now_ms: u64) -> Vec<StageEstimate> {
         let probabilities = self.probabilities(config, now_ms);
         let f = Self::decay_factor(config, self.updated_ms, now_ms.max(self.updated_ms));
-        config
-            .stages
-            .iter()
-            .enumerate()
-            .map(|(i, s)| StageEstimate {
-                stage: s.id.clone(),
-                probability: probabilities[i],
-                score: self.evidence[i] * f,
-                trail: self
-                    .trail
-                    .iter()
-                    .rev()
-                    .filter(|e| e.stage as usize == i)
-                    .map(|e| Contribution {
+        // Loops rather than nested map / filter / collect chains: less wasm.
+        let mut out = Vec::with_capacity(config.stages.len());
+        for (i, s) in config.stages.iter().enumerate() {
+            let mut trail = Vec::new();
+            for e in self.trail.iter().rev() {
+                if e.stage as usize == i {
+                    trail.push(Contribution {
                         cause: e.cause.clone(),
                         at_ms: e.at_ms,
                         weight: e.weight * Self::decay_factor(config, e.at_ms, now_ms.max(e.at_ms)),
-                    })
-                    .collect(),
-            })
-            .collect()
+                    });
+                }
+            }
+            out.push(StageEstimate {
+                stage: s.id.clone(),
+                probability: probabilities[i],
+                score: self.evidence[i] * f,
+                trail,
+            });
+        }
+        out
     }
 }
 
-fn softmax(logits: &[f64]) -> Vec<f64> {
-    let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
-    let sum: f64 = exps.iter().sum();
-    exps.iter().map(|e| e / sum).collect()
+/// In place, in the same order of operations as the `fold` / `map` / `sum` it replaced (bit
+/// for bit), without two intermediate vectors.
+fn softmax(mut logits: Vec<f64>) -> Vec<f64> {
+    let mut max = f64::NEG_INFINITY;
+    for &l in &logits {
+        max = f64::max(max, l);
+    }
+    for l in &mut logits {
+        *l = (*l - max).exp();
+    }
+    let sum: f64 = logits.iter().sum();
+    for e in &mut logits {
+        *e /= sum;
+    }
+    logits
 }
 
 #[cfg(test)]

@@ -64,9 +64,11 @@ fn read(v: &JsValue, depth: usize) -> Option<Value> {
     let length = |a: &JsValue| reflect_get(a, &JsValue::from_str("length")).as_f64();
     if is_array(v) {
         let n = length(v)? as u32;
-        let items = (0..n)
-            .map(|i| read(&reflect_get(v, &JsValue::from(i)), depth + 1))
-            .collect::<Option<Vec<_>>>()?;
+        // A loop rather than `collect::<Option<Vec<_>>>()`: no `GenericShunt` in the wasm.
+        let mut items = Vec::new();
+        for i in 0..n {
+            items.push(read(&reflect_get(v, &JsValue::from(i)), depth + 1)?);
+        }
         return Some(Value::Array(items));
     }
     let keys = object_keys(v);

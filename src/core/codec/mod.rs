@@ -109,7 +109,6 @@ use super::config::Fact;
 use super::engine::State;
 use super::error::CodecError;
 use super::event::EventKind;
-use super::map::IdMap;
 use super::micro::{JourneyStatus, MicroJourneyState};
 use super::profile::{CartLine, Interest, Profile, RecordedTouchpoint, Session, SurveyAnswer};
 use super::prompt::{Assignment, DecisionState, PainPoint, PromptHistory};
@@ -145,7 +144,7 @@ pub fn encode(state: &State) -> Vec<u8> {
     for j in &state.journeys {
         journey(&mut w, j);
     }
-    if state.decisions == DecisionState::default() {
+    if is_empty(&state.decisions) {
         w.len(0);
     } else {
         w.len(1);
@@ -158,6 +157,24 @@ pub fn encode(state: &State) -> Vec<u8> {
     let sum = crc32(&w.buf);
     w.bytes(&sum.to_le_bytes());
     w.buf
+}
+
+/// Whether `d` equals `DecisionState::default()` (an empty section is left out). Field by
+/// field rather than `==` on a fresh default: no deep comparison code in the wasm. Destructured,
+/// so a new field does not compile until it is considered here.
+fn is_empty(d: &DecisionState) -> bool {
+    let DecisionState {
+        seed,
+        prompts,
+        assignments,
+        reported_channel,
+        pain_points,
+    } = d;
+    *seed == 0
+        && prompts.is_empty()
+        && assignments.is_empty()
+        && reported_channel.is_none()
+        && pain_points.is_empty()
 }
 
 /// Decodes bytes written by [`encode`] (by this or an earlier format version).
@@ -190,30 +207,34 @@ fn decode_body(body: &[u8], version: u16) -> Result<State, CodecError> {
     let mut r = Reader::new(body);
     let v2 = version >= 2;
     let mut state = State {
-        profile: read_profile(&mut r)?,
-        stages: read_stages(&mut r, v2)?,
-        journeys: r.list(read_journey)?,
+        profile: read_profile(&mut r),
+        stages: read_stages(&mut r, v2),
+        journeys: r.list(read_journey),
         decisions: DecisionState::default(),
     };
     if v2 {
         let mut last = 0;
-        for _ in 0..r.len()? {
-            let tag = r.u16()?;
+        for _ in 0..r.len() {
+            let tag = r.u16();
             if tag <= last {
-                return Err(CodecError::Invalid("section order"));
+                r.fail(CodecError::Invalid("section order"));
             }
             last = tag;
-            let n = r.u32()? as usize;
-            let payload = r.take(n)?;
+            let n = r.u32() as usize;
+            let payload = r.take(n);
+            if r.failed() {
+                break;
+            }
             if tag == SECTION_DECISIONS {
-                state.decisions = read_decisions(&mut Reader::new(payload))?;
+                let mut s = Reader::new(payload);
+                state.decisions = read_decisions(&mut s);
+                if let Some(e) = s.error() {
+                    r.fail(e);
+                }
             }
         }
     }
-    if r.remaining() != 0 {
-        return Err(CodecError::Invalid("trailing bytes"));
-    }
-    Ok(state)
+    r.finish().map(|()| state)
 }
 
 /// The stable code of a fact: its index in [`FACTS`]. Exhaustive, so a new `Fact` variant does
@@ -287,55 +308,53 @@ fn profile(w: &mut Writer, p: &Profile) {
     );
 }
 
-fn read_profile(r: &mut Reader<'_>) -> Result<Profile, CodecError> {
-    Ok(Profile {
-        first_seen_ms: r.time()?,
-        last_seen_ms: r.time()?,
-        visits: r.u32()?,
-        session: r.opt(read_session)?,
-        previous_visit_ms: r.opt(Reader::time)?,
-        first_touch: r.opt(read_touch)?,
-        touches: r.list(read_touch)?,
-        channel_counts: read_map(r, Reader::string, Reader::u32)?,
-        orders: r.u32()?,
-        revenue: r.f64()?,
-        last_order_ms: r.opt(Reader::time)?,
-        interests: r.list(|r| {
-            Ok(Interest {
-                category: r.string()?,
-                score: r.f64()?,
-                updated_ms: r.time()?,
+fn read_profile(r: &mut Reader<'_>) -> Profile {
+    Profile {
+        first_seen_ms: r.time(),
+        last_seen_ms: r.time(),
+        visits: r.u32(),
+        session: r.opt(read_session),
+        previous_visit_ms: r.opt(Reader::time),
+        first_touch: r.opt(read_touch),
+        touches: r.list(read_touch).into(),
+        channel_counts: read_map(r, Reader::string, Reader::u32),
+        orders: r.u32(),
+        revenue: r.f64(),
+        last_order_ms: r.opt(Reader::time),
+        interests: r.list(|r| Interest {
+            category: r.string(),
+            score: r.f64(),
+            updated_ms: r.time(),
+        }),
+        cart: r.list(|r| CartLine {
+            product_id: r.string(),
+            quantity: r.u32(),
+            price: r.opt(Reader::f64),
+        }),
+        surveys: r.list(|r| SurveyAnswer {
+            survey: r.string(),
+            answer: r.string(),
+            score: r.opt(Reader::f64),
+            at_ms: r.time(),
+        }),
+        recent: r
+            .list(|r| {
+                let at_ms = r.time();
+                let code = r.byte();
+                RecordedTouchpoint {
+                    at_ms,
+                    kind: r.code(EventKind::from_code(code), EventKind::Custom, "event kind"),
+                    custom_name: r.opt(Reader::string),
+                    path: r.opt(Reader::string),
+                    product_id: r.opt(Reader::string),
+                    category: r.opt(Reader::string),
+                    value: r.opt(Reader::f64),
+                }
             })
-        })?,
-        cart: r.list(|r| {
-            Ok(CartLine {
-                product_id: r.string()?,
-                quantity: r.u32()?,
-                price: r.opt(Reader::f64)?,
-            })
-        })?,
-        surveys: r.list(|r| {
-            Ok(SurveyAnswer {
-                survey: r.string()?,
-                answer: r.string()?,
-                score: r.opt(Reader::f64)?,
-                at_ms: r.time()?,
-            })
-        })?,
-        recent: r.list(|r| {
-            Ok(RecordedTouchpoint {
-                at_ms: r.time()?,
-                kind: EventKind::from_code(r.byte()?).ok_or(CodecError::Invalid("event kind"))?,
-                custom_name: r.opt(Reader::string)?,
-                path: r.opt(Reader::string)?,
-                product_id: r.opt(Reader::string)?,
-                category: r.opt(Reader::string)?,
-                value: r.opt(Reader::f64)?,
-            })
-        })?,
-        counts: read_map(r, Reader::string, Reader::varint)?,
-        viewed_products: read_map(r, Reader::string, Reader::u32)?,
-    })
+            .into(),
+        counts: read_map(r, Reader::string, Reader::varint),
+        viewed_products: read_map(r, Reader::string, Reader::u32),
+    }
 }
 
 fn session(w: &mut Writer, s: &Session) {
@@ -352,15 +371,15 @@ fn session(w: &mut Writer, s: &Session) {
     );
 }
 
-fn read_session(r: &mut Reader<'_>) -> Result<Session, CodecError> {
-    Ok(Session {
-        number: r.u32()?,
-        started_ms: r.time()?,
-        last_ms: r.time()?,
-        touchpoints: r.u32()?,
-        channel: read_touch(r)?,
-        signal_hits: read_map(r, Reader::u16, Reader::u16)?,
-    })
+fn read_session(r: &mut Reader<'_>) -> Session {
+    Session {
+        number: r.u32(),
+        started_ms: r.time(),
+        last_ms: r.time(),
+        touchpoints: r.u32(),
+        channel: read_touch(r),
+        signal_hits: read_map(r, Reader::u16, Reader::u16),
+    }
 }
 
 fn touch(w: &mut Writer, t: &ChannelTouch) {
@@ -388,18 +407,18 @@ fn touch(w: &mut Writer, t: &ChannelTouch) {
     w.opt(campaign_id.as_deref(), Writer::str);
 }
 
-fn read_touch(r: &mut Reader<'_>) -> Result<ChannelTouch, CodecError> {
-    Ok(ChannelTouch {
-        group: r.string()?,
-        source: r.string()?,
-        medium: r.string()?,
-        campaign: r.opt(Reader::string)?,
-        term: r.opt(Reader::string)?,
-        click_id: r.opt(Reader::string)?,
-        at_ms: r.time()?,
-        content: r.opt(Reader::string)?,
-        campaign_id: r.opt(Reader::string)?,
-    })
+fn read_touch(r: &mut Reader<'_>) -> ChannelTouch {
+    ChannelTouch {
+        group: r.string(),
+        source: r.string(),
+        medium: r.string(),
+        campaign: r.opt(Reader::string),
+        term: r.opt(Reader::string),
+        click_id: r.opt(Reader::string),
+        at_ms: r.time(),
+        content: r.opt(Reader::string),
+        campaign_id: r.opt(Reader::string),
+    }
 }
 
 fn stages(w: &mut Writer, s: &StageState) {
@@ -438,30 +457,36 @@ fn stages(w: &mut Writer, s: &StageState) {
     }
 }
 
-fn read_stages(r: &mut Reader<'_>, v2: bool) -> Result<StageState, CodecError> {
-    Ok(StageState {
-        stage_ids: r.list(Reader::string)?,
-        evidence: r.list(Reader::f64)?,
-        updated_ms: r.time()?,
-        trail: r.list(|r| {
-            Ok(Evidence {
-                at_ms: r.time()?,
-                cause: match r.byte()? {
-                    0 => Cause::Event(r.string()?),
-                    1 => Cause::Fact(
-                        *FACTS
-                            .get(usize::from(r.byte()?))
-                            .ok_or(CodecError::Invalid("fact"))?,
-                    ),
-                    2 => Cause::Channel(r.string()?),
-                    3 if v2 => Cause::Survey(r.string()?),
-                    _ => return Err(CodecError::Invalid("cause")),
-                },
-                stage: r.byte()?,
-                weight: r.f64()?,
+fn read_stages(r: &mut Reader<'_>, v2: bool) -> StageState {
+    StageState {
+        stage_ids: r.list(Reader::string),
+        evidence: r.list(Reader::f64),
+        updated_ms: r.time(),
+        trail: r
+            .list(|r| Evidence {
+                at_ms: r.time(),
+                cause: read_cause(r, v2),
+                stage: r.byte(),
+                weight: r.f64(),
             })
-        })?,
-    })
+            .into(),
+    }
+}
+
+fn read_cause(r: &mut Reader<'_>, v2: bool) -> Cause {
+    match r.byte() {
+        0 => Cause::Event(r.string()),
+        1 => {
+            let code = r.byte();
+            Cause::Fact(r.code(FACTS.get(usize::from(code)).copied(), FACTS[0], "fact"))
+        }
+        2 => Cause::Channel(r.string()),
+        3 if v2 => Cause::Survey(r.string()),
+        _ => {
+            r.fail(CodecError::Invalid("cause"));
+            Cause::Fact(FACTS[0])
+        }
+    }
 }
 
 fn decisions(w: &mut Writer, d: &DecisionState) {
@@ -492,34 +517,25 @@ fn decisions(w: &mut Writer, d: &DecisionState) {
 }
 
 /// Reads a decisions section; fields a later build appended after these are ignored.
-fn read_decisions(r: &mut Reader<'_>) -> Result<DecisionState, CodecError> {
-    let seed = r.take(8)?;
-    let mut le = [0u8; 8];
-    le.copy_from_slice(seed);
-    Ok(DecisionState {
-        seed: u64::from_le_bytes(le),
-        prompts: read_id_map(r, |r| {
-            Ok(PromptHistory {
-                shown_ms: r.list(Reader::time)?,
-                total: r.u32()?,
-                clicks: r.u32()?,
-                dismissed_ms: r.opt(Reader::time)?,
-            })
-        })?,
-        assignments: read_id_map(r, |r| {
-            Ok(Assignment {
-                arm: r.string()?,
-                exposed_session: r.u32()?,
-            })
-        })?,
-        reported_channel: r.opt(Reader::string)?,
-        pain_points: r.list(|r| {
-            Ok(PainPoint {
-                reason: r.string()?,
-                at_ms: r.time()?,
-            })
-        })?,
-    })
+fn read_decisions(r: &mut Reader<'_>) -> DecisionState {
+    DecisionState {
+        seed: r.u64_le(),
+        prompts: read_map(r, Reader::string, |r| PromptHistory {
+            shown_ms: r.list(Reader::time),
+            total: r.u32(),
+            clicks: r.u32(),
+            dismissed_ms: r.opt(Reader::time),
+        }),
+        assignments: read_map(r, Reader::string, |r| Assignment {
+            arm: r.string(),
+            exposed_session: r.u32(),
+        }),
+        reported_channel: r.opt(Reader::string),
+        pain_points: r.list(|r| PainPoint {
+            reason: r.string(),
+            at_ms: r.time(),
+        }),
+    }
 }
 
 fn journey(w: &mut Writer, j: &MicroJourneyState) {
@@ -534,19 +550,25 @@ fn journey(w: &mut Writer, j: &MicroJourneyState) {
     }
 }
 
-fn read_journey(r: &mut Reader<'_>) -> Result<MicroJourneyState, CodecError> {
-    Ok(MicroJourneyState {
-        id: r.string()?,
-        status: JourneyStatus::from_code(r.byte()?).ok_or(CodecError::Invalid("journey status"))?,
-        step: r.byte()?,
-        started_ms: r.time()?,
-        updated_ms: r.time()?,
-        deadline_ms: r.opt(Reader::time)?,
-        attempts: r.u32()?,
-        completions: r.u32()?,
-        abandons: r.u32()?,
-        backtracks: r.u32()?,
-    })
+fn read_journey(r: &mut Reader<'_>) -> MicroJourneyState {
+    let id = r.string();
+    let code = r.byte();
+    MicroJourneyState {
+        id,
+        status: r.code(
+            JourneyStatus::from_code(code),
+            JourneyStatus::NotStarted,
+            "journey status",
+        ),
+        step: r.byte(),
+        started_ms: r.time(),
+        updated_ms: r.time(),
+        deadline_ms: r.opt(Reader::time),
+        attempts: r.u32(),
+        completions: r.u32(),
+        abandons: r.u32(),
+        backtracks: r.u32(),
+    }
 }
 
 fn map<K, V>(
@@ -562,43 +584,26 @@ fn map<K, V>(
     }
 }
 
-/// Reads a `map<str, V>` into an [`IdMap`]; keys must be strictly increasing.
-fn read_id_map<V>(
-    r: &mut Reader<'_>,
-    value: impl Fn(&mut Reader<'_>) -> Result<V, CodecError>,
-) -> Result<IdMap<V>, CodecError> {
-    let n = r.len()?;
-    let mut m = IdMap::default();
-    let mut last: Option<String> = None;
-    for _ in 0..n {
-        let k = r.string()?;
-        if last.as_ref().is_some_and(|l| *l >= k) {
-            return Err(CodecError::Invalid("map key order"));
-        }
-        let v = value(r)?;
-        last = Some(k.clone());
-        m.insert(k, v);
-    }
-    Ok(m)
-}
-
 /// Reads a map written by [`map`]; keys must be strictly increasing (canonical form).
 fn read_map<'a, K: Ord, V>(
     r: &mut Reader<'a>,
-    key: impl Fn(&mut Reader<'a>) -> Result<K, CodecError>,
-    value: impl Fn(&mut Reader<'a>) -> Result<V, CodecError>,
-) -> Result<SortedMap<K, V>, CodecError> {
-    let n = r.len()?;
+    key: impl Fn(&mut Reader<'a>) -> K,
+    value: impl Fn(&mut Reader<'a>) -> V,
+) -> SortedMap<K, V> {
+    let n = r.len();
     let mut m = SortedMap::new();
     for _ in 0..n {
-        let k = key(r)?;
+        let k = key(r);
         if m.last_key_value().is_some_and(|(last, _)| *last >= k) {
-            return Err(CodecError::Invalid("map key order"));
+            r.fail(CodecError::Invalid("map key order"));
         }
-        let v = value(r)?;
-        m.insert(k, v);
+        let v = value(r);
+        if r.failed() {
+            break;
+        }
+        m.push_last(k, v);
     }
-    Ok(m)
+    m
 }
 
 #[cfg(test)]
@@ -707,6 +712,19 @@ mod tests {
             decode(&sealed(&b)),
             Err(CodecError::Invalid("map key order"))
         );
+    }
+
+    #[test]
+    fn only_the_default_decision_state_is_empty() {
+        let mut d = DecisionState::default();
+        assert!(is_empty(&d));
+        d.seed = 7;
+        assert!(!is_empty(&d));
+        let d = DecisionState {
+            reported_channel: Some(String::new()),
+            ..DecisionState::default()
+        };
+        assert!(!is_empty(&d));
     }
 
     #[test]

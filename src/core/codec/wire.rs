@@ -65,10 +65,17 @@ impl Writer {
 }
 
 /// Reads primitives from a slice; every read is bounds-checked.
+///
+/// Reads do not return `Result`: the first problem is recorded in an error flag, the rest of
+/// the input is dropped, and every later read gives a default value, so the caller checks once
+/// at the end ([`Reader::finish`]). Why: a `?` on each of the decoder's hundreds of reads made
+/// the wasm carry an early-return path (with drops of the half-built state) for each, ~10 KB.
 #[derive(Debug)]
 pub(super) struct Reader<'a> {
     rest: &'a [u8],
     last_time: u64,
+    /// The first error met; once set, `rest` is empty.
+    err: Option<CodecError>,
 }
 
 impl<'a> Reader<'a> {
@@ -76,109 +83,180 @@ impl<'a> Reader<'a> {
         Reader {
             rest: bytes,
             last_time: 0,
+            err: None,
         }
     }
 
-    pub(super) fn remaining(&self) -> usize {
-        self.rest.len()
+    /// Records `e` unless an earlier error is recorded, and drops the rest of the input.
+    #[inline(never)]
+    pub(super) fn fail(&mut self, e: CodecError) {
+        if self.err.is_none() {
+            self.err = Some(e);
+        }
+        self.rest = &[];
     }
 
-    pub(super) fn byte(&mut self) -> Result<u8, CodecError> {
-        let (&b, rest) = self.rest.split_first().ok_or(CodecError::Truncated)?;
-        self.rest = rest;
-        Ok(b)
+    /// Whether an error has been recorded.
+    pub(super) fn failed(&self) -> bool {
+        self.err.is_some()
     }
 
-    pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
+    /// The first error recorded, if any; otherwise, trailing bytes are an error.
+    pub(super) fn finish(mut self) -> Result<(), CodecError> {
+        if !self.rest.is_empty() {
+            self.fail(CodecError::Invalid("trailing bytes"));
+        }
+        self.err.map_or(Ok(()), Err)
+    }
+
+    /// The first error recorded, if any (the bytes left are not checked).
+    pub(super) fn error(&self) -> Option<CodecError> {
+        self.err.clone()
+    }
+
+    pub(super) fn byte(&mut self) -> u8 {
+        match self.rest.split_first() {
+            Some((&b, rest)) => {
+                self.rest = rest;
+                b
+            }
+            None => {
+                self.fail(CodecError::Truncated);
+                0
+            }
+        }
+    }
+
+    /// `n` bytes, or none after a failure.
+    pub(super) fn take(&mut self, n: usize) -> &'a [u8] {
         if n > self.rest.len() {
-            return Err(CodecError::Truncated);
+            self.fail(CodecError::Truncated);
+            return &[];
         }
         let (head, rest) = self.rest.split_at(n);
         self.rest = rest;
-        Ok(head)
+        head
     }
 
     /// Unsigned LEB128. Rejects encodings longer than needed (so every value has exactly one
     /// encoding) and values that do not fit in 64 bits.
-    pub(super) fn varint(&mut self) -> Result<u64, CodecError> {
+    pub(super) fn varint(&mut self) -> u64 {
         let mut v: u64 = 0;
         for i in 0..10 {
-            let b = self.byte()?;
+            let b = self.byte();
+            if self.failed() {
+                return 0;
+            }
             let group = u64::from(b & 0x7f);
             if i == 9 && b > 1 {
-                return Err(CodecError::Invalid("varint"));
+                break;
             }
             v |= group << (7 * i);
             if b & 0x80 == 0 {
                 if b == 0 && i > 0 {
-                    return Err(CodecError::Invalid("varint"));
+                    break;
                 }
-                return Ok(v);
+                return v;
             }
         }
-        Err(CodecError::Invalid("varint"))
+        self.fail(CodecError::Invalid("varint"));
+        0
     }
 
-    pub(super) fn u32(&mut self) -> Result<u32, CodecError> {
-        u32::try_from(self.varint()?).map_err(|_| CodecError::Invalid("integer"))
+    /// A varint that must not exceed `max`.
+    fn bounded(&mut self, max: u64) -> u64 {
+        let v = self.varint();
+        if v > max {
+            self.fail(CodecError::Invalid("integer"));
+            return 0;
+        }
+        v
     }
 
-    pub(super) fn u16(&mut self) -> Result<u16, CodecError> {
-        u16::try_from(self.varint()?).map_err(|_| CodecError::Invalid("integer"))
+    pub(super) fn u32(&mut self) -> u32 {
+        self.bounded(u32::MAX.into()) as u32
+    }
+
+    pub(super) fn u16(&mut self) -> u16 {
+        self.bounded(u16::MAX.into()) as u16
     }
 
     /// A count of items that each take at least one byte: a count larger than the bytes left
     /// cannot be honest, so it is rejected before anything is allocated for it.
-    pub(super) fn len(&mut self) -> Result<usize, CodecError> {
-        let n = self.varint()?;
+    pub(super) fn len(&mut self) -> usize {
+        let n = self.varint();
         if n > self.rest.len() as u64 {
-            return Err(CodecError::Truncated);
+            self.fail(CodecError::Truncated);
+            return 0;
         }
-        Ok(n as usize)
+        n as usize
     }
 
     /// Inverse of [`Writer::time`].
-    pub(super) fn time(&mut self) -> Result<u64, CodecError> {
-        let delta = unzigzag(self.varint()?);
+    pub(super) fn time(&mut self) -> u64 {
+        let delta = unzigzag(self.varint());
         let t = self.last_time.wrapping_add(delta as u64);
         self.last_time = t;
-        Ok(t)
+        t
     }
 
-    pub(super) fn f64(&mut self) -> Result<f64, CodecError> {
-        let b = self.take(8)?;
+    /// Eight little-endian bytes (zero after a failure).
+    pub(super) fn u64_le(&mut self) -> u64 {
         let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Ok(f64::from_bits(u64::from_le_bytes(a)))
+        if let Ok(b) = <[u8; 8]>::try_from(self.take(8)) {
+            a = b;
+        }
+        u64::from_le_bytes(a)
     }
 
-    pub(super) fn string(&mut self) -> Result<String, CodecError> {
-        let n = self.len()?;
-        let b = self.take(n)?;
-        std::str::from_utf8(b)
-            .map(str::to_owned)
-            .map_err(|_| CodecError::Invalid("string"))
+    pub(super) fn f64(&mut self) -> f64 {
+        f64::from_bits(self.u64_le())
     }
 
-    /// Inverse of [`Writer::opt`]; a presence byte other than 0 or 1 is invalid.
-    pub(super) fn opt<T>(
-        &mut self,
-        f: impl FnOnce(&mut Reader<'a>) -> Result<T, CodecError>,
-    ) -> Result<Option<T>, CodecError> {
-        match self.byte()? {
-            0 => Ok(None),
-            1 => f(self).map(Some),
-            _ => Err(CodecError::Invalid("presence byte")),
+    pub(super) fn string(&mut self) -> String {
+        let n = self.len();
+        let b = self.take(n);
+        match std::str::from_utf8(b) {
+            Ok(s) => s.to_owned(),
+            Err(_) => {
+                self.fail(CodecError::Invalid("string"));
+                String::new()
+            }
         }
     }
 
-    /// `len()` items read by `f`, collected. Capacity is bounded by the bytes left.
-    pub(super) fn list<T, C: FromIterator<T>>(
-        &mut self,
-        mut f: impl FnMut(&mut Reader<'a>) -> Result<T, CodecError>,
-    ) -> Result<C, CodecError> {
-        let n = self.len()?;
-        (0..n).map(|_| f(self)).collect()
+    /// A code that `known` maps to a value; `None` records `Invalid(what)` and gives `fallback`.
+    pub(super) fn code<T>(&mut self, known: Option<T>, fallback: T, what: &'static str) -> T {
+        known.unwrap_or_else(|| {
+            self.fail(CodecError::Invalid(what));
+            fallback
+        })
+    }
+
+    /// Inverse of [`Writer::opt`]; a presence byte other than 0 or 1 is invalid.
+    pub(super) fn opt<T>(&mut self, f: impl FnOnce(&mut Reader<'a>) -> T) -> Option<T> {
+        match self.byte() {
+            0 => None,
+            1 => Some(f(self)),
+            _ => {
+                self.fail(CodecError::Invalid("presence byte"));
+                None
+            }
+        }
+    }
+
+    /// `len()` items read by `f`. Capacity is bounded by the bytes left, and reading stops at
+    /// the first failure.
+    pub(super) fn list<T>(&mut self, mut f: impl FnMut(&mut Reader<'a>) -> T) -> Vec<T> {
+        let n = self.len();
+        let mut v = Vec::new();
+        for _ in 0..n {
+            if self.failed() {
+                break;
+            }
+            v.push(f(self));
+        }
+        v
     }
 }
 
@@ -247,8 +325,8 @@ mod tests {
             let mut w = Writer::default();
             w.varint(v);
             let mut r = Reader::new(&w.buf);
-            assert_eq!(r.varint(), Ok(v));
-            assert_eq!(r.remaining(), 0);
+            assert_eq!(r.varint(), v);
+            assert_eq!(r.finish(), Ok(()));
         }
         let mut w = Writer::default();
         w.varint(u64::MAX);
@@ -264,11 +342,16 @@ mod tests {
             &[0x81, 0x80, 0x00],
         ];
         for b in bad {
-            assert_eq!(Reader::new(b).varint(), Err(CodecError::Invalid("varint")));
+            let mut r = Reader::new(b);
+            assert_eq!(r.varint(), 0);
+            assert_eq!(r.finish(), Err(CodecError::Invalid("varint")));
         }
-        assert_eq!(Reader::new(&[0x80]).varint(), Err(CodecError::Truncated));
+        let mut r = Reader::new(&[0x80]);
+        r.varint();
+        assert_eq!(r.finish(), Err(CodecError::Truncated));
         let mut r = Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x10]);
-        assert_eq!(r.u32(), Err(CodecError::Invalid("integer")));
+        assert_eq!(r.u32(), 0);
+        assert_eq!(r.finish(), Err(CodecError::Invalid("integer")));
     }
 
     #[test]
@@ -287,8 +370,9 @@ mod tests {
         }
         let mut r = Reader::new(&w.buf);
         for t in times {
-            assert_eq!(r.time(), Ok(t));
+            assert_eq!(r.time(), t);
         }
+        assert_eq!(r.finish(), Ok(()));
         assert_eq!(zigzag(-1), 1);
         assert_eq!(unzigzag(zigzag(i64::MIN)), i64::MIN);
     }
@@ -297,20 +381,32 @@ mod tests {
     fn hostile_lengths_fail_before_allocating() {
         let mut w = Writer::default();
         w.varint(u64::MAX >> 1);
-        assert_eq!(Reader::new(&w.buf).string(), Err(CodecError::Truncated));
-        let r: Result<Vec<u8>, _> = Reader::new(&w.buf).list(|r| r.byte());
-        assert_eq!(r, Err(CodecError::Truncated));
+        let mut r = Reader::new(&w.buf);
+        assert_eq!(r.string(), "");
+        assert_eq!(r.finish(), Err(CodecError::Truncated));
+        let mut r = Reader::new(&w.buf);
+        assert_eq!(r.list(|r| r.byte()), Vec::<u8>::new());
+        assert_eq!(r.finish(), Err(CodecError::Truncated));
     }
 
     #[test]
     fn invalid_utf8_and_presence_bytes_are_rejected() {
-        assert_eq!(
-            Reader::new(&[2, 0xc3, 0x28]).string(),
-            Err(CodecError::Invalid("string"))
-        );
-        assert_eq!(
-            Reader::new(&[2]).opt(|r| r.byte()),
-            Err(CodecError::Invalid("presence byte"))
-        );
+        let mut r = Reader::new(&[2, 0xc3, 0x28]);
+        assert_eq!(r.string(), "");
+        assert_eq!(r.finish(), Err(CodecError::Invalid("string")));
+        let mut r = Reader::new(&[2, 5]);
+        assert_eq!(r.opt(|r| r.byte()), None);
+        assert_eq!(r.finish(), Err(CodecError::Invalid("presence byte")));
+    }
+
+    #[test]
+    fn the_first_error_wins_and_later_reads_give_defaults() {
+        let mut r = Reader::new(&[0x80, 0x00, 7, 7, 7]);
+        assert_eq!(r.varint(), 0);
+        assert!(r.failed());
+        assert_eq!(r.byte(), 0);
+        assert_eq!(r.len(), 0);
+        assert_eq!(r.f64().to_bits(), 0);
+        assert_eq!(r.finish(), Err(CodecError::Invalid("varint")));
     }
 }

@@ -155,7 +155,10 @@ const NAMES: &[&str] = &[
 impl Var {
     /// Resolves a dotted name whose segments are already split (`["stage", "research"]`).
     pub(super) fn resolve(segments: &[String], col: usize) -> Result<Var, ConditionError> {
-        let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let mut s: Vec<&str> = Vec::with_capacity(segments.len());
+        for seg in segments {
+            s.push(seg);
+        }
         let id = |i: usize| segments[i].clone();
         let var = match s.as_slice() {
             ["stage", _] => Var::Stage(id(1)),
@@ -216,24 +219,27 @@ impl Var {
 fn unknown(s: &[&str], col: usize) -> ConditionError {
     let name = s.join(".");
     // Compare with the id placeholders filled in from what was written.
-    let candidates: Vec<String> = NAMES
-        .iter()
-        .map(|n| {
-            let mut parts: Vec<&str> = n.split('.').collect();
-            if parts.len() > 1 && parts[1].starts_with('<') {
-                if let Some(given) = s.get(1) {
-                    parts[1] = given;
-                }
+    // Loops rather than map / collect chains: less wasm.
+    let mut candidates: Vec<String> = Vec::with_capacity(NAMES.len());
+    for n in NAMES {
+        let mut parts: Vec<&str> = Vec::new();
+        for part in n.split('.') {
+            parts.push(part);
+        }
+        if parts.len() > 1 && parts[1].starts_with('<') {
+            if let Some(given) = s.get(1) {
+                parts[1] = given;
             }
-            parts.join(".")
-        })
-        .collect();
+        }
+        candidates.push(parts.join("."));
+    }
     let hint = crate::core::config::suggest(&name, candidates.iter().map(String::as_str));
-    let family: Vec<&str> = NAMES
-        .iter()
-        .filter(|n| n.split('.').next() == s.first().copied() && n.contains('.'))
-        .copied()
-        .collect();
+    let mut family: Vec<&str> = Vec::new();
+    for n in NAMES {
+        if n.split('.').next() == s.first().copied() && n.contains('.') {
+            family.push(n);
+        }
+    }
     let what = if hint.is_empty() && !family.is_empty() {
         format!(
             "unknown variable {} (use {})",

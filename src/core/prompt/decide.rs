@@ -196,12 +196,18 @@ impl Engine {
     ) -> Vec<ExperimentDecision> {
         let config = self.config();
         let ctx = Context::new(config, self.state(), now_ms, page);
-        passed
-            .iter()
-            .filter(|(_, why)| *why == HELD_OUT)
-            .filter_map(|(id, _)| prompt_experiment(&ctx, config, id))
-            .filter(|x| x.holdout && x.expose)
-            .collect()
+        // A loop rather than a filter / filter_map / filter chain collected: less wasm.
+        let mut out = Vec::new();
+        for (id, why) in passed {
+            if *why == HELD_OUT {
+                if let Some(x) = prompt_experiment(&ctx, config, id) {
+                    if x.holdout && x.expose {
+                        out.push(x);
+                    }
+                }
+            }
+        }
+        out
     }
 }
 

@@ -106,23 +106,21 @@ pub fn observe(config: &Config, state: &mut State, tp: &Touchpoint, now_ms: u64)
     let d = &mut state.decisions;
     let prompt_id = || tp.str_prop("prompt_id").or_else(|| tp.str_prop("prompt"));
     match tp.kind {
-        EventKind::PromptShown => {
-            if let Some(h) = prompt_id().and_then(|id| capped(&mut d.prompts, &id)) {
-                h.shown_ms.push(now_ms);
-                if h.shown_ms.len() > SHOWN_KEPT {
-                    h.shown_ms.remove(0);
+        // One look-up shared by the three prompt events (it was inlined once per arm).
+        EventKind::PromptShown | EventKind::PromptClicked | EventKind::PromptDismissed => {
+            let Some(h) = prompt_id().and_then(|id| capped(&mut d.prompts, &id)) else {
+                return;
+            };
+            match tp.kind {
+                EventKind::PromptShown => {
+                    h.shown_ms.push(now_ms);
+                    if h.shown_ms.len() > SHOWN_KEPT {
+                        h.shown_ms.remove(0);
+                    }
+                    h.total = h.total.saturating_add(1);
                 }
-                h.total = h.total.saturating_add(1);
-            }
-        }
-        EventKind::PromptClicked => {
-            if let Some(h) = prompt_id().and_then(|id| capped(&mut d.prompts, &id)) {
-                h.clicks = h.clicks.saturating_add(1);
-            }
-        }
-        EventKind::PromptDismissed => {
-            if let Some(h) = prompt_id().and_then(|id| capped(&mut d.prompts, &id)) {
-                h.dismissed_ms = Some(now_ms);
+                EventKind::PromptClicked => h.clicks = h.clicks.saturating_add(1),
+                _ => h.dismissed_ms = Some(now_ms),
             }
         }
         EventKind::SurveyAnswered => survey::answered(config, state, tp, now_ms),
