@@ -159,12 +159,13 @@ fn blocked(
     }
     let empty = PromptHistory::default();
     let h = history.unwrap_or(&empty);
-    let session = h.shown_ms.iter().filter(|t| **t >= session_start).count() as u32;
+    let session = h.shown_since(session_start);
     if session >= def.max_per_session.unwrap_or(1) {
         return Some("shown enough this session");
     }
     let day_start = now.saturating_sub(DAY_MS);
-    let day = h.shown_ms.iter().filter(|t| **t > day_start).count() as u32;
+    // `> day_start` as `>= day_start + 1` (no overflow: `day_start <= u64::MAX - DAY_MS`).
+    let day = h.shown_since(day_start + 1);
     if def.max_per_day.is_some_and(|m| day >= m) {
         return Some("shown enough today");
     }
@@ -308,7 +309,8 @@ impl Engine {
             }
         }
         let mut chosen = best.map(|(id, def, exp)| {
-            let h = state.decisions.prompts.get(id).cloned().unwrap_or_default();
+            let empty = PromptHistory::default();
+            let h = state.decisions.prompts.get(id).unwrap_or(&empty);
             let template = exp
                 .as_ref()
                 .and_then(|x| x.variant.clone())
@@ -330,8 +332,7 @@ impl Engine {
                         .as_ref()
                         .map(|c| c.evaluate(&ctx).reads)
                         .unwrap_or_default(),
-                    shown_session: h.shown_ms.iter().filter(|t| **t >= session_start).count()
-                        as u32,
+                    shown_session: h.shown_since(session_start),
                     shown_total: h.total,
                     budget: (used, budget),
                     top_stage,

@@ -43,6 +43,20 @@ pub struct PromptHistory {
     pub dismissed_ms: Option<u64>,
 }
 
+impl PromptHistory {
+    /// Times shown at or after `since_ms` (one function for every cap and count, so the wasm
+    /// carries the loop once).
+    pub fn shown_since(&self, since_ms: u64) -> u32 {
+        let mut n = 0;
+        for &t in &self.shown_ms {
+            if t >= since_ms {
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
 /// A sticky experiment assignment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Assignment {
@@ -81,10 +95,11 @@ pub struct DecisionState {
 impl DecisionState {
     /// Prompts and surveys shown since `since_ms` (the session start), all together.
     pub fn shown_since(&self, since_ms: u64) -> usize {
-        self.prompts
-            .iter()
-            .map(|(_, h)| h.shown_ms.iter().filter(|t| **t >= since_ms).count())
-            .sum()
+        let mut n = 0;
+        for h in self.prompts.values() {
+            n += h.shown_since(since_ms) as usize;
+        }
+        n
     }
 }
 
