@@ -368,7 +368,7 @@ impl Touchpoint {
     pub fn str_prop(&self, key: &str) -> Option<String> {
         match self.props.get(key)? {
             Value::String(s) if !s.is_empty() => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
+            Value::Number(n) => Some(number_text(n)),
             _ => None,
         }
     }
@@ -391,7 +391,7 @@ impl Touchpoint {
     fn item_str(&self, key: &str) -> Option<String> {
         match self.first_item()?.get(key)? {
             Value::String(s) if !s.is_empty() => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
+            Value::Number(n) => Some(number_text(n)),
             _ => None,
         }
     }
@@ -443,9 +443,45 @@ impl Touchpoint {
     }
 }
 
+/// A numeric property as text: integers as they are, other numbers in the shortest plain
+/// decimal form that reads back the same (`number::short`; `12.5`, `0.1`). Not serde_json's
+/// `to_string`, whose float formatter and its tables would cost the wasm 2.5 KB brotli for
+/// the rare fractional id; the two differ only for numbers beyond 15 significant digits or
+/// written with an exponent.
+fn number_text(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        i.to_string()
+    } else if let Some(u) = n.as_u64() {
+        u.to_string()
+    } else {
+        crate::core::number::short(n.as_f64().unwrap_or(0.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numeric_ids_read_as_their_shortest_decimal_text() {
+        let tp = |v: serde_json::Value| {
+            let mut props = serde_json::Map::new();
+            props.insert("product_id".into(), v);
+            Touchpoint::new("Product Viewed", props).product_id()
+        };
+        assert_eq!(tp(serde_json::json!(12)).as_deref(), Some("12"));
+        assert_eq!(tp(serde_json::json!(-3)).as_deref(), Some("-3"));
+        assert_eq!(
+            tp(serde_json::json!(u64::MAX)).as_deref(),
+            Some("18446744073709551615")
+        );
+        assert_eq!(tp(serde_json::json!(12.5)).as_deref(), Some("12.5"));
+        assert_eq!(tp(serde_json::json!(0.1)).as_deref(), Some("0.1"));
+        assert_eq!(
+            tp(serde_json::json!(123456.789)).as_deref(),
+            Some("123456.789")
+        );
+    }
 
     #[test]
     fn aliases_map_to_canonical_kinds() {
