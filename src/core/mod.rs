@@ -24,6 +24,7 @@ pub mod prompt;
 pub mod recommend;
 pub mod replay;
 pub mod stage;
+pub mod text;
 pub mod url;
 pub mod view;
 

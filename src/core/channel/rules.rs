@@ -14,6 +14,7 @@
 //! Google Ads / DV360 / SA360 integrations (ad network type, creative format) are not visible in
 //! the browser; click ids stand in for them (see `params`).
 
+use crate::core::text;
 use std::cell::OnceCell;
 
 use super::config::{host_matches, ChannelConfig, ChannelRule};
@@ -73,8 +74,7 @@ fn rule_matches(
 ) -> bool {
     let eq = |a: &str, b: &String| a.trim().eq_ignore_ascii_case(b.trim());
     let contains = |a: &str, b: &String| {
-        a.to_ascii_lowercase()
-            .contains(&b.trim().to_ascii_lowercase())
+        text::contains(&a.to_ascii_lowercase(), &b.trim().to_ascii_lowercase())
     };
     (rule.source.is_empty() || rule.source.iter().any(|s| host_matches(tags.source, s)))
         && rule.source_category.is_none_or(|c| category() == Some(c))
@@ -102,7 +102,7 @@ fn ga4_default_group(t: &Tags<'_>, category: Option<SourceCategory>) -> &'static
     let email = |v: &str| matches!(v, "email" | "e-mail" | "e_mail" | "e mail");
     if s == "(direct)" && matches!(m, "(not set)" | "(none)") {
         "Direct"
-    } else if c.contains("cross-network") {
+    } else if text::contains(c, "cross-network") {
         "Cross-network"
     } else if shopping && paid {
         "Paid Shopping"
@@ -128,7 +128,7 @@ fn ga4_default_group(t: &Tags<'_>, category: Option<SourceCategory>) -> &'static
         )
     {
         "Organic Social"
-    } else if category == Some(Video) || m.contains("video") {
+    } else if category == Some(Video) || text::contains(m, "video") {
         "Organic Video"
     } else if category == Some(Search) || m == "organic" {
         "Organic Search"
@@ -143,8 +143,8 @@ fn ga4_default_group(t: &Tags<'_>, category: Option<SourceCategory>) -> &'static
     } else if s == "sms" || m == "sms" {
         "SMS"
     } else if m.ends_with("push")
-        || m.contains("mobile")
-        || m.contains("notification")
+        || text::contains(m, "mobile")
+        || text::contains(m, "notification")
         || s == "firebase"
     {
         "Mobile Push Notifications"
@@ -155,18 +155,19 @@ fn ga4_default_group(t: &Tags<'_>, category: Option<SourceCategory>) -> &'static
 
 /// `^(.*cp.*|ppc|retargeting|paid.*)$` on a lowercased medium.
 pub(super) fn is_paid_medium(m: &str) -> bool {
-    m.contains("cp") || m == "ppc" || m == "retargeting" || m.starts_with("paid")
+    text::contains(m, "cp") || m == "ppc" || m == "retargeting" || m.starts_with("paid")
 }
 
 /// `^(.*(([^a-df-z]|^)shop|shopping).*)$` on a lowercased campaign: `shopping` anywhere, or
 /// `shop` at the start or after any character but a lowercase letter other than `e`.
 fn is_shopping_campaign(c: &str) -> bool {
-    c.contains("shopping")
-        || c.match_indices("shop").any(|(i, _)| {
-            c[..i]
-                .chars()
-                .next_back()
-                .is_none_or(|p| p == 'e' || !p.is_ascii_lowercase())
+    text::contains(c, "shopping")
+        // The byte before a match: for a multi-byte character, a continuation byte, which
+        // (like the character) is not a lowercase ASCII letter.
+        || text::positions(c, "shop").any(|i| {
+            c.as_bytes()[..i]
+                .last()
+                .is_none_or(|&p| p == b'e' || !p.is_ascii_lowercase())
         })
 }
 

@@ -266,7 +266,7 @@ impl<'a> SourceTable<'a> {
             (Some(i), _) => Ok(Some(i)),
             (None, None) => Ok(None),
             (None, Some(zones)) => {
-                let covered = k.contains("{}")
+                let covered = crate::core::text::contains(k, "{}")
                     || k.split(['.', ' '])
                         .any(|w| zones.split(' ').any(|z| z == w));
                 if covered {
