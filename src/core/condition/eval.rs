@@ -70,7 +70,7 @@ pub(super) fn eval(expr: &Expr, ctx: &Context<'_>, reads: &mut Option<&mut Reads
         Expr::Contains(l, r) => {
             let l = value(l, ctx, reads);
             match (l, value(r, ctx, reads)) {
-                (Val::Str(a), Val::Str(b)) => crate::core::text::contains(&a, &b),
+                (Val::Str(a), Val::Str(b)) => crate::core::text::contains(a, b),
                 (Val::List(items), r) => items.iter().any(|(i, _)| equal(literal(i), r)),
                 _ => false,
             }
