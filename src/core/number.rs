@@ -30,8 +30,8 @@ const POW10: [f64; 23] = [
 /// `inf`, `infinity` and `nan` in any case, like `str::parse::<f64>`. No surrounding whitespace.
 pub fn parse(text: &str) -> Option<f64> {
     let (negative, body) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
+        Some(b'-') => (true, text.get(1..)?),
+        Some(b'+') => (false, text.get(1..)?),
         _ => (false, text),
     };
     let value = if body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity") {
@@ -167,7 +167,9 @@ fn point(m: u64, decimals: usize, negative: bool) -> String {
     if digits.len() <= decimals {
         digits.insert_str(0, &"0".repeat(decimals + 1 - digits.len()));
     }
-    let (whole, frac) = digits.split_at(digits.len() - decimals);
+    let (whole, frac) = digits
+        .split_at_checked(digits.len() - decimals)
+        .unwrap_or((&digits, ""));
     let frac = frac.trim_end_matches('0');
     // Pushed rather than `format!`ed: less wasm.
     let mut out = String::with_capacity(digits.len() + 2);

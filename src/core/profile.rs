@@ -381,7 +381,7 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    s[..end].to_owned()
+    s.get(..end).unwrap_or_default().to_owned()
 }
 
 /// Indices of `scores`, highest first by `f64::total_cmp`, equal scores in their original order

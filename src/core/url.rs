@@ -98,7 +98,7 @@ impl<'a> Url<'a> {
 /// `host` without a leading `www.` (ASCII case-insensitive).
 pub fn strip_www(host: &str) -> &str {
     match host.get(..4) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("www.") => &host[4..],
+        Some(prefix) if prefix.eq_ignore_ascii_case("www.") => host.get(4..).unwrap_or(host),
         _ => host,
     }
 }
@@ -156,7 +156,7 @@ fn split_scheme(input: &str) -> (&str, &str) {
 
 fn split_at_slash(s: &str) -> (&str, &str) {
     match s.find('/') {
-        Some(i) => (&s[..i], &s[i..]),
+        Some(i) => s.split_at_checked(i).unwrap_or((s, "")),
         None => (s, ""),
     }
 }
@@ -167,7 +167,9 @@ fn split_port(authority: &str) -> (&str, Option<u16>) {
     } else {
         authority.rfind(':').unwrap_or(authority.len())
     };
-    let (host, rest) = authority.split_at(host_end);
+    let (host, rest) = authority
+        .split_at_checked(host_end)
+        .unwrap_or((authority, ""));
     let port = rest.strip_prefix(':').and_then(|p| p.parse().ok());
     (host, port)
 }

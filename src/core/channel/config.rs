@@ -199,7 +199,9 @@ pub(super) fn host_matches(value: &str, entry: &str) -> bool {
     value.len() > entry.len()
         && value.is_char_boundary(value.len() - entry.len())
         && value.as_bytes()[value.len() - entry.len() - 1] == b'.'
-        && value[value.len() - entry.len()..].eq_ignore_ascii_case(entry)
+        && value
+            .get(value.len() - entry.len()..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(entry))
 }
 
 #[cfg(test)]

@@ -375,7 +375,7 @@ pub(super) fn normalize(source: &str) -> String {
 fn host_keys(host: &str) -> impl Iterator<Item = String> + '_ {
     let dots = host.match_indices('.').map(|(i, _)| i);
     let wildcards = dots.flat_map(move |i| {
-        let (prefix, suffix) = (&host[..i], &host[i + 1..]);
+        let (prefix, suffix) = (host.get(..i).unwrap_or(""), host.get(i + 1..).unwrap_or(""));
         let labels: Vec<&str> = suffix.split('.').collect();
         // `{}` as a TLD: one label, or two when the first is short (`co.uk`, `com.br`).
         let tld = labels.len() == 1 || (labels.len() == 2 && labels[0].len() <= 3);
