@@ -126,7 +126,7 @@ export class Trailmark {
     this._choice = {}; // the visitor's consent() choice
     this._held = []; // touchpoints awaiting a CMP's decision on export
     this._memLog = []; // touchpoints of this page while the stored profile is not read
-    this._priv = {}; // $.privacy (Runtime.privacy()) once loaded
+    this._priv = {}; // $.privacy (from the compiled config) once loaded
     this._defaults = { functional: true, personalization: true, measurement: false };
     this._signals = {}; // {tcf, gcm}: the page's CMP signals (consent.js)
     this._pv = { url: '', scroll: new Set(), engaged: 0, engagedDone: new Set() };
@@ -171,7 +171,9 @@ export class Trailmark {
     // A compiled document (`trailmark compile`) is used as it is; a JSON source is validated
     // and compiled here by the compiler wasm, fetched only for it.
     const compiled = config.trailmark_compiled !== undefined ? config : await compileConfig(config, o);
-    if (typeof compiled.engine !== 'string') throw new TrailmarkError('config/invalid', 'the compiled config has no "engine"; compile trailmark.json again', [{ path: '$.engine', message: 'missing' }]);
+    for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)]]) {
+      if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
+    }
     this._cap = o.capture === false ? null : capture;
     this._config = compiled;
     this._promptsOn = [compiled.prompts, compiled.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
@@ -198,7 +200,7 @@ export class Trailmark {
     // The engine starts from the compiled config (validated when it was compiled, privacy
     // settings included); the stored profile is read only once consent says it may be.
     this._rt = new wasm.Runtime(fromBase64(compiled.engine), Date.now());
-    this._priv = this._rt.privacy();
+    this._priv = compiled.privacy;
     this._defaults = Object.assign({}, this._priv.consent, o.consent);
     this._gpc = !!(g.navigator && g.navigator.globalPrivacyControl === true);
     this._frame = crossSiteFrame(g);

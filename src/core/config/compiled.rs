@@ -541,13 +541,16 @@ impl Config {
 }
 
 /// The document `trailmark compile` writes and `data-config` may point at: the engine's config
-/// compiled, plus the sections the browser's JavaScript reads itself (storage namespace,
-/// capture settings, recommendation URLs, the prompts' and surveys' texts), copied from the
-/// source so both read the same values.
+/// compiled, plus what the browser's JavaScript reads itself: the storage namespace, the
+/// privacy settings with their defaults filled, and (copied from the source, so both read the
+/// same values) capture settings, recommendation URLs, the prompts' and surveys' texts.
 pub fn compiled_document(source: &Value, config: &Config) -> Value {
     let mut doc = serde_json::Map::new();
     doc.insert("trailmark_compiled".into(), Value::from(FORMAT));
     doc.insert("namespace".into(), Value::from(config.namespace.clone()));
+    // `$.privacy` with its defaults filled: the browser decides consent from it before the
+    // engine reads any stored data.
+    doc.insert("privacy".into(), config.privacy.to_json());
     for key in ["capture", "recommend", "prompts", "surveys"] {
         if let Some(v) = source.get(key).filter(|v| !v.is_null()) {
             doc.insert(key.into(), v.clone());
@@ -684,6 +687,7 @@ mod tests {
         assert_eq!(doc["capture"], json!({"clicks": false}));
         assert_eq!(doc["prompts"], src["prompts"]);
         assert!(doc.get("recommend").is_none());
+        assert_eq!(doc["privacy"], c.privacy.to_json());
         assert_eq!(base64(b"Man"), "TWFu");
         assert_eq!(base64(b"Ma"), "TWE=");
         assert_eq!(base64(b"M"), "TQ==");
