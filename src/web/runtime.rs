@@ -37,11 +37,6 @@ impl Runtime {
         Ok(Runtime { engine })
     }
 
-    /// The config's storage namespace.
-    pub fn namespace(&self) -> String {
-        self.engine.config().namespace.clone()
-    }
-
     /// Records a touchpoint. `props` must be a plain object (or undefined). Returns
     /// `{effects, persist}`.
     pub fn ingest(
