@@ -1065,17 +1065,6 @@ export class Trailmark {
     }
   }
 
-  /** A random id for this visitor, sent with exported events (Segment requires one); forget() makes a new one. */
-  _anonymousId() {
-    let id = this._store.read('anon');
-    if (!id) {
-      const c = globalThis.crypto;
-      id = c && c.randomUUID ? c.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
-      this._store.write('anon', id);
-    }
-    return id;
-  }
-
   _export() {
     const purposes = {};
     for (const p of PURPOSES) purposes[p] = this._purposes[p];
