@@ -122,6 +122,20 @@ export function chunks(events, encode, max = MAX_BYTES) {
   return { out, tooLarge };
 }
 
+/**
+ * A random id for this visitor (`trailmark:<ns>:anon`, in the instance's store), sent with
+ * exported events (Segment requires one); forget() erases it, so a new one is made.
+ */
+function anonymousId(store) {
+  let id = store.read('anon');
+  if (!id) {
+    const c = globalThis.crypto;
+    id = c && c.randomUUID ? c.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
+    store.write('anon', id);
+  }
+  return id;
+}
+
 export class Exporter {
   /**
    * @param tm the Trailmark instance (engine, store, namespace, error reporting)
@@ -250,7 +264,7 @@ export class Exporter {
    */
   async send(events, final) {
     const who = this.tm._traits || {};
-    const anon = this.tm._anonymousId();
+    const anon = anonymousId(this.tm._store);
     const now = Date.now();
     const sender = { namespace: this.ns, anonymousId: anon, userId: who.user_id };
     const { out, tooLarge } = chunks(events, (list) => JSON.stringify(segmentBatch(list, sender, now)));

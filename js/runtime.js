@@ -5,7 +5,7 @@
 // content, logs one console error and turns the instance into a no-op.
 
 import { TrailmarkError, toError, isFatal } from './errors.js';
-import { Store, localStore, eraseAll, eraseNamespace, clearDatabases, clearExportQueue, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
+import { Store, localStore, eraseAll, eraseNamespace, clearExportQueue, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, pageProducts } from './capture.js';
 import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
@@ -1067,17 +1067,6 @@ export class Trailmark {
     }
   }
 
-  /** A random id for this visitor, sent with exported events (Segment requires one); forget() makes a new one. */
-  _anonymousId() {
-    let id = this._store.read('anon');
-    if (!id) {
-      const c = globalThis.crypto;
-      id = c && c.randomUUID ? c.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
-      this._store.write('anon', id);
-    }
-    return id;
-  }
-
   _export() {
     const purposes = {};
     for (const p of PURPOSES) purposes[p] = this._purposes[p];
@@ -1098,7 +1087,7 @@ export class Trailmark {
   }
 
   async _forget() {
-    const erase = async () => {
+    const erase = async ({ clearDatabases }) => {
       const exp = this._exp;
       if (exp) await exp.clear(false);
       eraseAll(localStore());
@@ -1114,8 +1103,9 @@ export class Trailmark {
       if (Object.keys(this._choice).length) this._saveChoice();
       this._post({ t: 'forget' });
     };
-    // After the batch in flight, so that it cannot store the profile again afterwards.
-    await (this._chain = (this._chain || Promise.resolve()).catch(() => {}).then(erase));
+    // After the batch in flight, so that it cannot store the profile again afterwards. The code
+    // only forget() needs (forget.js) is loaded in the queue, so what follows still waits for it.
+    await (this._chain = (this._chain || Promise.resolve()).catch(() => {}).then(() => import('./forget.js')).then(erase));
   }
 
   _forgetHere() {

@@ -16,8 +16,8 @@
       }
       for (let e of t._q.splice(0)) e[3] && e[3].r && e[3].r(); // early callers are not left waiting
       // a no-op instance answering what a failed runtime answers (js/README.md, index.d.ts)
-      let P = () => Promise.resolve(), v = (x) => () => x, f = Object.assign(new Error('Trailmark could not start'), { name: 'TrailmarkError', code: 'wasm/load', cause: e }), i = (t._i = { ready: false, failed: f });
-      for (let [m, g] of Object.entries({ track: P, page: P, identify: v(), stage: () => [], journey: () => ({}), lifecycle: v(null), decide: () => [], explain: v(null), prompt: () => Promise.resolve(null), on: () => () => {}, consent: () => ({}), export: v(null), forget: P, debug: P, privacyPanel: P, recommend: () => Promise.resolve([]) })) i[m] = g;
+      let P = () => Promise.resolve(), v = (x) => () => x, f = Object.assign(new Error('Trailmark could not start'), { name: 'TrailmarkError', code: 'wasm/load', cause: e });
+      t._i = { ready: false, failed: f, track: P, page: P, identify: v(), stage: () => [], journey: () => ({}), lifecycle: v(null), decide: () => [], explain: v(null), prompt: () => Promise.resolve(null), on: () => () => {}, consent: () => ({}), export: v(null), forget: P, debug: P, privacyPanel: P, recommend: () => Promise.resolve([]) };
       t.ready = false;
       t.failed = f;
     };

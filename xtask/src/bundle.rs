@@ -14,7 +14,10 @@
 //! - every other file (`index.d.ts`, `package.json`, `README.md`) is copied.
 //!
 //! Only names and whitespace change: no syntax is lowered (no `--target`), so what runs in the
-//! browser is the code the tests run, minified.
+//! browser is the code the tests run, minified. Besides local names, the bundled modules' private
+//! properties (`_name`) are renamed consistently across all of them (`--mangle-props`), except
+//! those [`KEPT_PROPS`] lists and the API methods' implementations (`_track`, ... :
+//! `runtime.js` finds them by name, `this['_' + name]` for each key of its `API` table).
 
 use crate::cmd;
 use crate::{Failure, Outcome};
@@ -26,6 +29,24 @@ const CLASSIC: [&str; 2] = ["loader.js", "trailmark.js"];
 const RUNTIME: &str = "runtime.js";
 /// The npm entry.
 const NPM_ENTRY: &str = "index.js";
+/// Private properties that code outside the bundle reads or writes, kept as they are when the
+/// others are renamed: the stub's `_q`, `_i`, `_mo` and `_loading` (`loader.js`, `trailmark.js`),
+/// the slots' `_tmd` and `_tmr` (DOM properties the loaders and the README name), and what the
+/// benchmark reads of an instance (`bench/`: `_rt`, `_pageContext`, `_config`,
+/// `_decideAndRender`).
+const KEPT_PROPS: [&str; 10] = [
+    "q",
+    "i",
+    "mo",
+    "loading",
+    "tmd",
+    "tmr",
+    "rt",
+    "pageContext",
+    "config",
+    "decideAndRender",
+];
+
 /// The wasm-bindgen glue of the engine and of the config compiler, imported by `runtime.js`,
 /// built into `dist/pkg/`.
 const GLUES: [&str; 2] = ["./pkg/trailmark.js", "./pkg/trailmark_compiler.js"];
@@ -66,6 +87,22 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
             )));
         }
     }
+    let runtime = sources
+        .iter()
+        .find(|(name, _)| name == RUNTIME)
+        .map(|(_, text)| text.as_str())
+        .unwrap_or_default();
+    let api = api_methods(runtime);
+    if api.is_empty() {
+        return Err(Failure(format!(
+            "js/{RUNTIME} has no `const API = {{` table: cannot tell which properties to keep"
+        )));
+    }
+    let kept: Vec<String> = KEPT_PROPS
+        .iter()
+        .map(|p| p.to_string())
+        .chain(api)
+        .collect();
     println!("build: bundling {} with esbuild", entries.join(", "));
     cmd::run(
         cmd::new(&esbuild)
@@ -79,7 +116,9 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
                 "--legal-comments=none",
                 "--chunk-names=chunk-[hash]",
                 "--log-level=warning",
+                "--mangle-props=^_[a-zA-Z]",
             ])
+            .arg(format!("--reserve-props=^_({})$", kept.join("|")))
             .args(GLUES.map(|g| format!("--external:{g}")))
             .arg(format!("--outdir={}", dist.display())),
     )?;
@@ -187,6 +226,24 @@ fn top_level_files(dir: &Path) -> Outcome<Vec<String>> {
     Ok(names)
 }
 
+/// The keys of `runtime.js`'s `const API = {` table (one `name: ...` per line, up to `};`): the
+/// public methods, whose implementations `_name` it looks up by name.
+fn api_methods(runtime: &str) -> Vec<String> {
+    let Some(at) = runtime.find("const API = {") else {
+        return Vec::new();
+    };
+    runtime[at..]
+        .lines()
+        .skip(1)
+        .take_while(|line| line.trim() != "};")
+        .filter_map(|line| {
+            let key = line.trim().split(':').next()?;
+            (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric()))
+                .then(|| key.to_string())
+        })
+        .collect()
+}
+
 /// Sibling modules a source imports lazily: `import('./name.js')` with a literal path (the glue
 /// under `./pkg/` excepted).
 fn lazy_imports(text: &str) -> Vec<String> {
@@ -214,6 +271,12 @@ mod tests {
     fn finds_the_chunks_a_bundle_imports() {
         let text = r#"import{a as b}from"./chunk-AB12.js";import{c}from"./chunk-AB12.js";x=import("./chunk-EF56.js")"#;
         assert_eq!(super::static_chunks(text), ["chunk-AB12.js"]);
+    }
+
+    #[test]
+    fn reads_the_api_table() {
+        let text = "x\nconst API = {\n  track: () => Promise.resolve(),\n  on: () => () => {},\n};\nconst y = { z: 1 };";
+        assert_eq!(super::api_methods(text), ["track", "on"]);
     }
 
     #[test]

@@ -71,9 +71,12 @@ fn wasm(name: &str, features: &[&str], pkg: &Path) -> Outcome {
         )));
     }
     println!("build: generating JS bindings");
+    // `--encode-into always`: strings go to the wasm with `TextEncoder.encodeInto`, without the
+    // glue's feature test and fallback (every browser that runs this wasm has it).
     cmd::run(
         cmd::new(cmd::cargo_bin("wasm-bindgen"))
-            .args(["--target", "web", "--out-name", name, "--out-dir"])
+            .args(["--target", "web", "--encode-into", "always"])
+            .args(["--out-name", name, "--out-dir"])
             .arg(pkg)
             .arg(&wasm),
     )?;
