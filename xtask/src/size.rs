@@ -319,11 +319,13 @@ fn references(source: &str) -> Vec<(String, bool)> {
         if !statement {
             continue;
         }
-        if let Some(spec) = t.strip_prefix("import").and_then(quoted) {
-            out.push((spec, true));
-        } else if let Some(at) = t.rfind("from") {
-            if let Some(spec) = quoted(&t[at + 4..]) {
-                out.push((spec, true));
+        // Every `import '...'` and `from '...'` on the line: minified bundles put all their
+        // imports (and the rest of the module) on one line.
+        for word in ["import", "from"] {
+            for (at, _) in t.match_indices(word) {
+                if let Some(spec) = quoted(&t[at + word.len()..]) {
+                    out.push((spec, true));
+                }
             }
         }
     }
@@ -496,6 +498,23 @@ mod tests {
         list.iter()
             .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
             .collect()
+    }
+
+    /// A minified bundle: every import on one line, and a `from:` key that is not one.
+    #[test]
+    fn finds_every_import_of_a_minified_line() {
+        let source = "import{a as L}from\"./chunk-A.js\";import{b}from\"./chunk-B.js\";import\"./side.js\";var o={from:1};x=await import(\"./pkg/glue.js\")\n";
+        let mut found = references(source);
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                ("./chunk-A.js".to_string(), true),
+                ("./chunk-B.js".to_string(), true),
+                ("./pkg/glue.js".to_string(), true),
+                ("./side.js".to_string(), true),
+            ]
+        );
     }
 
     #[test]
