@@ -18,7 +18,7 @@
 // next page, which sends them again with the same `messageId`s. Delivery is therefore
 // at-least-once: the collector deduplicates on `messageId` (Segment, RudderStack and Jitsu do).
 
-import { TrailmarkError } from './errors.js';
+import { TrailmarkError } from './runtime.js';
 
 const DB = 'trailmark-export';
 const STORE = 'events';

@@ -17,7 +17,7 @@
 // Escape closes a modal (focus returns where it was), and a banner or toast when focus is in it
 // or nowhere in particular. Without personalisation consent nothing is decided or shown.
 
-import { fillText } from './slots.js';
+import { fillText } from './runtime.js';
 
 const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
 const SCALES = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };

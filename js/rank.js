@@ -9,7 +9,7 @@
 // where Rust uses UTF-8 bytes; the two agree unless ids mix characters above U+FFFF with ones
 // between U+E000 and U+FFFF.
 
-import { TrailmarkError } from './errors.js';
+import { TrailmarkError } from './runtime.js';
 
 const utf8 = new TextEncoder();
 const bytesOf = (s) => utf8.encode(s).length;

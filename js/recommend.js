@@ -8,8 +8,7 @@
 // cannot be computed (no catalog, a catalog or model that fails to load, nothing to recommend)
 // keeps its default content.
 
-import { TrailmarkError, toError } from './errors.js';
-import { pageProducts } from './capture.js';
+import { TrailmarkError, toError, pageProducts } from './runtime.js';
 import { readModel, readCatalog, visitorOf, readRequest, rank, because } from './rank.js';
 
 const SLOTS = '[data-tm-recommend]';

@@ -11,6 +11,11 @@ import { readCapture, installCapture, pageProducts } from './capture.js';
 import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
 
 export { TrailmarkError };
+// For the lazily loaded modules, which import these from here rather than from their own
+// modules: dist/ then keeps one copy of each inside runtime.js (the build marks runtime.js
+// external to them) instead of chunks every page would fetch besides runtime.js.
+export { toError, pageProducts };
+export { fillText } from './slots.js';
 
 const DONE = 500; // ids of stored touchpoints kept in the profile record
 const RETENTION_MS = 3600000; // retention limits are applied at start-up and hourly

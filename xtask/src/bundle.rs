@@ -7,7 +7,9 @@
 //! - `loader.js` and `trailmark.js` are classic scripts: each is minified on its own;
 //! - `runtime.js` and every module the sources load lazily with `import('./x.js')` are entry
 //!   points, bundled: each carries the modules it imports statically, so the first page view
-//!   fetches one runtime file instead of five. Code that entries share goes into a `chunk-*.js`.
+//!   fetches one runtime file instead of five. The lazy modules import what they share with
+//!   the runtime from `./runtime.js` itself (kept external: the loaded runtime), so no shared
+//!   chunk is split out of it; code only lazy modules share would go into a `chunk-*.js`.
 //!   The wasm-bindgen glue (`./pkg/trailmark.js`, `./pkg/trailmark_compiler.js`) stays external
 //!   (it finds its `.wasm` beside itself) and is minified in place;
 //! - `index.js`, the npm entry, only re-exports `runtime.js`: minified on its own;
@@ -120,6 +122,9 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
             ])
             .arg(format!("--reserve-props=^_({})$", kept.join("|")))
             .args(GLUES.map(|g| format!("--external:{g}")))
+            // Lazy modules import what they share with the runtime from `./runtime.js`, kept
+            // as an import of the loaded runtime rather than bundled again or split out.
+            .arg(format!("--external:./{RUNTIME}"))
             .arg(format!("--outdir={}", dist.display())),
     )?;
 
