@@ -5,8 +5,8 @@
 // 1. Writes a deterministic session log over N items (default 10,000) and builds its model with
 //    the CLI (`target/debug/trailmark model build`; built by `cargo xtask build`).
 // 2. Model size: raw, gzip -9 and brotli -q 11 (node's zlib), and per 1,000 items.
-// 3. In headless Chromium (Debian's, as the e2e tests), on a 127.0.0.1 page importing dist's
-//    js/rank.js: time to validate the model bytes (`readModel`), and the latency of each strategy
+// 3. In headless Chromium (Debian's, as the e2e tests), on a 127.0.0.1 page importing
+//    js/rank.js (the source: dist/ has it only inside the bundled recommend.js): time to validate the model bytes (`readModel`), and the latency of each strategy
 //    (median and p95 of `queries` calls, each `performance.now()`-timed over a batch of 20 calls,
 //    since the page clock is coarsened to 100 µs) for a visitor with five viewed products.
 // 4. HR@20 / MRR@20 on YOOCHOOSE-100k (`trailmark eval recs`) when ../shared/data is there.
@@ -94,8 +94,8 @@ window.__result = out;
 </script>`;
 
 async function main() {
-  if (!existsSync(CLI) || !existsSync(join(ROOT, 'dist', 'rank.js'))) {
-    console.error('bench/recs.mjs: run `cargo xtask build` first (needs target/debug/trailmark and dist/)');
+  if (!existsSync(CLI)) {
+    console.error('bench/recs.mjs: run `cargo xtask build` first (needs target/debug/trailmark)');
     process.exit(2);
   }
   mkdirSync(WORK, { recursive: true });
@@ -114,7 +114,7 @@ async function main() {
     if (path === '/catalog.json') return send('application/json', JSON.stringify(catalog));
     if (path.startsWith('/trailmark/') && !path.includes('..')) {
       try {
-        return send('text/javascript', readFileSync(join(ROOT, 'dist', path.slice('/trailmark/'.length))));
+        return send('text/javascript', readFileSync(join(ROOT, 'js', path.slice('/trailmark/'.length))));
       } catch {
         /* 404 below */
       }
