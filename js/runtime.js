@@ -63,7 +63,10 @@ async function compileConfig(config, o) {
     const err = toError(e);
     throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the config compiler could not be loaded: ' + err.message);
   }
-  return compiler.compile(config);
+  const compiled = compiler.compile(config);
+  // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
+  console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip the config compiler (57 KB)');
+  return compiled;
 }
 
 // Public methods and what they return once the SDK is a no-op (or when a call fails).

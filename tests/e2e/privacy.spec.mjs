@@ -40,6 +40,7 @@ test('with no export configured a whole journey requests only the shop\'s and Tr
     assert.ok(log.requests.length > 10);
     assert.ok(!server.requests.some((r) => r.path.endsWith('/exporter.js')), 'the exporter is not even loaded');
     assert.ok(!server.requests.some((r) => r.path.includes('trailmark_compiler')), 'a compiled config never loads the config compiler');
+    assert.ok(!log.console.some((m) => /compiled in the browser/.test(m.text)), 'and gives no hint');
     assert.deepEqual(server.requests.filter((r) => r.method !== 'GET').map((r) => r.path), [], 'nothing but GETs');
     assertClean(log); // every request an own file of the shop or Trailmark, none off 127.0.0.1
   } finally {
@@ -189,6 +190,9 @@ test('a returning visitor under a CMP that answers after start-up keeps their st
     }
     const stored = await storageState(page);
     assert.equal(stored.idb['trailmark/profiles'], 1);
+    // A JSON source config (this test's override) is compiled in the browser, with a hint.
+    const hints = log.console.filter((m) => m.type === 'info' && /compiled in the browser/.test(m.text));
+    assert.equal(hints.length, 3, 'one hint a page load');
     assertClean(log);
   } finally {
     await context.close();
