@@ -8,7 +8,11 @@
 use serde_json::{Map, Number, Value};
 use wasm_bindgen::prelude::*;
 
+#[cfg(not(feature = "compiler"))]
+use crate::core::condition::Device;
 use crate::core::error::Error;
+#[cfg(not(feature = "compiler"))]
+use crate::core::PageContext;
 
 #[wasm_bindgen]
 extern "C" {
@@ -79,6 +83,50 @@ fn read(v: &JsValue, depth: usize) -> Option<Value> {
         map.insert(key.as_string()?, item);
     }
     Some(Value::Object(map))
+}
+
+/// The page context the runtime passes to each decision (`{url, path, device, hour, weekday,
+/// consent}`), read field by field rather than through `PageContext::from_json`: the runtime
+/// builds it itself, so that reader's checks and messages stay out of the wasm, and a field of
+/// the wrong type reads as absent.
+#[cfg(not(feature = "compiler"))]
+pub fn page_context(page: &JsValue) -> PageContext {
+    let mut p = PageContext::default();
+    if !page.is_object() {
+        return p;
+    }
+    let field = |k: &str| reflect_get(page, &JsValue::from_str(k));
+    let small = |v: JsValue| {
+        v.as_f64()
+            .filter(|n| n.fract() == 0.0 && (0.0..=255.0).contains(n))
+            .map(|n| n as u8)
+    };
+    p.url = field("url").as_string();
+    p.path = field("path").as_string();
+    p.device = match field("device").as_string().as_deref() {
+        Some("mobile") => Some(Device::Mobile),
+        Some("tablet") => Some(Device::Tablet),
+        Some("desktop") => Some(Device::Desktop),
+        _ => None,
+    };
+    p.hour = small(field("hour"));
+    p.weekday = small(field("weekday"));
+    let consent = field("consent");
+    if consent.is_object() {
+        let keys = object_keys(&consent);
+        let n = reflect_get(&keys, &JsValue::from_str("length"))
+            .as_f64()
+            .unwrap_or(0.0) as u32;
+        for i in 0..n {
+            let key = reflect_get(&keys, &JsValue::from(i));
+            if let (Some(purpose), Some(granted)) =
+                (key.as_string(), reflect_get(&consent, &key).as_bool())
+            {
+                p.consent.insert(purpose, granted);
+            }
+        }
+    }
+    p
 }
 
 /// Safe integers become integer numbers (as `serde_json` reads `5`, so `u32` fields accept

@@ -4,10 +4,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{error, from_js, millis, to_js};
+use super::convert::{error, millis, page_context, to_js};
 use super::runtime::Runtime;
 use crate::core::config::PromptTrigger;
-use crate::core::{view, PageContext};
+use crate::core::view;
 
 #[wasm_bindgen]
 impl Runtime {
@@ -36,8 +36,7 @@ impl Runtime {
         page: JsValue,
         trigger: &str,
     ) -> Result<JsValue, JsValue> {
-        let page = PageContext::from_json(&from_js(page, "page")?)
-            .map_err(|e| error("input/invalid", &format!("page context: {e}"), None))?;
+        let page = page_context(&page);
         let trigger =
             PromptTrigger::parse(trigger).map_err(|e| error("input/invalid", &e, None))?;
         let (shown, passed) = self.engine.decide_prompt(millis(now), &page, &trigger);

@@ -5,10 +5,10 @@
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{core_error, error, from_js, millis, to_js};
+use super::convert::{core_error, error, from_js, millis, page_context, to_js};
 use crate::core::engine::State;
 use crate::core::error::Error;
-use crate::core::{view, Config, Engine, PageContext, Touchpoint};
+use crate::core::{view, Config, Engine, Touchpoint};
 
 /// One visitor's engine, driven from JavaScript.
 #[wasm_bindgen]
@@ -99,8 +99,7 @@ impl Runtime {
     /// Slot decisions for a page: `page` is `{url, path, device, hour, weekday, consent}` (all
     /// optional). Returns `[{slot, variant, rule, explanation}]` sorted by slot.
     pub fn decide(&self, now: f64, page: JsValue) -> Result<JsValue, JsValue> {
-        let page = PageContext::from_json(&from_js(page, "page")?)
-            .map_err(|e| error("input/invalid", &format!("page context: {e}"), None))?;
+        let page = page_context(&page);
         let decisions = self.engine.decide(millis(now), &page);
         Ok(to_js(&view::decisions(&decisions)))
     }
