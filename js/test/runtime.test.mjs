@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trailmark, TrailmarkError } from '../index.js';
-import { Store } from '../store.js';
+import { instance } from './instance.mjs';
 
 globalThis.location ??= { href: 'https://shop.example/p/1', pathname: '/p/1' };
 
@@ -25,14 +25,6 @@ function fakeEngine(log, { trapOn } = {}) {
   };
 }
 
-function instance(engine) {
-  const tm = new Trailmark();
-  tm._rt = engine;
-  tm._ns = 'test';
-  tm._store = new Store('test', null, () => {});
-  tm._cap = null;
-  return tm;
-}
 
 // The stub's queue format: [method, args, time, entry].
 function stub() {

@@ -4,8 +4,9 @@
 // the touchpoints are ingested anyway.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Trailmark } from '../index.js';
-import { Store } from '../store.js';
+import { instance } from './instance.mjs';
+
+const instanceWithTable = (engine) => instance(engine, { _srcUrl: 'https://shop.example/trailmark/pkg/trailmark_sources.txt' });
 
 globalThis.location ??= { href: 'https://shop.example/p/1', pathname: '/p/1' };
 
@@ -33,15 +34,6 @@ function fakeEngine(log) {
   return engine;
 }
 
-function instance(engine) {
-  const tm = new Trailmark();
-  tm._rt = engine;
-  tm._ns = 'test';
-  tm._store = new Store('test', null, () => {});
-  tm._cap = null;
-  tm._srcUrl = 'https://shop.example/trailmark/pkg/trailmark_sources.txt';
-  return tm;
-}
 
 async function withFetch(fake, fn) {
   const orig = [globalThis.fetch, console.error];
@@ -58,7 +50,7 @@ async function withFetch(fake, fn) {
 test('the tables are fetched once, before the page view that needs them, in order', async () => {
   const log = [];
   const engine = fakeEngine(log);
-  const tm = instance(engine);
+  const tm = instanceWithTable(engine);
   const fetched = [];
   await withFetch(async (url) => {
     fetched.push(String(url));
@@ -79,7 +71,7 @@ test('the tables are fetched once, before the page view that needs them, in orde
 test('a failed fetch reports one error and ingests with the subset', async () => {
   for (const fake of [async () => new Response('nope', { status: 404 }), async () => { throw new TypeError('Failed to fetch'); }, async () => new Response('<html>')]) {
     const log = [];
-    const tm = instance(fakeEngine(log));
+    const tm = instanceWithTable(fakeEngine(log));
     const errors = [];
     tm.on('error', (e) => errors.push(e.code));
     let calls = 0;
@@ -98,7 +90,7 @@ test('a failed fetch reports one error and ingests with the subset', async () =>
 
 test('visits the subset answers for fetch nothing', async () => {
   const log = [];
-  const tm = instance(fakeEngine(log));
+  const tm = instanceWithTable(fakeEngine(log));
   let calls = 0;
   await withFetch(async () => (calls++, new Response('')), async () => {
     await tm._enqueue({ kind: 'track', name: 'Page Viewed', url: 'https://shop.example/', referrer: 'https://www.google.com/', at: 1 });

@@ -98,10 +98,9 @@ impl Runtime {
 
     /// Slot decisions for a page: `page` is `{url, path, device, hour, weekday, consent}` (all
     /// optional). Returns `[{slot, variant, rule, explanation}]` sorted by slot.
-    pub fn decide(&self, now: f64, page: JsValue) -> Result<JsValue, JsValue> {
-        let page = page_context(&page);
-        let decisions = self.engine.decide(millis(now), &page);
-        Ok(to_js(&view::decisions(&decisions)))
+    pub fn decide(&self, now: f64, page: JsValue) -> JsValue {
+        let decisions = self.engine.decide(millis(now), &page_context(&page));
+        to_js(&view::decisions(&decisions))
     }
 
     /// The persisted form of the state.

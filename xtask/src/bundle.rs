@@ -138,7 +138,7 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
             )?;
         }
     }
-    preload_chunks(dist)?;
+    runtime_imports_no_chunk(dist)?;
     for glue in GLUES.map(|g| dist.join(g)) {
         if glue.is_file() {
             minify(&esbuild, &glue, &glue, true)?;
@@ -159,33 +159,23 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
     Ok(())
 }
 
-/// Tells `trailmark.js` which chunks `runtime.js` imports, so it can fetch them together with
-/// `runtime.js` instead of after it: its list's `"@chunks"` becomes their names.
-fn preload_chunks(dist: &Path) -> Outcome {
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|e| Failure(format!("cannot read {}: {e}", p.display())))
-    };
-    let chunks = static_chunks(&read(&dist.join(RUNTIME))?);
-    let loader = dist.join(CLASSIC[1]);
-    let text = read(&loader)?;
-    if !text.contains(PRELOAD_MARK) {
-        return Err(Failure(format!(
-            "{} has no {PRELOAD_MARK} to replace with the chunks runtime.js imports",
-            loader.display()
-        )));
+/// `trailmark.js` preloads `runtime.js` and the glue, not chunks: the lazy modules import what
+/// they share with the runtime from `./runtime.js` (external to them), so esbuild has nothing
+/// to split out of it. Should that change, this fails the build rather than let every page
+/// fetch a chunk only after `runtime.js` has arrived.
+fn runtime_imports_no_chunk(dist: &Path) -> Outcome {
+    let path = dist.join(RUNTIME);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
+    match static_chunks(&text).first() {
+        None => Ok(()),
+        Some(chunk) => Err(Failure(format!(
+            "{} imports {chunk}: a module shared with the runtime is imported from its own file \
+             by a lazy module; import it from ./runtime.js instead",
+            path.display()
+        ))),
     }
-    let names: Vec<String> = chunks.iter().map(|c| format!("\"{c}\"")).collect();
-    let list = if names.is_empty() {
-        "\"@\"".to_string()
-    } else {
-        names.join(",")
-    };
-    std::fs::write(&loader, text.replace(PRELOAD_MARK, &list))
-        .map_err(|e| Failure(format!("cannot write {}: {e}", loader.display())))
 }
-
-/// The `"@chunks"` entry of `trailmark.js`'s preload list, as esbuild prints it.
-const PRELOAD_MARK: &str = "\"@chunks\"";
 
 /// The chunks a bundled module imports statically: `from"./chunk-XXXX.js"`.
 fn static_chunks(text: &str) -> Vec<String> {
