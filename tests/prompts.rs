@@ -247,7 +247,8 @@ fn export_hands_over_assignments_and_prompt_memory() {
     use trailmark::core::{view, EventKind, Touchpoint};
     let config = Config::from_json(
         r#"{"slots": {"hero": {"rules": []}}, "experiments": {"x": {"slot": "hero",
-            "arms": [{"id": "a", "variant": "a"}, {"id": "b", "variant": "b"}]}}}"#,
+            "arms": [{"id": "a", "variant": "a"}, {"id": "b", "variant": "b"}]}},
+            "prompts": {"cart_nudge": {"kind": "toast"}}}"#,
     )
     .unwrap();
     let mut e = Engine::new(config);

@@ -103,27 +103,33 @@ impl DecisionState {
     }
 }
 
-fn capped<'m, V: Default>(map: &'m mut IdMap<V>, key: &str) -> Option<&'m mut V> {
-    if key.is_empty() || key.len() > 100 {
-        return None;
-    }
-    if !map.contains_key(key) && map.len() >= ENTRIES_KEPT {
+/// The entry for `key` when the config names it (`configured`), within the [`ENTRIES_KEPT`]
+/// bound. Ids the config does not name are not remembered: a site tracking `Prompt Shown` or
+/// `Experiment Viewed` for its own popups and tests would otherwise fill the memory that the
+/// configured ones (at most [`ENTRIES_KEPT`], checked at load) need for their caps.
+fn remembered<'m, V: Default>(
+    map: &'m mut IdMap<V>,
+    key: &str,
+    configured: bool,
+) -> Option<&'m mut V> {
+    if !configured || (!map.contains_key(key) && map.len() >= ENTRIES_KEPT) {
         return None;
     }
     Some(map.entry(key, V::default))
 }
 
 /// Updates the decision memory (and, for survey answers, the stage evidence) from one
-/// touchpoint, already recorded in the profile. Ids the config does not name are remembered too
-/// (bounded) until the state is next loaded, which drops them (`Engine::with_state`), so the
-/// configured ones (at most [`ENTRIES_KEPT`], checked at load) always fit.
+/// touchpoint, already recorded in the profile. Only ids the config names are remembered; memory
+/// of ids no longer configured is dropped when the state is next loaded (`Engine::with_state`).
 pub fn observe(config: &Config, state: &mut State, tp: &Touchpoint, now_ms: u64) {
     let d = &mut state.decisions;
     let prompt_id = || tp.str_prop("prompt_id").or_else(|| tp.str_prop("prompt"));
     match tp.kind {
         // One look-up shared by the three prompt events (it was inlined once per arm).
         EventKind::PromptShown | EventKind::PromptClicked | EventKind::PromptDismissed => {
-            let Some(h) = prompt_id().and_then(|id| capped(&mut d.prompts, &id)) else {
+            let Some(h) = prompt_id()
+                .and_then(|id| remembered(&mut d.prompts, &id, config.prompt(&id).is_some()))
+            else {
                 return;
             };
             match tp.kind {
@@ -144,7 +150,8 @@ pub fn observe(config: &Config, state: &mut State, tp: &Touchpoint, now_ms: u64)
             let exp = tp.str_prop("experiment_id");
             let arm = tp.str_prop("variant_id").or_else(|| tp.str_prop("variant"));
             if let (Some(exp), Some(arm)) = (exp, arm) {
-                if let Some(a) = capped(&mut state.decisions.assignments, &exp) {
+                let configured = config.experiments.contains_key(&exp);
+                if let Some(a) = remembered(&mut state.decisions.assignments, &exp, configured) {
                     a.arm = arm.chars().take(100).collect();
                     a.exposed_session = session;
                 }
@@ -160,8 +167,79 @@ mod tests {
     use crate::core::Engine;
 
     #[test]
+    fn unknown_ids_cannot_crowd_out_the_configured_ones() {
+        // A site that tracks its own `Prompt Shown` / `Experiment Viewed` events for popups and
+        // tests Trailmark does not run must not fill the memory the configured ones need: the
+        // configured prompt's cap still holds after 100 unknown ids on the same page.
+        let config = Config::from_json(
+            r#"{"prompts": {"nudge": {"kind": "toast", "max_per_session": 1}},
+                "slots": {"hero": {"rules": [{"variant": "a", "when": "true"}]}},
+                "experiments": {"hero": {"slot": "hero",
+                    "arms": [{"id": "a"}, {"id": "b", "variant": "a"}]}}}"#,
+        )
+        .unwrap();
+        let mut e = Engine::new(config);
+        e.ingest(&Touchpoint::page("https://shop.example/", None), 0);
+        for i in 0..100u32 {
+            let id = i.to_string();
+            e.ingest(
+                &Touchpoint::of(EventKind::PromptShown).with("prompt_id", id.as_str()),
+                1_000,
+            );
+            e.ingest(
+                &Touchpoint::new("Experiment Viewed", Default::default())
+                    .with("experiment_id", id.as_str())
+                    .with("variant_id", "b"),
+                1_000,
+            );
+        }
+        e.ingest(
+            &Touchpoint::of(EventKind::PromptShown).with("prompt_id", "nudge"),
+            2_000,
+        );
+        e.ingest(
+            &Touchpoint::new("Experiment Viewed", Default::default())
+                .with("experiment_id", "hero")
+                .with("variant_id", "b"),
+            2_000,
+        );
+        let d = &e.state().decisions;
+        assert_eq!(d.prompts.keys().collect::<Vec<_>>(), ["nudge"]);
+        assert_eq!(d.prompts["nudge"].total, 1);
+        assert_eq!(d.assignments.keys().collect::<Vec<_>>(), ["hero"]);
+    }
+
+    #[test]
+    fn lists_longer_than_kept_are_trimmed_on_load() {
+        // Stored bytes may hold longer lists (an older build, or edited storage): loading keeps
+        // the newest, as the bounds promise.
+        let config = Config::from_json(r#"{"prompts": {"nudge": {"kind": "toast"}}}"#).unwrap();
+        let mut e = Engine::new(config.clone());
+        e.ingest(&Touchpoint::page("https://shop.example/", None), 0);
+        let mut state = e.state().clone();
+        let h = state
+            .decisions
+            .prompts
+            .entry("nudge", PromptHistory::default);
+        h.shown_ms = (0..40).collect();
+        for i in 0..(PAIN_POINTS_KEPT as u64 + 9) {
+            state.decisions.pain_points.push(PainPoint {
+                reason: "NPS 3".into(),
+                at_ms: i,
+            });
+        }
+        let bytes = crate::core::codec::encode(&state);
+        let (restored, _) = Engine::restore(config, &bytes);
+        let d = &restored.state().decisions;
+        assert_eq!(d.prompts["nudge"].shown_ms, (24..40).collect::<Vec<u64>>());
+        assert_eq!(d.pain_points.len(), PAIN_POINTS_KEPT);
+        assert_eq!(d.pain_points[0].at_ms, 9);
+    }
+
+    #[test]
     fn prompt_touchpoints_update_the_history() {
-        let mut e = Engine::new(Config::default());
+        let config = Config::from_json(r#"{"prompts": {"nudge": {"kind": "toast"}}}"#).unwrap();
+        let mut e = Engine::new(config);
         let tp = |kind| Touchpoint::of(kind).with("prompt_id", "nudge");
         for i in 0..20 {
             e.ingest(&tp(EventKind::PromptShown), 1_000 + i);
@@ -178,23 +256,23 @@ mod tests {
     }
 
     #[test]
-    fn exposures_are_remembered_per_session_and_memory_is_bounded() {
-        let mut e = Engine::new(Config::default());
+    fn exposures_are_remembered_per_session() {
+        let config = Config::from_json(
+            r#"{"slots": {"hero": {"rules": [{"variant": "a", "when": "true"}]}},
+                "experiments": {"hero": {"slot": "hero",
+                    "arms": [{"id": "a"}, {"id": "b", "variant": "a"}]}}}"#,
+        )
+        .unwrap();
+        let mut e = Engine::new(config);
         e.ingest(&Touchpoint::page("https://shop.example/", None), 0);
-        for i in 0..(ENTRIES_KEPT + 5) {
-            let mut id = String::from("x");
-            id.push_str(&i.to_string());
-            e.ingest(
-                &Touchpoint::new("Experiment Viewed", Default::default())
-                    .with("experiment_id", id.as_str())
-                    .with("variant_id", "b"),
-                1_000,
-            );
-        }
-        let a = &e.state().decisions.assignments;
-        assert_eq!(a.len(), ENTRIES_KEPT);
+        e.ingest(
+            &Touchpoint::new("Experiment Viewed", Default::default())
+                .with("experiment_id", "hero")
+                .with("variant_id", "b"),
+            1_000,
+        );
         assert_eq!(
-            a["x0"],
+            e.state().decisions.assignments["hero"],
             Assignment {
                 arm: "b".into(),
                 exposed_session: 1
@@ -204,8 +282,8 @@ mod tests {
 
     #[test]
     fn memory_of_prompts_no_longer_configured_is_dropped_on_load() {
-        let config = Config::from_json(r#"{"prompts": {"kept": {"kind": "toast"}}}"#).unwrap();
-        let mut e = Engine::new(config.clone());
+        let before = r#"{"prompts": {"kept": {"kind": "toast"}, "gone": {"kind": "toast"}}}"#;
+        let mut e = Engine::new(Config::from_json(before).unwrap());
         for id in ["kept", "gone"] {
             e.ingest(
                 &Touchpoint::of(EventKind::PromptShown).with("prompt_id", id),
@@ -213,7 +291,8 @@ mod tests {
             );
         }
         assert_eq!(e.state().decisions.prompts.len(), 2);
-        let (restored, _) = Engine::restore(config, &e.encode());
+        let after = Config::from_json(r#"{"prompts": {"kept": {"kind": "toast"}}}"#).unwrap();
+        let (restored, _) = Engine::restore(after, &e.encode());
         let ids: Vec<&String> = restored.state().decisions.prompts.keys().collect();
         assert_eq!(ids, ["kept"]);
     }
