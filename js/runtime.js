@@ -428,9 +428,11 @@ export class Trailmark {
 
   async _batch(leaving) {
     if (this.failed || !this._rt || !this._pending.length) return;
-    // Pending touchpoints wait here, still in order, while the source tables load; the batch
-    // run as the page goes (`leaving`) does not wait: it classifies with what is loaded.
-    if (!leaving && this._pending.some((it) => this._needsSources(it))) await this._sources();
+    // Pending touchpoints, and other pages' outbox (a page left before its tables arrived),
+    // wait here, still in order, while the source tables load. The batch run as the page goes
+    // (`leaving`) cannot wait; `_hide` leaves such touchpoints to the outbox instead.
+    const needs = (it) => this._needsSources(it);
+    if (!leaving && (this._pending.some(needs) || this._outbox(new Set(), true).list.some(needs))) await this._sources();
     if (this.failed || !this._rt || !this._pending.length) return;
     const db = this._store.durable && !this._memOnly ? await this._openDb() : null;
     const items = this._pending.splice(0);
@@ -507,7 +509,7 @@ export class Trailmark {
    * In the transaction: other pages' outbox keys (`trailmark:<ns>:outbox:<tabId>.<n>`) and their
    * touchpoints not in `done` (added), once each, oldest first. Corrupt ones are dropped.
    */
-  _outbox(done) {
+  _outbox(done, peek) {
     const keys = [];
     const list = [];
     const pre = storageKey(this._ns, 'outbox:');
@@ -527,7 +529,7 @@ export class Trailmark {
         if (!Array.isArray(v)) v = [null];
         for (const t of v) {
           if (!t || typeof t.id !== 'string' || typeof t.name !== 'string' || typeof t.at !== 'number') {
-            this._report(new TrailmarkError('storage/corrupt', 'a stored outbox entry is not a touchpoint; dropped'));
+            if (!peek) this._report(new TrailmarkError('storage/corrupt', 'a stored outbox entry is not a touchpoint; dropped'));
           } else if (!done.has(t.id)) {
             done.add(t.id);
             list.push(Object.assign(t, { kind: 'track' }));
@@ -547,6 +549,7 @@ export class Trailmark {
    */
   _hide() {
     if (this._exp) this._exp.hide();
+    let boxed;
     try {
       const tps = [...this._live, ...this._pending].flatMap(({ id, name, props, url, referrer, at }) => {
         try {
@@ -562,10 +565,13 @@ export class Trailmark {
         this._boxed = v;
         this._boxes.push(k);
       }
+      boxed = v === this._boxed;
     } catch (e) {
       this._storageFailed(e); // no outbox: what is in flight may still be stored
     }
-    if (this._pending.length) this._batch(true).catch((e) => this._fail(e));
+    // A touchpoint waiting for the source tables stays in the outbox (the next page loads them
+    // first) rather than being stored now with the subset's guess.
+    if (this._pending.length && !(boxed && this._pending.some((it) => this._needsSources(it)))) this._batch(true).catch((e) => this._fail(e));
   }
 
   // ---- source tables ----------------------------------------------------------------------------

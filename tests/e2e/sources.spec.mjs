@@ -106,3 +106,29 @@ test('a failed table fetch leaves the page working with one error; the visit is 
     await context.close();
   }
 });
+
+test('a visitor who leaves before the table arrives is still classified by it, on the next page', async () => {
+  // The table is slow; the visitor clicks on before it arrives. The first page's page view must
+  // not be stored with the subset's guess (a Referral) as the page goes: it waits in the outbox,
+  // and the next page loads the table before ingesting it.
+  server.reset();
+  server.delay(TABLE, 1500);
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url, { referer: 'https://search.seznam.cz/' });
+    const asked = Date.now();
+    while (tableRequests(log) === 0 && Date.now() - asked < 5_000) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(tableRequests(log), 1, 'the first page asked for the table');
+    await page.click('a.category-tile.category-packs');
+    await page.waitForURL('**/category/packs.html');
+    await waitReady(page);
+    assert.deepEqual(await channel(page), { group: 'Organic Search', source: 'seznam' });
+    const first = await page.evaluate(() => window.trailmark.lifecycle().channel.first);
+    assert.equal(first && first.group, 'Organic Search', JSON.stringify(first));
+    assertClean(log);
+  } finally {
+    server.reset();
+    await context.close();
+  }
+});
