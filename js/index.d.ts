@@ -21,6 +21,7 @@ export type TrailmarkErrorCode =
   | 'recommend/load'
   | 'sources/fetch'
   | 'sources/invalid'
+  | 'forget/fallback'
   | 'internal/error'
   | (string & {});
 

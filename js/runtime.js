@@ -5,7 +5,7 @@
 // content, logs one console error and turns the instance into a no-op.
 
 import { TrailmarkError, toError, isFatal } from './errors.js';
-import { Store, localStore, eraseAll, eraseNamespace, clearExportQueue, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
+import { Store, localStore, eraseAll, eraseNamespace, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, pageProducts } from './capture.js';
 import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
@@ -1117,9 +1117,16 @@ export class Trailmark {
       if (Object.keys(this._choice).length) this._saveChoice();
       this._post({ t: 'forget' });
     };
+    // If forget.js cannot be fetched (offline), forget() must still erase: the profiles through
+    // the open connection and this site's export queue, which is every database Trailmark has
+    // today; only databases it does not know by name would be left, so that is reported.
+    const fallback = (e) => {
+      this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + ((e && e.message) || e) + '): the profiles and this site\'s export queue were erased without it; other trailmark-* IndexedDB databases, if any, were not'));
+      return { clearDatabases: async (g, [db]) => (db && (await clearProfiles(db)), clearExportQueue(this._ns)) };
+    };
     // After the batch in flight, so that it cannot store the profile again afterwards. The code
     // only forget() needs (forget.js) is loaded in the queue, so what follows still waits for it.
-    await (this._chain = (this._chain || Promise.resolve()).catch(() => {}).then(() => import('./forget.js')).then(erase));
+    await (this._chain = (this._chain || Promise.resolve()).catch(() => {}).then(() => import('./forget.js').catch(fallback)).then(erase));
   }
 
   _forgetHere() {

@@ -9,7 +9,7 @@ use super::error::Error;
 use super::event::{EventKind, Touchpoint};
 use super::micro::{names_event, JourneyStatus, MicroJourneyState};
 use super::profile::{Profile, Session};
-use super::prompt::{self, DecisionState, PAIN_POINTS_KEPT, SHOWN_KEPT};
+use super::prompt::{self, DecisionState};
 use super::stage::{Cause, StageEstimate, StageState};
 use super::url::Url;
 
@@ -121,11 +121,6 @@ fn rekey(config: &Config, state: State) -> State {
     decisions
         .assignments
         .retain(|id, _| config.experiments.contains_key(id));
-    // Stored lists longer than their bound (an older build, edited storage) keep the newest.
-    for h in decisions.prompts.values_mut() {
-        keep_last(&mut h.shown_ms, SHOWN_KEPT);
-    }
-    keep_last(&mut decisions.pain_points, PAIN_POINTS_KEPT);
     // A loop rather than an iterator chain collected: less wasm.
     let mut kept = Vec::with_capacity(config.micro_journeys.len());
     for def in &config.micro_journeys {
@@ -140,12 +135,6 @@ fn rekey(config: &Config, state: State) -> State {
         stages: stages.align(config),
         journeys: kept,
         decisions,
-    }
-}
-
-fn keep_last<T>(list: &mut Vec<T>, n: usize) {
-    if list.len() > n {
-        list.drain(..list.len() - n);
     }
 }
 

@@ -145,6 +145,27 @@ test('forget() in one tab empties storage and the profile in a second tab; the v
   }
 });
 
+test('forget() still erases everything when forget.js cannot be fetched (offline), with one error', async () => {
+  const { context, log } = await visitor(browser, { block: (u) => u.pathname.endsWith('/forget.js') });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}products/bivvy-pro.html`);
+    await waitReady(page);
+    await page.click('[data-add-to-cart]');
+    await page.evaluate(() => window.trailmark.debug()); // a sessionStorage key
+    await until(() => page.evaluate(() => window.trailmark.export().touchpoints.length >= 2), 'touchpoints stored');
+    const full = await storageState(page);
+    assert.ok(full.local.length >= 1 && full.idb['trailmark/profiles'] === 1, JSON.stringify(full));
+    await page.evaluate(() => window.trailmark.forget());
+    assert.deepEqual(await storageState(page), { local: [], session: [], idb: { 'trailmark/profiles': 0 } }, 'erased when forget() resolves');
+    assert.equal(await page.evaluate(() => window.trailmark.export().touchpoints.length), 0);
+    assert.deepEqual(log.blocked.filter((p) => p.endsWith('/forget.js')).length, 1);
+    assertClean(log, { maxTrailmarkErrors: 1, expect: /forget\/fallback/, allowFailedLoads: true });
+  } finally {
+    await context.close();
+  }
+});
+
 test('the privacy panel says what is known, downloads it and erases it, from a data-tm-privacy link', async () => {
   const { context, log } = await visitor(browser, { context: { acceptDownloads: true } });
   try {

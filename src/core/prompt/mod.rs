@@ -135,7 +135,9 @@ pub fn observe(config: &Config, state: &mut State, tp: &Touchpoint, now_ms: u64)
             match tp.kind {
                 EventKind::PromptShown => {
                     h.shown_ms.push(now_ms);
-                    if h.shown_ms.len() > SHOWN_KEPT {
+                    // `while`: stored bytes may hold a longer list (an older build, edited
+                    // storage); the next show brings it back within the bound.
+                    while h.shown_ms.len() > SHOWN_KEPT {
                         h.shown_ms.remove(0);
                     }
                     h.total = h.total.saturating_add(1);
@@ -210,10 +212,14 @@ mod tests {
     }
 
     #[test]
-    fn lists_longer_than_kept_are_trimmed_on_load() {
-        // Stored bytes may hold longer lists (an older build, or edited storage): loading keeps
-        // the newest, as the bounds promise.
-        let config = Config::from_json(r#"{"prompts": {"nudge": {"kind": "toast"}}}"#).unwrap();
+    fn stored_lists_longer_than_kept_come_back_within_bounds() {
+        // Stored bytes may hold longer lists (an older build, edited storage): the next update
+        // keeps the newest, as the bounds promise.
+        let config = Config::from_json(
+            r#"{"prompts": {"nudge": {"kind": "toast"}},
+                "surveys": {"nps": {"kind": "modal", "type": "nps", "question": "Us?"}}}"#,
+        )
+        .unwrap();
         let mut e = Engine::new(config.clone());
         e.ingest(&Touchpoint::page("https://shop.example/", None), 0);
         let mut state = e.state().clone();
@@ -229,11 +235,24 @@ mod tests {
             });
         }
         let bytes = crate::core::codec::encode(&state);
-        let (restored, _) = Engine::restore(config, &bytes);
-        let d = &restored.state().decisions;
-        assert_eq!(d.prompts["nudge"].shown_ms, (24..40).collect::<Vec<u64>>());
+        let (mut e, _) = Engine::restore(config, &bytes);
+        e.ingest(
+            &Touchpoint::of(EventKind::PromptShown).with("prompt_id", "nudge"),
+            1_000,
+        );
+        e.ingest(
+            &Touchpoint::of(EventKind::SurveyAnswered)
+                .with("survey_id", "nps")
+                .with("answer", "2")
+                .with("score", 2.0),
+            1_000,
+        );
+        let d = &e.state().decisions;
+        let mut newest: Vec<u64> = (25..40).collect();
+        newest.push(1_000);
+        assert_eq!(d.prompts["nudge"].shown_ms, newest);
         assert_eq!(d.pain_points.len(), PAIN_POINTS_KEPT);
-        assert_eq!(d.pain_points[0].at_ms, 9);
+        assert_eq!(d.pain_points[0].at_ms, 10);
     }
 
     #[test]

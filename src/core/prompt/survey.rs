@@ -73,7 +73,8 @@ pub(super) fn answered(config: &Config, state: &mut State, tp: &Touchpoint, now_
             reason: what,
             at_ms: now_ms,
         });
-        if points.len() > PAIN_POINTS_KEPT {
+        // `while`: stored bytes may hold a longer list (an older build, edited storage).
+        while points.len() > PAIN_POINTS_KEPT {
             points.remove(0);
         }
     }
