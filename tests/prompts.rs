@@ -328,3 +328,35 @@ fn a_prompt_experiments_holdout_is_exposed_once_per_session() {
     let (_, passed) = e.decide_prompt(later, &page, &Trigger::PageView);
     assert_eq!(e.held_out_exposures(later, &page, &passed).len(), 1);
 }
+
+/// Decided: a prompt experiment's holdout is the world without that prompt, so a held-out
+/// visitor gets what the site would otherwise show there, the next eligible prompt, and the
+/// experiment measures the prompt's effect over that, not over showing nothing.
+#[test]
+fn a_held_out_visitor_sees_the_next_prompt_as_if_the_tested_one_did_not_exist() {
+    use trailmark::core::Touchpoint;
+    let config = Config::from_json(
+        r#"{"prompts": {"offer": {"kind": "toast", "on": ["page_view"], "priority": 9},
+                        "newsletter": {"kind": "banner", "on": ["page_view"], "priority": 1}},
+            "experiments": {"x": {"prompt": "offer", "holdout": 0.5,
+                "arms": [{"id": "a"}, {"id": "b"}]}}}"#,
+    )
+    .unwrap();
+    let page = PageContext::default();
+    let decide = |seed: u64| {
+        let mut e = Engine::new(config.clone());
+        e.seed(seed);
+        e.ingest(&Touchpoint::page("https://shop.example/", None), 1_000);
+        let (shown, passed) = e.decide_prompt(1_000, &page, &Trigger::PageView);
+        let held = passed
+            .iter()
+            .any(|(id, why)| id == "offer" && *why == HELD_OUT);
+        (shown.map(|d| d.prompt), held)
+    };
+    let outcomes: Vec<_> = (1..200u64).map(decide).collect();
+    assert!(outcomes.contains(&(Some("newsletter".into()), true)));
+    assert!(outcomes.contains(&(Some("offer".into()), false)));
+    assert!(outcomes
+        .iter()
+        .all(|o| *o == (Some("newsletter".into()), true) || *o == (Some("offer".into()), false)));
+}
