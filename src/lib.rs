@@ -24,11 +24,12 @@ pub mod web;
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-// A panic in the browser must trap: js/runtime.js catches the trap (a `RuntimeError`), restores
-// every slot's default content, turns later calls into no-ops and reports it once. So the handler
-// executes `unreachable` and nothing else; the message is never formatted, which is what lets
-// the optimiser drop it. Out-of-memory comes here too: without std, `handle_alloc_error` panics.
-#[cfg(all(target_arch = "wasm32", not(test)))]
+// A panic in the browser must still trap: js/errors.js turns the `WebAssembly.RuntimeError` into
+// a `wasm/trap` error, on which js/runtime.js restores every slot's default content, makes later
+// calls no-ops and reports it once. So the handler executes `unreachable` and nothing else: the
+// message is never formatted, which lets the optimiser drop it at every panic site.
+// Out-of-memory ends here too: without std, `handle_alloc_error` panics.
+#[cfg(target_arch = "wasm32")]
 #[panic_handler]
 fn panic(_: &::core::panic::PanicInfo<'_>) -> ! {
     ::core::arch::wasm32::unreachable()
