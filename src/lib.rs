@@ -4,8 +4,15 @@
 //! the native CLI both drive. It never reads a clock, draws randomness or touches storage: time
 //! and seeds are passed in, persisted bytes are handed out. See `ARCHITECTURE.md` for the map.
 #![warn(missing_docs)]
+// The browser build is `no_std`: std's panic handler formats every panic message, which keeps
+// `core::fmt`'s machinery (padding, `char` escaping, Unicode printable tables) in the wasm. With
+// our own handler below, that formatting is dead code at every panic site. Native builds (CLI,
+// tests, benches) keep std.
+#![cfg_attr(target_arch = "wasm32", no_std)]
 // wasm-bindgen's generated glue needs `unsafe`; the rest of the crate has none.
 #![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
+
+extern crate alloc;
 
 pub mod core;
 #[cfg(target_arch = "wasm32")]
@@ -16,6 +23,17 @@ pub mod web;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+// A panic in the browser must still trap: js/errors.js turns the `WebAssembly.RuntimeError` into
+// a `wasm/trap` error, on which js/runtime.js restores every slot's default content, makes later
+// calls no-ops and reports it once. So the handler executes `unreachable` and nothing else: the
+// message is never formatted, which lets the optimiser drop it at every panic site.
+// Out-of-memory ends here too: without std, `handle_alloc_error` panics.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo<'_>) -> ! {
+    ::core::arch::wasm32::unreachable()
+}
 
 // The README's Rust examples run as doc tests, so the README cannot drift from the code.
 #[cfg(doctest)]

@@ -19,6 +19,7 @@
 //! `$.privacy.gpc.personalization` is false; a cross-site iframe removes `functional` (unless
 //! `$.privacy.iframe_storage`).
 
+use alloc::{string::String, vec::Vec};
 use serde_json::{Map, Value};
 
 /// The three purposes.

@@ -16,6 +16,12 @@ use super::config::SlotDef;
 use super::engine::Engine;
 use super::experiment::ExperimentDecision;
 use super::prompt::decide::{slot_experiment, top_evidence};
+use alloc::{
+    borrow::ToOwned,
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
 
 /// The variant chosen for one slot.
 #[derive(Clone, Debug, PartialEq)]

@@ -12,6 +12,7 @@ use super::profile::{Profile, Session};
 use super::prompt::{self, DecisionState};
 use super::stage::{Cause, StageEstimate, StageState};
 use super::url::Url;
+use alloc::{string::String, vec::Vec};
 
 /// Everything the engine persists between page loads.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,7 +1,8 @@
 //! Typed errors. Each has a stable `area/reason` code that the browser layer turns into a JS
 //! `TrailmarkError`, and config errors carry the JSON path of the offending value.
 
-use std::fmt;
+use alloc::{format, string::String, vec::Vec};
+use core::fmt;
 
 /// One problem found in a config document, at a JSON path such as
 /// `$.micro_journeys[1].steps[0].event`.
@@ -106,7 +107,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 impl From<CodecError> for Error {
     fn from(e: CodecError) -> Error {

@@ -5,6 +5,10 @@
 //! `analytics.track` calls can feed the engine unchanged. Unknown names are kept as
 //! [`EventKind::Custom`] with their original name, never dropped.
 
+use alloc::{
+    borrow::ToOwned,
+    string::{String, ToString},
+};
 use serde_json::{Map, Value};
 
 /// What kind of interaction a touchpoint records.

@@ -14,6 +14,7 @@
 use super::condition::{Context, ValueDisplay};
 use super::config::ExperimentDef;
 use super::prompt::Assignment;
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 /// The arm id reported for a held-out visitor.
 pub const HOLDOUT: &str = "holdout";

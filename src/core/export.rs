@@ -14,6 +14,7 @@
 //! referrer) plus the visitor's anonymous id and, after `identify`, the user id: no user agent,
 //! no screen, no locale, nothing from the profile.
 
+use alloc::{borrow::ToOwned, string::String};
 use serde_json::{Map, Value};
 
 /// `library.name` in each event's context.

@@ -8,8 +8,9 @@
 //! ARCHITECTURE.md), where a sorted vector is as fast and its code is a binary search and a
 //! `Vec::insert`. Iteration is in key order, like `BTreeMap`'s, so results stay deterministic.
 
-use std::borrow::Borrow;
-use std::fmt;
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use core::borrow::Borrow;
+use core::fmt;
 
 /// A map from string ids (prompts, surveys, experiments and their memory) to values.
 pub type IdMap<V> = SortedMap<String, V>;
@@ -100,7 +101,7 @@ impl<K: Ord, V> SortedMap<K, V> {
     /// Sets `key` to `value`; returns the value it replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Ok(i) => Some(core::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
                 self.entries.insert(i, (key, value));
                 None
@@ -173,9 +174,9 @@ impl<K: Ord, V, const N: usize> From<[(K, V); N]> for SortedMap<K, V> {
     }
 }
 
-impl<K, V> From<std::collections::BTreeMap<K, V>> for SortedMap<K, V> {
+impl<K, V> From<alloc::collections::BTreeMap<K, V>> for SortedMap<K, V> {
     /// Already sorted and unique: no sorting needed.
-    fn from(map: std::collections::BTreeMap<K, V>) -> Self {
+    fn from(map: alloc::collections::BTreeMap<K, V>) -> Self {
         SortedMap {
             entries: map.into_iter().collect(),
         }
@@ -184,7 +185,8 @@ impl<K, V> From<std::collections::BTreeMap<K, V>> for SortedMap<K, V> {
 
 impl<'a, K, V> IntoIterator for &'a SortedMap<K, V> {
     type Item = (&'a K, &'a V);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+    type IntoIter =
+        core::iter::Map<core::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter().map(|(k, v)| (k, v))
@@ -193,14 +195,14 @@ impl<'a, K, V> IntoIterator for &'a SortedMap<K, V> {
 
 impl<K, V> IntoIterator for SortedMap<K, V> {
     type Item = (K, V);
-    type IntoIter = std::vec::IntoIter<(K, V)>;
+    type IntoIter = alloc::vec::IntoIter<(K, V)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
-impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for SortedMap<K, V> {
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> core::ops::Index<&Q> for SortedMap<K, V> {
     type Output = V;
 
     /// Panics when `key` is absent, like `BTreeMap`'s index (tests use it; the engine uses `get`).
@@ -225,7 +227,7 @@ where
     V: serde::Deserialize<'de>,
 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let map = std::collections::BTreeMap::<K, V>::deserialize(d)?;
+        let map = alloc::collections::BTreeMap::<K, V>::deserialize(d)?;
         Ok(map.into_iter().collect())
     }
 }
@@ -240,19 +242,19 @@ impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for SortedMap<K,
 #[cfg(feature = "schema")]
 impl<K: schemars::JsonSchema, V: schemars::JsonSchema> schemars::JsonSchema for SortedMap<K, V> {
     fn inline_schema() -> bool {
-        <std::collections::BTreeMap<K, V> as schemars::JsonSchema>::inline_schema()
+        <alloc::collections::BTreeMap<K, V> as schemars::JsonSchema>::inline_schema()
     }
 
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        <std::collections::BTreeMap<K, V> as schemars::JsonSchema>::schema_name()
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
+        <alloc::collections::BTreeMap<K, V> as schemars::JsonSchema>::schema_name()
     }
 
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        <std::collections::BTreeMap<K, V> as schemars::JsonSchema>::schema_id()
+    fn schema_id() -> alloc::borrow::Cow<'static, str> {
+        <alloc::collections::BTreeMap<K, V> as schemars::JsonSchema>::schema_id()
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        <std::collections::BTreeMap<K, V> as schemars::JsonSchema>::json_schema(generator)
+        <alloc::collections::BTreeMap<K, V> as schemars::JsonSchema>::json_schema(generator)
     }
 }
 

@@ -16,6 +16,7 @@
 
 use super::config::{MicroJourneyDef, StepDef};
 use super::event::{EventKind, Touchpoint};
+use alloc::{borrow::ToOwned, string::String};
 
 /// Where a micro journey stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

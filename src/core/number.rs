@@ -8,6 +8,8 @@
 //! number a person writes in a condition or an event property; beyond that it may differ from the
 //! correctly rounded value in the last bit. [`fixed4`] formats with at most four decimals.
 
+use alloc::string::{String, ToString};
+
 /// `v` limited to `lo..=hi`, `NaN` staying `NaN`, as `f64::clamp` for `lo <= hi` (which callers
 /// guarantee); never panics.
 pub fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
@@ -77,7 +79,7 @@ fn unsigned(s: &[u8]) -> Option<f64> {
         if !matches!(s[i], b'e' | b'E') {
             return None;
         }
-        let rest = std::str::from_utf8(&s[i + 1..]).ok()?;
+        let rest = core::str::from_utf8(&s[i + 1..]).ok()?;
         let digits = rest.strip_prefix(['+', '-']).unwrap_or(rest);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -136,14 +138,14 @@ fn times_10k_rounded(x: f64) -> u64 {
     if p < 4_503_599_627_370_496.0 {
         // Below 2^52 `p` has a fraction; a halfway point is representable at its scale, so `err`
         // (at most half an ulp) only decides exact ties.
-        let whole = p.floor();
+        let whole = libm::floor(p);
         let frac = p - whole;
         let whole = whole as u64;
         let up = frac > 0.5 || (frac == 0.5 && (err > 0.0 || (err == 0.0 && whole % 2 == 1)));
         whole + u64::from(up)
     } else {
         // From 2^52 on `p` is whole and `err` holds the exact fraction.
-        let low = err.floor();
+        let low = libm::floor(err);
         let whole = (p as u64).wrapping_add_signed(low as i64);
         let rest = err - low;
         whole + u64::from(rest > 0.5 || (rest == 0.5 && whole % 2 == 1))
@@ -206,7 +208,7 @@ pub fn short(n: f64) -> String {
         } else {
             1e22 * POW10[decimals - 22]
         };
-        let scaled = (x * pow).round();
+        let scaled = libm::round(x * pow);
         if scaled >= fits {
             break;
         }
@@ -228,7 +230,7 @@ pub fn short(n: f64) -> String {
     }
     let mut out = String::new();
     for dropped in (0..=16).rev() {
-        let digits = (m / POW10[dropped]).round() as u64;
+        let digits = libm::round(m / POW10[dropped]) as u64;
         out = point(digits, 0, negative) + &"0".repeat(dropped + zeros);
         if parse(&out) == Some(n) {
             break;

@@ -5,7 +5,7 @@
 //! retention limits survive only as per-name counts, channel touches beyond their limit only as
 //! per-group counts.
 
-use std::collections::VecDeque;
+use alloc::{borrow::ToOwned, collections::VecDeque, string::String, vec::Vec};
 
 use crate::core::map::SortedMap;
 
@@ -361,7 +361,7 @@ impl Profile {
 /// the computation once).
 fn decayed(i: &Interest, now_ms: u64, lc: &LifecycleConfig) -> f64 {
     let days = now_ms.saturating_sub(i.updated_ms) as f64 / DAY_MS as f64;
-    i.score * 0.5f64.powf(days / lc.interest_half_life_days)
+    i.score * libm::pow(0.5, days / lc.interest_half_life_days)
 }
 
 fn decayed_scores(interests: &[Interest], now_ms: u64, lc: &LifecycleConfig) -> Vec<f64> {

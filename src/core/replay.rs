@@ -18,6 +18,7 @@
 //! The runner is deterministic: the same config and lines always give the same report, natively
 //! and in the browser.
 
+use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
 use serde_json::{json, Map, Value};
 
 use super::condition::PageContext;
@@ -221,7 +222,7 @@ fn round_probability(mut v: Value) -> Value {
 }
 
 fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+    libm::round(x * 10_000.0) / 10_000.0
 }
 
 /// Replays JSON Lines text, returning one report per input, or the first bad line's error as

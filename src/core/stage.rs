@@ -13,7 +13,7 @@
 //! lazily because decay is multiplicative); and weights in log-odds units are easy to reason
 //! about ("+1 makes this stage e times likelier") and to tune in config.
 
-use std::collections::VecDeque;
+use alloc::{collections::VecDeque, format, string::String, vec, vec::Vec};
 
 use super::config::{Config, Fact};
 
@@ -144,7 +144,7 @@ impl StageState {
 
     fn decay_factor(config: &Config, from_ms: u64, to_ms: u64) -> f64 {
         let hours = to_ms.saturating_sub(from_ms) as f64 / 3_600_000.0;
-        0.5f64.powf(hours / config.inference.half_life_hours)
+        libm::pow(0.5, hours / config.inference.half_life_hours)
     }
 
     /// Decays the accumulators to `now_ms` (never backwards).
@@ -235,7 +235,7 @@ fn softmax(mut logits: Vec<f64>) -> Vec<f64> {
         max = f64::max(max, l);
     }
     for l in &mut logits {
-        *l = (*l - max).exp();
+        *l = libm::exp(*l - max);
     }
     let sum: f64 = logits.iter().sum();
     for e in &mut logits {

@@ -12,7 +12,7 @@
 //!   escapes are kept literally and invalid UTF-8 becomes U+FFFD; parameter names compare
 //!   ASCII-case-insensitively; the fragment is ignored.
 
-use std::borrow::Cow;
+use alloc::{borrow::Cow, string::String, vec::Vec};
 
 /// The parts of a URL that channel classification reads.
 #[derive(Clone, Debug, PartialEq, Eq)]

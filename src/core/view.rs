@@ -3,6 +3,7 @@
 //! the same words. Pure functions of the engine and the time.
 
 use crate::core::map::SortedMap;
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 use serde_json::{Map, Value};
 

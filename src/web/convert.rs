@@ -5,6 +5,7 @@
 //! no float parsing or formatting code is needed on either side; this costs a few hundred bytes
 //! where serde-wasm-bindgen's generic (de)serializers cost tens of kilobytes.
 
+use alloc::{format, string::ToString, vec::Vec};
 use serde_json::{Map, Number, Value};
 use wasm_bindgen::prelude::*;
 
@@ -98,7 +99,7 @@ pub fn page_context(page: &JsValue) -> PageContext {
     let field = |k: &str| reflect_get(page, &JsValue::from_str(k));
     let small = |v: JsValue| {
         v.as_f64()
-            .filter(|n| n.fract() == 0.0 && (0.0..=255.0).contains(n))
+            .filter(|&n| n == libm::trunc(n) && (0.0..=255.0).contains(&n))
             .map(|n| n as u8)
     };
     p.url = field("url").as_string();
@@ -132,7 +133,7 @@ pub fn page_context(page: &JsValue) -> PageContext {
 /// Safe integers become integer numbers (as `serde_json` reads `5`, so `u32` fields accept
 /// them), others floats; `NaN` and infinities become `null`, as in `JSON.stringify`.
 fn number(n: f64) -> Value {
-    if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
+    if n == libm::trunc(n) && n.abs() <= MAX_SAFE_INTEGER {
         if n < 0.0 {
             Value::Number(Number::from(n as i64))
         } else {

@@ -2,6 +2,11 @@
 //! and returns plain values; times are `Date.now()` milliseconds; state is persisted by the caller
 //! from `encode()`.
 
+use alloc::{
+    string::{String, ToString},
+    vec,
+    vec::Vec,
+};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 

@@ -3,6 +3,7 @@
 //! the runtime asks `needsSources`, fetches `pkg/trailmark_sources.txt` once when it says so,
 //! and hands the bytes to `loadSources`. Converts and calls the engine; decides nothing.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use super::convert::error;

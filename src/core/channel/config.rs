@@ -2,6 +2,7 @@
 //! lists, and custom rules evaluated before (or instead of) GA4's default channel groups, with
 //! validation that names the JSON path of each problem.
 
+use alloc::{format, string::String, vec::Vec};
 use serde::Deserialize;
 
 use super::table::SourceCategory;

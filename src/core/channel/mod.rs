@@ -43,6 +43,7 @@ mod rules;
 mod sources;
 mod table;
 
+use alloc::string::{String, ToString};
 pub use config::{ChannelConfig, ChannelRule, SourceLists};
 pub use rules::UNASSIGNED;
 pub use sources::SourceTables;

@@ -9,6 +9,7 @@
 //! browsers often send none). Manual UTM tags win over click ids for source and medium.
 
 use crate::core::url::Url;
+use alloc::string::{String, ToString};
 
 /// A click id parameter and the source / medium it implies.
 pub(super) struct ClickId {

@@ -10,6 +10,7 @@
 
 use super::table::{Lookup, SourceTable};
 use crate::core::url::{decode, Url};
+use alloc::string::{String, ToString};
 
 /// What a referrer says about a visit.
 #[derive(Debug, PartialEq, Eq)]

@@ -15,7 +15,8 @@
 //! the browser; click ids stand in for them (see `params`).
 
 use crate::core::text;
-use std::cell::OnceCell;
+use alloc::string::{String, ToString};
+use core::cell::OnceCell;
 
 use super::config::{host_matches, ChannelConfig, ChannelRule};
 use super::table::{Lookup, SourceCategory, SourceTable};

@@ -10,6 +10,7 @@
 
 use super::table::{Sections, SourceTable, SourceTableError};
 use super::{classify_with, ChannelConfig, VisitSource};
+use alloc::string::{String, ToString};
 
 /// The source tables one engine uses: those built in, or the full tables once loaded.
 #[derive(Clone, Debug, Default)]
@@ -33,7 +34,7 @@ impl SourceTables {
     /// Checks `bytes` (the contents of `trailmark_sources.txt`) and, when they are valid full
     /// tables, classifies with them from now on. Invalid bytes change nothing.
     pub fn load(&mut self, bytes: &[u8]) -> Result<(), SourceTableError> {
-        let text = std::str::from_utf8(bytes).map_err(|_| SourceTableError::NotText)?;
+        let text = core::str::from_utf8(bytes).map_err(|_| SourceTableError::NotText)?;
         let sections = SourceTable::sections(text)?;
         self.loaded = Some((text.to_string(), sections));
         Ok(())

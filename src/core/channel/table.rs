@@ -32,10 +32,15 @@
 //! `de.pinterest.com`), but search never does so, because search companies host non-search
 //! products on subdomains (`mail.google.com`).
 
+use alloc::{
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
+use core::cmp::Ordering;
+use core::fmt;
+use core::ops::Range;
 use serde::Deserialize;
-use std::cmp::Ordering;
-use std::fmt;
-use std::ops::Range;
 
 include!(concat!(env!("OUT_DIR"), "/source_tables.rs"));
 
@@ -138,7 +143,7 @@ impl fmt::Display for SourceTableError {
     }
 }
 
-impl std::error::Error for SourceTableError {}
+impl core::error::Error for SourceTableError {}
 
 /// One set of source tables (the full ones or the subset), borrowed.
 #[derive(Clone, Copy, Debug)]
@@ -382,7 +387,7 @@ fn host_keys(host: &str) -> impl Iterator<Item = String> + '_ {
         let as_tld = tld.then(|| format!("{prefix}.{{}}"));
         [as_tld, Some(format!("{{}}.{suffix}"))]
     });
-    std::iter::once(host.to_string()).chain(wildcards.flatten())
+    core::iter::once(host.to_string()).chain(wildcards.flatten())
 }
 
 /// The category of `source` in the tables this build carries (natively the full tables; in the

@@ -103,6 +103,7 @@
 mod wire;
 
 use crate::core::map::SortedMap;
+use alloc::vec::Vec;
 
 use super::channel::ChannelTouch;
 use super::config::Fact;

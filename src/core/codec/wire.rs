@@ -4,6 +4,7 @@
 //! can neither panic nor make it allocate more than the input's size.
 
 use crate::core::error::CodecError;
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 /// Appends primitives to a buffer.
 #[derive(Debug, Default)]
@@ -216,7 +217,7 @@ impl<'a> Reader<'a> {
     pub(super) fn string(&mut self) -> String {
         let n = self.len();
         let b = self.take(n);
-        match std::str::from_utf8(b) {
+        match core::str::from_utf8(b) {
             Ok(s) => s.to_owned(),
             Err(_) => {
                 self.fail(CodecError::Invalid("string"));

@@ -7,6 +7,7 @@ use super::parser::{CmpOp, Expr, Literal, Operand, OperandKind};
 use super::vars::Var;
 use super::Condition;
 use crate::core::config::compiled::{In, Out, Wire};
+use alloc::{string::String, vec::Vec};
 
 impl Condition {
     pub(crate) fn put_compiled(&self, o: &mut Out) {

@@ -2,6 +2,7 @@
 //! time) and the engine's state at `now_ms`, resolved per variable without allocating.
 
 use crate::core::map::SortedMap;
+use alloc::{string::String, vec::Vec};
 
 use serde::Deserialize;
 
@@ -133,7 +134,7 @@ impl<'a> Context<'a> {
 
     fn interest(&self, i: &crate::core::profile::Interest) -> f64 {
         let days = self.now_ms.saturating_sub(i.updated_ms) as f64 / DAY_MS;
-        i.score * 0.5f64.powf(days / self.config.lifecycle.interest_half_life_days)
+        i.score * libm::pow(0.5, days / self.config.lifecycle.interest_half_life_days)
     }
 
     /// The current value of a variable.

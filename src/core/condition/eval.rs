@@ -3,7 +3,12 @@
 //! variables read, for explanations.
 
 use crate::core::error::quote;
-use std::fmt;
+use alloc::{
+    borrow::ToOwned,
+    string::{String, ToString},
+    vec::Vec,
+};
+use core::fmt;
 
 use super::context::{Context, Val};
 use super::parser::{CmpOp, Expr, Literal, Operand, OperandKind};
@@ -136,7 +141,7 @@ fn compare(l: Val<'_>, op: CmpOp, r: Val<'_>) -> bool {
     if matches!(l, Val::Missing) || matches!(r, Val::Missing) {
         return op == CmpOp::Ne;
     }
-    let same_type = std::mem::discriminant(&l) == std::mem::discriminant(&r);
+    let same_type = core::mem::discriminant(&l) == core::mem::discriminant(&r);
     match op {
         CmpOp::Eq => equal(l, r),
         CmpOp::Ne => same_type && !matches!(l, Val::List(_)) && !equal(l, r),

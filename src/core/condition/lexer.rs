@@ -3,6 +3,11 @@
 
 use super::ConditionError;
 use crate::core::error::quote;
+use alloc::{
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
 
 /// One token of condition text.
 #[derive(Clone, Debug, PartialEq)]

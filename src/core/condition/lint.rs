@@ -8,6 +8,7 @@ use super::vars::{Type, Var, DEVICES, STATUSES};
 use super::ConditionError;
 use crate::core::config::Config;
 use crate::core::error::quote;
+use alloc::{format, string::String, vec, vec::Vec};
 
 /// Rejects comparisons whose types can never match, and string literals a variable never holds.
 pub(super) fn typecheck(expr: &Expr) -> Result<(), ConditionError> {

@@ -112,7 +112,8 @@ mod page;
 mod parser;
 mod vars;
 
-use std::fmt;
+use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
+use core::fmt;
 
 use serde::{Deserialize, Deserializer};
 
@@ -147,7 +148,7 @@ impl fmt::Display for ConditionError {
     }
 }
 
-impl std::error::Error for ConditionError {}
+impl core::error::Error for ConditionError {}
 
 /// A parsed, type-checked condition. Deserializes from its text (so a config field holding one
 /// is parsed at load); compares equal when the text is equal.
@@ -241,7 +242,7 @@ impl fmt::Display for Condition {
     }
 }
 
-impl std::str::FromStr for Condition {
+impl core::str::FromStr for Condition {
     type Err = ConditionError;
     fn from_str(s: &str) -> Result<Condition, ConditionError> {
         Condition::parse(s)
@@ -257,7 +258,7 @@ impl<'de> Deserialize<'de> for Condition {
 
 #[cfg(feature = "schema")]
 impl schemars::JsonSchema for Condition {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
         "Condition".into()
     }
 

@@ -2,6 +2,7 @@
 //! the same rules as its serde derive (every field optional, `null` as absent, unknown fields
 //! refused), except that `consent: null` is accepted as no consent signals. Hand-written so the browser build carries no serde visitor for it.
 
+use alloc::{borrow::ToOwned, format, string::String};
 use serde_json::Value;
 
 use super::context::{Device, PageContext};

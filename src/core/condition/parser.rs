@@ -6,6 +6,14 @@ use super::lint::typecheck;
 use super::vars::{is_segment, Type, Var};
 use super::ConditionError;
 use crate::core::error::quote;
+use alloc::{
+    borrow::ToOwned,
+    boxed::Box,
+    format,
+    string::{String, ToString},
+    vec,
+    vec::Vec,
+};
 
 /// Deepest nesting of parentheses and `!` accepted (keeps recursion bounded on any input).
 const MAX_DEPTH: usize = 32;

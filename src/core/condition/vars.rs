@@ -3,7 +3,8 @@
 //! never compares variable names.
 
 use crate::core::error::quote;
-use std::fmt;
+use alloc::{format, string::String, vec::Vec};
+use core::fmt;
 
 use super::ConditionError;
 

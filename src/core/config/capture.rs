@@ -3,6 +3,7 @@
 //! JavaScript runtime (`js/capture.js`) applies the same rules; both are checked against
 //! `tests/cases/capture.json`.
 
+use alloc::{format, string::String, vec, vec::Vec};
 use serde::Deserialize;
 use serde_json::Value;
 

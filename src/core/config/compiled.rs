@@ -17,6 +17,7 @@
 //! names what went wrong; a compiled config is tied to its format version, so an old file gives
 //! a clear "recompile" error rather than a misread.
 
+use alloc::{borrow::ToOwned, boxed::Box, string::String, vec::Vec};
 use serde_json::Value;
 
 use super::{
@@ -226,7 +227,7 @@ impl Wire for String {
     }
     fn get(r: &mut In<'_>) -> String {
         let n = r.len();
-        match std::str::from_utf8(r.take(n)) {
+        match core::str::from_utf8(r.take(n)) {
             Ok(s) => s.to_owned(),
             Err(_) => {
                 r.fail();

@@ -6,6 +6,7 @@
 //! labelled stories in the ecom-synthetic data set (`trailmark eval journeys`).
 
 use crate::core::map::SortedMap;
+use alloc::{borrow::ToOwned, string::String, vec, vec::Vec};
 
 use super::{Fact, MicroJourneyDef, Signal, StageDef, StepDef};
 

@@ -17,6 +17,7 @@ mod sections;
 mod slots;
 
 use crate::core::map::SortedMap;
+use alloc::{format, string::String, vec, vec::Vec};
 
 use serde::Deserialize;
 

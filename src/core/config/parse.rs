@@ -2,6 +2,7 @@
 //! that one bad value does not hide the others, then cross-references are checked (stage ids,
 //! event names, journey ids, the ids conditions name). Every problem carries its JSON path.
 
+use alloc::{borrow::ToOwned, format, string::String, vec, vec::Vec};
 use serde_json::Value;
 
 use super::reader::{invalid, Fields};

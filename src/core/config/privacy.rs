@@ -5,6 +5,7 @@
 //! the browser runtime reads the validated values through `Runtime::privacy`. What each consent
 //! state allows is documented in the README's privacy section.
 
+use alloc::{format, string::String, vec::Vec};
 use serde::Deserialize;
 use serde_json::Value;
 

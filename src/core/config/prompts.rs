@@ -7,6 +7,13 @@
 //! item is read by hand so each problem is reported with its JSON path, and conditions are
 //! checked against the config's stages and micro journeys.
 
+use alloc::{
+    borrow::ToOwned,
+    format,
+    string::{String, ToString},
+    vec,
+    vec::Vec,
+};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -161,7 +168,7 @@ impl<'de> Deserialize<'de> for PromptTrigger {
 
 #[cfg(feature = "schema")]
 impl schemars::JsonSchema for PromptTrigger {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
         "PromptTrigger".into()
     }
 

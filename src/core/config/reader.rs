@@ -9,6 +9,7 @@
 //! from 0 to 4294967295, found a string`); unknown fields are errors with a "did you mean" hint.
 
 use crate::core::map::SortedMap;
+use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
 
 use serde_json::{Map, Value};
 

@@ -2,6 +2,7 @@
 //! The browser runtime fetches both after first paint, only on pages that ask for
 //! recommendations (`data-tm-recommend` slots or `trailmark.recommend()`).
 
+use alloc::{string::String, vec::Vec};
 use serde::Deserialize;
 use serde_json::Value;
 

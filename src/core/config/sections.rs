@@ -3,6 +3,7 @@
 //! with any problem is left out, as a failed deserialization would be, so cross-reference
 //! checks only see items that read cleanly; every problem inside it is still reported.
 
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 use serde_json::Value;
 
 use super::reader::Fields;

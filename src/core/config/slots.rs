@@ -5,6 +5,11 @@
 
 use crate::core::error::quote;
 use crate::core::map::SortedMap;
+use alloc::{
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
 
 use serde::Deserialize;
 use serde_json::Value;

@@ -16,6 +16,12 @@ use crate::core::config::{Config, PromptDef, PromptKind, PromptTrigger};
 use crate::core::engine::Engine;
 use crate::core::event::EventKind;
 use crate::core::experiment::{self, ExperimentDecision};
+use alloc::{
+    borrow::ToOwned,
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
 
 const HOUR_MS: f64 = 3_600_000.0;
 const HIGHER: &str = "a higher-priority prompt was chosen";

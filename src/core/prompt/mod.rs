@@ -16,6 +16,7 @@
 pub(crate) mod decide;
 mod survey;
 
+use alloc::{string::String, vec::Vec};
 pub use decide::{PromptDecision, PromptExplanation, Trigger, HELD_OUT};
 
 use super::config::Config;

@@ -8,6 +8,7 @@ use crate::core::engine::State;
 use crate::core::event::Touchpoint;
 use crate::core::number::short;
 use crate::core::stage::Cause;
+use alloc::string::String;
 
 /// Log-odds added to `loyalty` by an NPS promoter answer (9-10).
 pub const PROMOTER_WEIGHT: f64 = 1.5;

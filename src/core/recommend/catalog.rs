@@ -9,6 +9,12 @@
 //! Plain `http:` URLs pass here and are kept by the browser only when same-origin. Every field is
 //! rendered as text.
 
+use alloc::{
+    borrow::ToOwned,
+    string::{String, ToString},
+    vec,
+    vec::Vec,
+};
 use serde_json::{Map, Value};
 
 use super::order::sort;

@@ -29,7 +29,8 @@
 //! UTF-8 ids, monotonic list ends, targets in range), so queries cannot fail afterwards; they
 //! still read through `get`, never indexing that could panic.
 
-use std::fmt;
+use alloc::vec::Vec;
+use core::fmt;
 
 /// The four bytes every model starts with.
 pub const MAGIC: &[u8; 4] = b"TMRM";
@@ -181,7 +182,7 @@ impl Model {
                 return Err(ModelError("item id table out of order"));
             }
             let id = &self.bytes[self.blob + prev..self.blob + end];
-            if std::str::from_utf8(id).is_err() {
+            if core::str::from_utf8(id).is_err() {
                 return Err(ModelError("item id is not UTF-8"));
             }
             if i > 0 && id <= prev_id {
@@ -253,7 +254,7 @@ impl Model {
 
     /// The id of item `i` (empty for an index out of range).
     pub fn id(&self, i: usize) -> &str {
-        std::str::from_utf8(self.id_bytes(i)).unwrap_or("")
+        core::str::from_utf8(self.id_bytes(i)).unwrap_or("")
     }
 
     /// The index of the item with this id (binary search over the sorted ids).
@@ -263,9 +264,9 @@ impl Model {
         while lo < hi {
             let mid = (lo + hi) / 2;
             match self.id_bytes(mid).cmp(want) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
+                core::cmp::Ordering::Less => lo = mid + 1,
+                core::cmp::Ordering::Greater => hi = mid,
+                core::cmp::Ordering::Equal => return Some(mid),
             }
         }
         None

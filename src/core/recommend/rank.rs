@@ -20,6 +20,7 @@
 use super::catalog::{Catalog, Product};
 use super::model::Model;
 use super::order::sort;
+use alloc::{string::String, vec::Vec};
 
 /// A recommendation strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 //! viewed Trail Boots"). `js/rank.js` reads requests and words explanations the same way; the
 //! conformance cases in `tests/cases/recommend.json` hold both to it.
 
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 use serde_json::{Map, Value};
 
 use super::catalog::Catalog;

@@ -8,6 +8,10 @@ use super::order::sort;
 use super::rank::Visitor;
 use crate::core::event::EventKind;
 use crate::core::Engine;
+use alloc::{
+    string::{String, ToString},
+    vec::Vec,
+};
 
 /// The visitor as ranking sees it at `now_ms`.
 pub fn visitor(engine: &Engine, now_ms: u64) -> Visitor {
