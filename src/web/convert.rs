@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 #[cfg(not(feature = "compiler"))]
 use crate::core::condition::Device;
 use crate::core::error::Error;
+use crate::core::view::{Item, Json};
 #[cfg(not(feature = "compiler"))]
 use crate::core::PageContext;
 
@@ -24,6 +25,14 @@ extern "C" {
     fn reflect_get(target: &JsValue, key: &JsValue) -> JsValue;
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
+    /// `Reflect.set` with the key as text.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn set_field(target: &JsValue, key: &str, value: &JsValue) -> bool;
+    /// A JavaScript array, for `push`.
+    #[wasm_bindgen(js_name = Array)]
+    type JsArray;
+    #[wasm_bindgen(method)]
+    fn push(this: &JsArray, value: &JsValue) -> u32;
     /// `Object()`: a new empty plain object.
     #[wasm_bindgen(js_name = Object)]
     fn new_object() -> JsValue;
@@ -40,13 +49,7 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// A JavaScript value as JSON (`undefined` and `null` become `Value::Null`).
 pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
-    read(&value, 0).ok_or_else(|| {
-        error(
-            "input/invalid",
-            &format!("{what} is not plain JSON data"),
-            None,
-        )
-    })
+    read(&value, 0).ok_or_else(|| error("input/invalid", &format!("{what} is not plain JSON data")))
 }
 
 fn read(v: &JsValue, depth: usize) -> Option<Value> {
@@ -144,6 +147,7 @@ fn number(n: f64) -> Value {
 }
 
 /// JSON as a plain JavaScript value (objects, not `Map`s).
+#[cfg(feature = "compiler")]
 pub fn to_js(value: &Value) -> JsValue {
     match value {
         Value::Null => JsValue::NULL,
@@ -167,6 +171,41 @@ pub fn to_js(value: &Value) -> JsValue {
     }
 }
 
+/// The views (`core::view`) write plain JavaScript objects and arrays directly: no
+/// `serde_json::Value` tree is built, converted and dropped. Numbers cross as numbers.
+impl Json for JsValue {
+    fn object() -> Self {
+        new_object()
+    }
+
+    fn array() -> Self {
+        new_array()
+    }
+
+    fn set(&mut self, key: &str, value: Item<'_, Self>) {
+        set_field(self, key, &js(value));
+    }
+
+    fn push(&mut self, value: Item<'_, Self>) {
+        self.unchecked_ref::<JsArray>().push(&js(value));
+    }
+}
+
+/// One view item as a JavaScript value (shared by every field of every view).
+#[inline(never)]
+fn js(item: Item<'_, JsValue>) -> JsValue {
+    match item {
+        Item::Null => JsValue::NULL,
+        Item::Bool(b) => JsValue::from_bool(b),
+        Item::Int(n) => JsValue::from_f64(n as f64),
+        // Not finite: `null`, as `serde_json` writes it.
+        Item::Float(x) if x.is_finite() => JsValue::from_f64(x),
+        Item::Float(_) => JsValue::NULL,
+        Item::Text(s) => JsValue::from_str(s),
+        Item::Node(v) => v,
+    }
+}
+
 /// Milliseconds from JavaScript (`Date.now()`), clamped into `u64`.
 #[cfg(not(feature = "compiler"))]
 pub fn millis(now: f64) -> u64 {
@@ -177,32 +216,26 @@ pub fn millis(now: f64) -> u64 {
     }
 }
 
-/// The error object the JS layer turns into a `TrailmarkError`: `{code, message, errors?}` where
-/// `errors` lists `{path, message}` for config problems.
-pub fn error(code: &str, message: &str, errors: Option<Value>) -> JsValue {
-    let mut v = Map::new();
-    v.insert("code".into(), code.into());
-    v.insert("message".into(), message.into());
-    if let Some(errors) = errors {
-        v.insert("errors".into(), errors);
-    }
-    to_js(&Value::Object(v))
+/// The error object the JS layer turns into a `TrailmarkError`: `{code, message}`.
+pub fn error(code: &str, message: &str) -> JsValue {
+    let mut v = JsValue::object();
+    v.set("code", Item::Text(code));
+    v.set("message", Item::Text(message));
+    v
 }
 
-/// A core error as the JS error object.
+/// A core error as the JS error object; config errors add `errors: [{path, message}]`.
 pub fn core_error(e: &Error) -> JsValue {
-    let errors = match e {
-        Error::Config(list) => Some(Value::Array(
-            list.iter()
-                .map(|c| {
-                    let mut m = Map::new();
-                    m.insert("path".into(), c.path.clone().into());
-                    m.insert("message".into(), c.message.clone().into());
-                    Value::Object(m)
-                })
-                .collect(),
-        )),
-        _ => None,
-    };
-    error(e.code(), &e.to_string(), errors)
+    let mut v = error(e.code(), &e.to_string());
+    if let Error::Config(list) = e {
+        let mut errors = JsValue::array();
+        for c in list {
+            let mut item = JsValue::object();
+            item.set("path", Item::Text(&c.path));
+            item.set("message", Item::Text(&c.message));
+            errors.push(Item::Node(item));
+        }
+        v.set("errors", Item::Node(errors));
+    }
+    v
 }
