@@ -206,8 +206,10 @@ fn js(item: Item<'_, JsValue>) -> JsValue {
     }
 }
 
-/// Milliseconds from JavaScript (`Date.now()`), clamped into `u64`.
+/// Milliseconds from JavaScript (`Date.now()`), clamped into `u64` (not inlined: one copy of
+/// the float conversion for every export that takes a time).
 #[cfg(not(feature = "compiler"))]
+#[inline(never)]
 pub fn millis(now: f64) -> u64 {
     if now.is_finite() && now > 0.0 {
         now as u64
