@@ -5,12 +5,15 @@
 //! no float parsing or formatting code is needed on either side; this costs a few hundred bytes
 //! where serde-wasm-bindgen's generic (de)serializers cost tens of kilobytes.
 
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
+#[cfg(feature = "compiler")]
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 #[cfg(not(feature = "compiler"))]
 use crate::core::condition::Device;
 use crate::core::error::Error;
+use crate::core::props::{Prop, Props};
 use crate::core::view::{Item, Json};
 #[cfg(not(feature = "compiler"))]
 use crate::core::PageContext;
@@ -47,23 +50,95 @@ const MAX_DEPTH: usize = 64;
 /// The largest integer JavaScript numbers hold exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-/// A JavaScript value as JSON (`undefined` and `null` become `Value::Null`).
-pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
+/// What [`from_js`] builds: touchpoint properties ([`Prop`], the engine) or `serde_json::Value`
+/// (the config compiler, whose reader takes JSON). Each wasm file instantiates one of them.
+pub trait Tree: Sized {
+    /// An object under construction.
+    type Fields: Default;
+    /// `null` (also `undefined`).
+    fn null() -> Self;
+    /// `true` or `false`.
+    fn bool(b: bool) -> Self;
+    /// A number (`NaN` and infinities become `null`).
+    fn number(n: Number) -> Self;
+    /// A string.
+    fn text(s: String) -> Self;
+    /// An array.
+    fn list(items: Vec<Self>) -> Self;
+    /// Adds a field to an object.
+    fn insert(object: &mut Self::Fields, key: String, value: Self);
+    /// An object.
+    fn object(object: Self::Fields) -> Self;
+}
+
+impl Tree for Prop {
+    type Fields = Props;
+    fn null() -> Self {
+        Prop::Null
+    }
+    fn bool(b: bool) -> Self {
+        Prop::Bool(b)
+    }
+    fn number(n: Number) -> Self {
+        Prop::Number(n)
+    }
+    fn text(s: String) -> Self {
+        Prop::Text(s)
+    }
+    fn list(items: Vec<Self>) -> Self {
+        Prop::List(items)
+    }
+    fn insert(object: &mut Props, key: String, value: Self) {
+        object.insert(key, value);
+    }
+    fn object(object: Props) -> Self {
+        Prop::Object(object)
+    }
+}
+
+#[cfg(feature = "compiler")]
+impl Tree for Value {
+    type Fields = serde_json::Map<String, Value>;
+    fn null() -> Self {
+        Value::Null
+    }
+    fn bool(b: bool) -> Self {
+        Value::Bool(b)
+    }
+    fn number(n: Number) -> Self {
+        Value::Number(n)
+    }
+    fn text(s: String) -> Self {
+        Value::String(s)
+    }
+    fn list(items: Vec<Self>) -> Self {
+        Value::Array(items)
+    }
+    fn insert(object: &mut Self::Fields, key: String, value: Self) {
+        object.insert(key, value);
+    }
+    fn object(object: Self::Fields) -> Self {
+        Value::Object(object)
+    }
+}
+
+/// A JavaScript value as JSON (`undefined` and `null` become `null`).
+pub fn from_js<T: Tree>(value: JsValue, what: &str) -> Result<T, JsValue> {
     read(&value, 0).ok_or_else(|| error("input/invalid", &format!("{what} is not plain JSON data")))
 }
 
-fn read(v: &JsValue, depth: usize) -> Option<Value> {
+fn read<T: Tree>(v: &JsValue, depth: usize) -> Option<T> {
     if v.is_undefined() || v.is_null() {
-        return Some(Value::Null);
+        return Some(T::null());
     }
     if let Some(b) = v.as_bool() {
-        return Some(Value::Bool(b));
+        return Some(T::bool(b));
     }
     if let Some(n) = v.as_f64() {
-        return Some(number(n));
+        return Some(number(n).map_or_else(T::null, T::number));
     }
     if let Some(s) = v.as_string() {
-        return Some(Value::String(s));
+        return Some(T::text(s));
     }
     if depth >= MAX_DEPTH || !v.is_object() || v.is_function() {
         return None;
@@ -76,16 +151,16 @@ fn read(v: &JsValue, depth: usize) -> Option<Value> {
         for i in 0..n {
             items.push(read(&reflect_get(v, &JsValue::from(i)), depth + 1)?);
         }
-        return Some(Value::Array(items));
+        return Some(T::list(items));
     }
     let keys = object_keys(v);
-    let mut map = Map::new();
+    let mut map = T::Fields::default();
     for i in 0..length(&keys)? as u32 {
         let key = reflect_get(&keys, &JsValue::from(i));
         let item = read(&reflect_get(v, &key), depth + 1)?;
-        map.insert(key.as_string()?, item);
+        T::insert(&mut map, key.as_string()?, item);
     }
-    Some(Value::Object(map))
+    Some(T::object(map))
 }
 
 /// The page context the runtime passes to each decision (`{url, path, device, hour, weekday,
@@ -133,16 +208,16 @@ pub fn page_context(page: &JsValue) -> PageContext {
 }
 
 /// Safe integers become integer numbers (as `serde_json` reads `5`, so `u32` fields accept
-/// them), others floats; `NaN` and infinities become `null`, as in `JSON.stringify`.
-fn number(n: f64) -> Value {
+/// them), others floats; `NaN` and infinities are none (`null`, as in `JSON.stringify`).
+fn number(n: f64) -> Option<Number> {
     if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
         if n < 0.0 {
-            Value::Number(Number::from(n as i64))
+            Some(Number::from(n as i64))
         } else {
-            Value::Number(Number::from(n as u64))
+            Some(Number::from(n as u64))
         }
     } else {
-        Number::from_f64(n).map_or(Value::Null, Value::Number)
+        Number::from_f64(n)
     }
 }
 

@@ -2,12 +2,12 @@
 //! and returns plain values; times are `Date.now()` milliseconds; state is persisted by the caller
 //! from `encode()`.
 
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{core_error, error, from_js, millis, page_context};
 use crate::core::engine::State;
 use crate::core::error::Error;
+use crate::core::props::Prop;
 use crate::core::view::{self, Item, Json};
 use crate::core::{Config, Effects, Engine, Touchpoint};
 
@@ -58,12 +58,12 @@ impl Runtime {
                 "event name must be a non-empty string of at most 200 characters",
             ));
         }
-        let props = match from_js(props, "properties")? {
-            Value::Null => Default::default(),
-            Value::Object(map) => map,
+        let props = match from_js::<Prop>(props, "properties")? {
+            Prop::Null => Default::default(),
+            Prop::Object(map) => map,
             _ => return Err(error("input/invalid", "properties must be an object")),
         };
-        let mut tp = Touchpoint::new(name, props);
+        let mut tp = Touchpoint::with_props(name, props);
         tp.url = url;
         tp.referrer = referrer;
         Ok(effects_js(&self.engine.ingest(&tp, millis(now))))
