@@ -1,6 +1,7 @@
 //! JSON views of what the engine knows, shared by the CLI (`replay`), the browser API
 //! (`stage()`, `journey()`, `export()`) and the debug panel, so all three describe a visitor in
-//! the same words. Pure functions of the engine and the time.
+//! the same words. Pure functions of the engine and the time, generic over where they write
+//! ([`Json`]): a `serde_json::Value` here, JavaScript objects in the browser build.
 
 use crate::core::map::SortedMap;
 

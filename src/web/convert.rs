@@ -1,9 +1,11 @@
 //! Value conversion at the boundary: JavaScript values arrive already parsed (the browser's
 //! `JSON.parse` or `Response.json()`), so no JSON text parser ships in the wasm. They are walked
-//! by hand into `serde_json::Value` (`typeof` checks, `Object.keys`, `Reflect.get`), and results
-//! are built back as plain objects and arrays with `Reflect.set`. Numbers cross as numbers, so
-//! no float parsing or formatting code is needed on either side; this costs a few hundred bytes
-//! where serde-wasm-bindgen's generic (de)serializers cost tens of kilobytes.
+//! by hand (`typeof` checks, `Object.keys`, `Reflect.get`) into touchpoint properties ([`Prop`])
+//! or, in the config compiler, `serde_json::Value`. Results are built as plain objects and
+//! arrays with `Reflect.set` and `push`: the views write to JS objects directly ([`Json`] for
+//! `JsValue`). Numbers cross as numbers, so no float parsing or formatting code is needed on
+//! either side; this costs a few hundred bytes where serde-wasm-bindgen's generic
+//! (de)serializers cost tens of kilobytes.
 
 use serde_json::Number;
 #[cfg(feature = "compiler")]
