@@ -130,7 +130,7 @@ pub fn from_js<T: Tree>(value: JsValue, what: &str) -> Result<T, JsValue> {
 }
 
 fn read<T: Tree>(v: &JsValue, depth: usize) -> Option<T> {
-    if v.is_undefined() || v.is_null() {
+    if v.is_null_or_undefined() {
         return Some(T::null());
     }
     if let Some(b) = v.as_bool() {
@@ -142,7 +142,8 @@ fn read<T: Tree>(v: &JsValue, depth: usize) -> Option<T> {
     if let Some(s) = v.as_string() {
         return Some(T::text(s));
     }
-    if depth >= MAX_DEPTH || !v.is_object() || v.is_function() {
+    // Functions, symbols and bigints are not objects (`typeof`), so they end here.
+    if depth >= MAX_DEPTH || !v.is_object() {
         return None;
     }
     let length = |a: &JsValue| reflect_get(a, &JsValue::from_str("length")).as_f64();
