@@ -273,7 +273,7 @@ fn export_hands_over_assignments_and_prompt_memory() {
         &Touchpoint::of(EventKind::PromptDismissed).with("prompt_id", "cart_nudge"),
         4_000,
     );
-    let out = view::export(&e, 5_000);
+    let out = view::export::<serde_json::Value>(&e, 5_000);
     assert_eq!(
         out["decisions"],
         json!({

@@ -24,7 +24,7 @@ fn tp(name: &str, props: serde_json::Value) -> Touchpoint {
 
 /// The oldest raw touchpoint's and survey answer's age in days, from the export view.
 fn oldest(engine: &Engine, now: u64) -> (u64, u64) {
-    let export = view::export(engine, now);
+    let export = view::export::<serde_json::Value>(engine, now);
     let age = |list: &serde_json::Value| {
         list.as_array()
             .unwrap()
@@ -64,7 +64,7 @@ fn six_months_of_visits_keep_only_what_retention_allows() {
             visit * 3
         );
     }
-    let export = view::export(&engine, now);
+    let export = view::export::<serde_json::Value>(&engine, now);
     let counts = &export["event_counts"];
     let counted: u64 = counts
         .as_object()
@@ -79,7 +79,7 @@ fn six_months_of_visits_keep_only_what_retention_allows() {
     // Start-up 31 days later (no touchpoint since): every raw touchpoint is past 30 days.
     let later = now + 31 * DAY;
     assert!(engine.apply_retention(later).persist);
-    let export = view::export(&engine, later);
+    let export = view::export::<serde_json::Value>(&engine, later);
     assert_eq!(export["touchpoints"], json!([]));
     assert_eq!(
         export["surveys"].as_array().unwrap().len(),

@@ -11,6 +11,8 @@ use alloc::{
 };
 use serde_json::{Map, Value};
 
+use super::props::{self, Prop, Props};
+
 /// What kind of interaction a touchpoint records.
 ///
 /// The canonical name of each kind is returned by [`EventKind::name`]; [`EventKind::parse`]
@@ -313,7 +315,7 @@ pub struct Touchpoint {
     /// The name as given for custom events; the canonical name otherwise.
     pub name: String,
     /// Free-form properties.
-    pub props: Map<String, Value>,
+    pub props: Props,
     /// The page URL at the time, when known (used for channel classification and path rules).
     pub url: Option<String>,
     /// `document.referrer` at the time, when known.
@@ -323,6 +325,11 @@ pub struct Touchpoint {
 impl Touchpoint {
     /// A touchpoint from a name (canonical, alias or custom) and properties.
     pub fn new(name: &str, props: Map<String, Value>) -> Touchpoint {
+        Touchpoint::with_props(name, props::from_map(props))
+    }
+
+    /// A touchpoint from a name (canonical, alias or custom) and properties already read.
+    pub fn with_props(name: &str, props: Props) -> Touchpoint {
         let kind = EventKind::parse(name).unwrap_or(EventKind::Custom);
         let name = match kind {
             EventKind::Custom => name.to_owned(),
@@ -342,7 +349,7 @@ impl Touchpoint {
         Touchpoint {
             kind,
             name: kind.name().to_owned(),
-            props: Map::new(),
+            props: Props::new(),
             url: None,
             referrer: None,
         }
@@ -358,7 +365,7 @@ impl Touchpoint {
 
     /// Sets a property, builder-style.
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Touchpoint {
-        self.props.insert(key.to_owned(), value.into());
+        self.props.insert(key.to_owned(), value.into().into());
         self
     }
 
@@ -370,34 +377,32 @@ impl Touchpoint {
 
     /// A string property, also accepting numbers (ids are often numeric).
     pub fn str_prop(&self, key: &str) -> Option<String> {
-        match self.props.get(key)? {
-            Value::String(s) if !s.is_empty() => Some(s.clone()),
-            Value::Number(n) => Some(number_text(n)),
-            _ => None,
-        }
+        text(self.props.get(key)?)
     }
 
     /// A numeric property, also accepting numeric strings.
     pub fn num_prop(&self, key: &str) -> Option<f64> {
         let v = match self.props.get(key)? {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => crate::core::number::parse(s.trim()),
+            Prop::Number(n) => n.as_f64(),
+            Prop::Text(s) => crate::core::number::parse(s.trim()),
             _ => None,
         }?;
         v.is_finite().then_some(v)
     }
 
     /// The first GA4 `items[]` entry, if any.
-    fn first_item(&self) -> Option<&Map<String, Value>> {
-        self.props.get("items")?.as_array()?.first()?.as_object()
+    fn first_item(&self) -> Option<&Props> {
+        match self.props.get("items")? {
+            Prop::List(items) => match items.first()? {
+                Prop::Object(item) => Some(item),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn item_str(&self, key: &str) -> Option<String> {
-        match self.first_item()?.get(key)? {
-            Value::String(s) if !s.is_empty() => Some(s.clone()),
-            Value::Number(n) => Some(number_text(n)),
-            _ => None,
-        }
+        text(self.first_item()?.get(key)?)
     }
 
     /// The product this touchpoint is about (`product_id`, `sku`, `id` or GA4 `items[0].item_id`).
@@ -444,6 +449,15 @@ impl Touchpoint {
     pub fn query(&self) -> Option<String> {
         self.str_prop("query")
             .or_else(|| self.str_prop("search_term"))
+    }
+}
+
+/// A string or numeric property as text (`None` for an empty string and other values).
+fn text(p: &Prop) -> Option<String> {
+    match p {
+        Prop::Text(s) if !s.is_empty() => Some(s.clone()),
+        Prop::Number(n) => Some(number_text(n)),
+        _ => None,
     }
 }
 

@@ -21,6 +21,7 @@ pub mod micro;
 pub mod number;
 pub mod profile;
 pub mod prompt;
+pub mod props;
 pub mod recommend;
 pub mod replay;
 pub mod stage;

@@ -1,6 +1,7 @@
 //! JSON views of what the engine knows, shared by the CLI (`replay`), the browser API
 //! (`stage()`, `journey()`, `export()`) and the debug panel, so all three describe a visitor in
-//! the same words. Pure functions of the engine and the time.
+//! the same words. Pure functions of the engine and the time, generic over where they write
+//! ([`Json`]): a `serde_json::Value` here, JavaScript objects in the browser build.
 
 use crate::core::map::SortedMap;
 use alloc::{borrow::ToOwned, string::String, vec::Vec};
@@ -15,76 +16,169 @@ use super::experiment::ExperimentDecision;
 use super::profile::Profile;
 use super::prompt::PromptDecision;
 
-// Objects are built field by field rather than with `json!`, whose `to_value(..).unwrap()` per
-// field brings serde's generic serializer (and its error formatting) into the browser build, and
-// by `insert` rather than `collect`, which would sort (one sort instantiation per call site).
+/// Where a view writes: a `serde_json::Value` tree (the CLI, the tests) or, in the browser,
+/// JavaScript objects built directly (`src/web/convert.rs`), so there is one view code and no
+/// intermediate tree to build, convert and drop in the wasm.
+pub trait Json: Sized {
+    /// A new empty object.
+    fn object() -> Self;
+    /// A new empty array.
+    fn array() -> Self;
+    /// Sets `key` of an object made by [`Json::object`].
+    fn set(&mut self, key: &str, value: Item<'_, Self>);
+    /// Appends to an array made by [`Json::array`].
+    fn push(&mut self, value: Item<'_, Self>);
+}
 
-/// A JSON object from `(key, value)` pairs. A macro calling one shared [`put`] per field rather
-/// than a function taking a `Vec` of pairs: no vector to build, walk and drop at each call site
-/// (5.7 KB less wasm over the views).
+/// One value a view writes. Integers and floats stay apart (the CLI prints `5` and `5.0`);
+/// JavaScript gets both as numbers. A float that is not finite is written as `null`, as
+/// `serde_json` and `JSON.stringify` do.
+pub enum Item<'a, J> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A non-negative integer.
+    Int(u64),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Text(&'a str),
+    /// An object or array already built.
+    Node(J),
+}
+
+impl<J: Json> From<J> for Item<'_, J> {
+    fn from(j: J) -> Self {
+        Item::Node(j)
+    }
+}
+
+macro_rules! item_from {
+    ($($t:ty => |$v:ident| $e:expr),* $(,)?) => {$(
+        impl<J> From<$t> for Item<'_, J> {
+            fn from($v: $t) -> Self {
+                $e
+            }
+        }
+    )*};
+}
+
+item_from!(
+    bool => |b| Item::Bool(b),
+    u8 => |n| Item::Int(n.into()),
+    u32 => |n| Item::Int(n.into()),
+    u64 => |n| Item::Int(n),
+    usize => |n| Item::Int(n as u64),
+    f64 => |x| Item::Float(x),
+);
+
+impl<'a, J> From<&'a str> for Item<'a, J> {
+    fn from(s: &'a str) -> Self {
+        Item::Text(s)
+    }
+}
+
+impl<'a, J> From<&'a String> for Item<'a, J> {
+    fn from(s: &'a String) -> Self {
+        Item::Text(s)
+    }
+}
+
+impl<'a, J, T: Into<Item<'a, J>>> From<Option<T>> for Item<'a, J> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Item::Null, Into::into)
+    }
+}
+
+/// The CLI's and the tests' form: a `serde_json::Value` tree, integers as integers.
+impl Json for Value {
+    fn object() -> Self {
+        Value::Object(Map::new())
+    }
+
+    fn array() -> Self {
+        Value::Array(Vec::new())
+    }
+
+    fn set(&mut self, key: &str, value: Item<'_, Self>) {
+        if let Value::Object(map) = self {
+            map.insert(key.to_owned(), value.into_value());
+        }
+    }
+
+    fn push(&mut self, value: Item<'_, Self>) {
+        if let Value::Array(items) = self {
+            items.push(value.into_value());
+        }
+    }
+}
+
+impl Item<'_, Value> {
+    fn into_value(self) -> Value {
+        match self {
+            Item::Null => Value::Null,
+            Item::Bool(b) => Value::Bool(b),
+            Item::Int(n) => n.into(),
+            Item::Float(x) => x.into(),
+            Item::Text(s) => Value::String(s.to_owned()),
+            Item::Node(v) => v,
+        }
+    }
+}
+
+/// A JSON object from `(key, value)` pairs, values being anything an [`Item`] is made from.
+/// A macro calling [`Json::set`] per field: no vector of pairs to build, walk and drop at each
+/// call site. Names the view's `J: Json` type parameter.
 macro_rules! obj {
     ($(($key:expr, $value:expr $(,)?)),* $(,)?) => {{
-        let mut map = Map::new();
-        $(put(&mut map, $key, $value);)*
-        Value::Object(map)
+        let mut object = J::object();
+        $(object.set($key, Item::from($value));)*
+        object
     }};
 }
 
-/// A JSON string (not inlined: one copy of the allocation code for every string field).
-#[inline(never)]
-fn text(s: &str) -> Value {
-    Value::String(s.to_owned())
-}
-
-/// A JSON string or `null`.
-#[inline(never)]
-fn opt_text(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, text)
-}
-
-#[inline(never)] // shared by every field of every view
-fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
-    map.insert(key.to_owned(), value);
-}
-
 /// A JSON array of `items` mapped with `f`.
-fn list<T>(items: impl IntoIterator<Item = T>, mut f: impl FnMut(T) -> Value) -> Value {
+fn list<'a, J: Json, T, I: Into<Item<'a, J>>>(
+    items: impl IntoIterator<Item = T>,
+    mut f: impl FnMut(T) -> I,
+) -> J {
     // A loop rather than `map(f).collect()`, whose specialisations cost more wasm per caller.
-    let mut out = Vec::new();
+    let mut out = J::array();
     for item in items {
-        out.push(f(item));
+        out.push(f(item).into());
     }
-    Value::Array(out)
+    out
 }
 
 /// Counts by name as a JSON object.
-fn counts<N: Copy + Into<Value>>(counts: &SortedMap<String, N>) -> Value {
-    let mut map = Map::new();
+fn counts<J: Json, N: Copy + Into<Item<'static, J>>>(counts: &SortedMap<String, N>) -> J {
+    let mut map = J::object();
     for (k, n) in counts {
-        map.insert(k.clone(), (*n).into());
+        map.set(k, (*n).into());
     }
-    Value::Object(map)
+    map
 }
 
 /// Stage estimates, in config order: `[{stage, label, probability, score, evidence: [{cause,
 /// at, weight}]}]`.
-pub fn stages(engine: &Engine, now_ms: u64) -> Value {
+pub fn stages<J: Json>(engine: &Engine, now_ms: u64) -> J {
     let config = engine.config();
     list(
         engine.stage(now_ms).into_iter().zip(&config.stages),
         |(e, def)| {
             obj!(
-                ("stage", e.stage.into()),
-                ("label", text(def.label.as_ref().unwrap_or(&def.id)),),
-                ("probability", e.probability.into()),
-                ("score", e.score.into()),
+                ("stage", &e.stage),
+                ("label", def.label.as_ref().unwrap_or(&def.id)),
+                ("probability", e.probability),
+                ("score", e.score),
                 (
                     "evidence",
                     list(&e.trail, |c| {
                         obj!(
-                            ("cause", c.cause.describe().into()),
-                            ("at", c.at_ms.into()),
-                            ("weight", c.weight.into()),
+                            ("cause", &c.cause.describe()),
+                            ("at", c.at_ms),
+                            ("weight", c.weight),
                         )
                     }),
                 ),
@@ -95,111 +189,106 @@ pub fn stages(engine: &Engine, now_ms: u64) -> Value {
 
 /// Micro journeys by id: `{checkout: {status, step, step_label, started, updated, deadline,
 /// attempts, completions, abandons, backtracks}}`.
-pub fn journeys(engine: &Engine) -> Value {
+pub fn journeys<J: Json>(engine: &Engine) -> J {
     let defs = &engine.config().micro_journeys;
-    let mut map = Map::new();
+    let mut map = J::object();
     for (j, def) in engine.journeys().iter().zip(defs) {
         let step = def.steps.get(j.step as usize);
-        let label = step.map(|s| s.label.as_ref().unwrap_or(&s.event).as_str());
+        let label = step.map(|s| s.label.as_ref().unwrap_or(&s.event));
         let started = j.attempts > 0;
-        map.insert(
-            j.id.clone(),
-            obj!(
-                ("status", j.status.name().into()),
-                ("step", j.step.into()),
-                ("step_label", label.into()),
-                ("steps", def.steps.len().into()),
-                ("started", started.then_some(j.started_ms).into()),
-                ("updated", started.then_some(j.updated_ms).into()),
-                ("deadline", j.deadline_ms.into()),
-                ("attempts", j.attempts.into()),
-                ("completions", j.completions.into()),
-                ("abandons", j.abandons.into()),
-                ("backtracks", j.backtracks.into()),
-            ),
+        let journey: J = obj!(
+            ("status", j.status.name()),
+            ("step", j.step),
+            ("step_label", label),
+            ("steps", def.steps.len()),
+            ("started", started.then_some(j.started_ms)),
+            ("updated", started.then_some(j.updated_ms)),
+            ("deadline", j.deadline_ms),
+            ("attempts", j.attempts),
+            ("completions", j.completions),
+            ("abandons", j.abandons),
+            ("backtracks", j.backtracks),
         );
+        map.set(&j.id, journey.into());
     }
-    Value::Object(map)
+    map
 }
 
 /// One channel touch.
-pub fn touch(t: &ChannelTouch) -> Value {
+pub fn touch<J: Json>(t: &ChannelTouch) -> J {
     obj!(
-        ("group", text(&t.group)),
-        ("source", text(&t.source)),
-        ("medium", text(&t.medium)),
-        ("campaign", opt_text(t.campaign.as_deref())),
-        ("term", opt_text(t.term.as_deref())),
-        ("content", opt_text(t.content.as_deref())),
-        ("click_id", opt_text(t.click_id.as_deref())),
-        ("at", t.at_ms.into()),
+        ("group", &t.group),
+        ("source", &t.source),
+        ("medium", &t.medium),
+        ("campaign", t.campaign.as_deref()),
+        ("term", t.term.as_deref()),
+        ("content", t.content.as_deref()),
+        ("click_id", t.click_id.as_deref()),
+        ("at", t.at_ms),
     )
 }
 
 /// Lifecycle facts and channel summary: what conditions and the debug panel read.
-pub fn lifecycle(engine: &Engine, now_ms: u64) -> Value {
+pub fn lifecycle<J: Json>(engine: &Engine, now_ms: u64) -> J {
     let p: &Profile = engine.profile();
     let config = engine.config();
     let (top, top_p) = engine.top_stage(now_ms);
-    let session = p.session.as_ref().map(|s| {
+    let session = p.session.as_ref().map(|s| -> J {
         obj!(
-            ("number", s.number.into()),
-            ("started", s.started_ms.into()),
-            ("touchpoints", s.touchpoints.into()),
-            ("channel", touch(&s.channel)),
+            ("number", s.number),
+            ("started", s.started_ms),
+            ("touchpoints", s.touchpoints),
+            ("channel", touch::<J>(&s.channel)),
         )
     });
-    let cart_items = list(&p.cart, |l| {
+    let cart_items = list(&p.cart, |l| -> J {
         obj!(
-            ("product_id", text(&l.product_id)),
-            ("quantity", l.quantity.into()),
-            ("price", l.price.into()),
+            ("product_id", &l.product_id),
+            ("quantity", l.quantity),
+            ("price", l.price),
         )
     });
     let interests = list(
         p.interests_at(now_ms, &config.lifecycle),
-        |(category, score)| obj!(("category", category.into()), ("score", score.into())),
+        |(category, score)| -> J { obj!(("category", &category), ("score", score)) },
     );
     obj!(
-        ("visits", p.visits.into()),
-        ("returning", p.is_returning().into()),
-        ("days_since_last_visit", p.days_since_last_visit().into()),
-        ("lapsed", p.is_lapsed(&config.lifecycle).into()),
-        ("orders", p.orders.into()),
-        ("revenue", p.revenue.into()),
-        ("customer", (p.orders > 0).into()),
+        ("visits", p.visits),
+        ("returning", p.is_returning()),
+        ("days_since_last_visit", p.days_since_last_visit()),
+        ("lapsed", p.is_lapsed(&config.lifecycle)),
+        ("orders", p.orders),
+        ("revenue", p.revenue),
+        ("customer", p.orders > 0),
         (
             "first_seen",
-            (p.first_seen_ms > 0).then_some(p.first_seen_ms).into(),
+            (p.first_seen_ms > 0).then_some(p.first_seen_ms)
         ),
-        (
-            "last_seen",
-            (p.last_seen_ms > 0).then_some(p.last_seen_ms).into(),
-        ),
-        ("session", session.into()),
+        ("last_seen", (p.last_seen_ms > 0).then_some(p.last_seen_ms)),
+        ("session", session),
         (
             "channel",
             obj!(
-                ("first", p.first_touch.as_ref().map(touch).into()),
-                ("last", p.last_touch().map(touch).into()),
-                ("counts", counts(&p.channel_counts)),
+                ("first", p.first_touch.as_ref().map(touch::<J>)),
+                ("last", p.last_touch().map(touch::<J>)),
+                ("counts", counts::<J, _>(&p.channel_counts)),
             ),
         ),
         (
             "cart",
-            obj!(("items", cart_items), ("value", p.cart_value().into()),),
+            obj!(("items", cart_items), ("value", p.cart_value())),
         ),
         ("interests", interests),
-        ("top_stage", top.into()),
-        ("top_probability", top_p.into()),
+        ("top_stage", top),
+        ("top_probability", top_p),
         (
             "reported_channel",
-            opt_text(engine.state().decisions.reported_channel.as_deref()),
+            engine.state().decisions.reported_channel.as_deref(),
         ),
         (
             "pain_points",
-            list(&engine.state().decisions.pain_points, |p| {
-                obj!(("reason", text(&p.reason)), ("at", p.at_ms.into()),)
+            list(&engine.state().decisions.pain_points, |p| -> J {
+                obj!(("reason", &p.reason), ("at", p.at_ms))
             }),
         ),
     )
@@ -208,133 +297,126 @@ pub fn lifecycle(engine: &Engine, now_ms: u64) -> Value {
 /// Everything kept about the visitor, for `export()` (data portability): lifecycle, every
 /// channel touch kept, recent touchpoints, counts, survey answers, stages with evidence, micro
 /// journeys, and what prompts and experiments remember.
-pub fn export(engine: &Engine, now_ms: u64) -> Value {
+pub fn export<J: Json>(engine: &Engine, now_ms: u64) -> J {
     let p = engine.profile();
-    let touchpoints = list(&p.recent, |t| {
+    let touchpoints = list(&p.recent, |t| -> J {
         obj!(
-            ("at", t.at_ms.into()),
-            ("event", t.name().into()),
-            ("path", opt_text(t.path.as_deref())),
-            ("product_id", opt_text(t.product_id.as_deref())),
-            ("category", opt_text(t.category.as_deref())),
-            ("value", t.value.into()),
+            ("at", t.at_ms),
+            ("event", t.name()),
+            ("path", t.path.as_deref()),
+            ("product_id", t.product_id.as_deref()),
+            ("category", t.category.as_deref()),
+            ("value", t.value),
         )
     });
-    let surveys = list(&p.surveys, |s| {
+    let surveys = list(&p.surveys, |s| -> J {
         obj!(
-            ("survey", text(&s.survey)),
-            ("answer", text(&s.answer)),
-            ("score", s.score.into()),
-            ("at", s.at_ms.into()),
+            ("survey", &s.survey),
+            ("answer", &s.answer),
+            ("score", s.score),
+            ("at", s.at_ms),
         )
     });
     obj!(
-        ("format", "trailmark-export/1".into()),
-        ("exported_at", now_ms.into()),
-        ("namespace", text(&engine.config().namespace)),
-        ("lifecycle", lifecycle(engine, now_ms)),
-        ("channel_touches", list(&p.touches, touch)),
+        ("format", "trailmark-export/1"),
+        ("exported_at", now_ms),
+        ("namespace", &engine.config().namespace),
+        ("lifecycle", lifecycle::<J>(engine, now_ms)),
+        ("channel_touches", list(&p.touches, touch::<J>)),
         ("touchpoints", touchpoints),
-        ("event_counts", counts(&p.counts)),
+        ("event_counts", counts::<J, _>(&p.counts)),
         (
             "viewed_products",
-            list(p.viewed_products.keys(), |k| text(k)),
+            list::<J, _, _>(p.viewed_products.keys(), |k| k)
         ),
         ("surveys", surveys),
-        ("stages", stages(engine, now_ms)),
-        ("journeys", journeys(engine)),
-        ("decisions", decision_memory(engine)),
+        ("stages", stages::<J>(engine, now_ms)),
+        ("journeys", journeys::<J>(engine)),
+        ("decisions", decision_memory::<J>(engine)),
     )
 }
 
 /// What the engine remembers to decide prompts and experiments: `{experiment_seed, experiments:
 /// {id: {arm, exposed_session}}, prompts: {id: {shown: [ms], total, clicks, dismissed}}}`.
-fn decision_memory(engine: &Engine) -> Value {
+fn decision_memory<J: Json>(engine: &Engine) -> J {
     let d = &engine.state().decisions;
-    let mut experiments = Map::new();
+    let mut experiments = J::object();
     for (id, a) in &d.assignments {
-        experiments.insert(
-            id.clone(),
-            obj!(
-                ("arm", text(&a.arm)),
-                ("exposed_session", a.exposed_session.into()),
-            ),
-        );
+        let assignment: J = obj!(("arm", &a.arm), ("exposed_session", a.exposed_session));
+        experiments.set(id, assignment.into());
     }
-    let mut prompts = Map::new();
+    let mut prompts = J::object();
     for (id, h) in &d.prompts {
-        prompts.insert(
-            id.clone(),
-            obj!(
-                ("shown", list(&h.shown_ms, |t| (*t).into())),
-                ("total", h.total.into()),
-                ("clicks", h.clicks.into()),
-                ("dismissed", h.dismissed_ms.into()),
-            ),
+        let history: J = obj!(
+            ("shown", list::<J, _, _>(&h.shown_ms, |t| *t)),
+            ("total", h.total),
+            ("clicks", h.clicks),
+            ("dismissed", h.dismissed_ms),
         );
+        prompts.set(id, history.into());
     }
     obj!(
         // Drawn from 53 random bits by the browser, so exact as a JSON number.
-        ("experiment_seed", d.seed.into()),
-        ("experiments", Value::Object(experiments)),
-        ("prompts", Value::Object(prompts)),
+        ("experiment_seed", d.seed),
+        ("experiments", experiments),
+        ("prompts", prompts),
     )
 }
 
 /// A variable's value as read by a condition (`null` when missing).
-fn read_value(value: &ValueDisplay) -> Value {
+fn read_value<J>(value: &ValueDisplay) -> Item<'_, J> {
     match value {
-        ValueDisplay::Missing => Value::Null,
-        ValueDisplay::Bool(b) => (*b).into(),
-        ValueDisplay::Number(n) => (*n).into(),
-        ValueDisplay::Text(t) => text(t),
+        ValueDisplay::Missing => Item::Null,
+        ValueDisplay::Bool(b) => Item::Bool(*b),
+        ValueDisplay::Number(n) => Item::Float(*n),
+        ValueDisplay::Text(t) => Item::Text(t),
     }
 }
 
-fn reads(reads: &[(String, ValueDisplay)]) -> Value {
-    list(reads, |(name, value)| {
-        obj!(("name", text(name)), ("value", read_value(value)),)
+fn reads<J: Json>(reads: &[(String, ValueDisplay)]) -> J {
+    list(reads, |(name, value)| -> J {
+        obj!(("name", name), ("value", read_value::<J>(value)))
     })
 }
 
-fn evidence(evidence: &[(String, f64)]) -> Value {
-    list(evidence, |(cause, weight)| {
-        obj!(("cause", text(cause)), ("weight", (*weight).into()),)
+fn evidence<J: Json>(evidence: &[(String, f64)]) -> J {
+    list(evidence, |(cause, weight)| -> J {
+        obj!(("cause", cause), ("weight", *weight))
     })
 }
 
 /// An experiment decision: `{id, arm, variant, holdout, expose, reads}`.
-fn experiment(x: &ExperimentDecision) -> Value {
+fn experiment<J: Json>(x: &ExperimentDecision) -> J {
     obj!(
-        ("id", text(&x.experiment)),
-        ("arm", text(&x.arm)),
-        ("variant", opt_text(x.variant.as_deref())),
-        ("holdout", x.holdout.into()),
-        ("expose", x.expose.into()),
-        ("reads", reads(&x.reads)),
+        ("id", &x.experiment),
+        ("arm", &x.arm),
+        ("variant", x.variant.as_deref()),
+        ("holdout", x.holdout),
+        ("expose", x.expose),
+        ("reads", reads::<J>(&x.reads)),
     )
 }
 
 /// Slot decisions as JSON: `[{slot, variant, rule, experiment, explanation: {text, condition,
 /// reads: [{name, value}], top_stage, probability, evidence: [{cause, weight}]}}]`, sorted by
 /// slot.
-pub fn decisions(decisions: &[SlotDecision]) -> Value {
-    list(decisions, |d| {
+pub fn decisions<J: Json>(decisions: &[SlotDecision]) -> J {
+    list(decisions, |d| -> J {
         let e = &d.explanation;
         obj!(
-            ("slot", text(&d.slot)),
-            ("variant", opt_text(d.variant.as_deref())),
-            ("rule", d.rule.into()),
-            ("experiment", d.experiment.as_ref().map(experiment).into()),
+            ("slot", &d.slot),
+            ("variant", d.variant.as_deref()),
+            ("rule", d.rule),
+            ("experiment", d.experiment.as_ref().map(experiment::<J>)),
             (
                 "explanation",
                 obj!(
-                    ("text", e.describe().into()),
-                    ("condition", opt_text(e.condition.as_deref())),
-                    ("reads", reads(&e.reads)),
-                    ("top_stage", text(&e.top_stage)),
-                    ("probability", e.probability.into()),
-                    ("evidence", evidence(&e.evidence)),
+                    ("text", &e.describe()),
+                    ("condition", e.condition.as_deref()),
+                    ("reads", reads::<J>(&e.reads)),
+                    ("top_stage", &e.top_stage),
+                    ("probability", e.probability),
+                    ("evidence", evidence::<J>(&e.evidence)),
                 ),
             ),
         )
@@ -345,44 +427,44 @@ pub fn decisions(decisions: &[SlotDecision]) -> Value {
 /// {text, trigger, condition, reads, shown_session, shown_total, budget_used, budget, top_stage,
 /// probability, evidence, passed_over: [{prompt, reason}]}}`, or, when nothing is shown,
 /// `{prompt: null, passed_over}`.
-pub fn prompt_decision(
+pub fn prompt_decision<J: Json>(
     shown: Option<&PromptDecision>,
     passed: &[(String, &str)],
     held_out: &[ExperimentDecision],
-) -> Value {
-    let passed = list(passed, |(id, why)| {
-        obj!(("prompt", text(id)), ("reason", (*why).into()),)
+) -> J {
+    let passed = list(passed, |(id, why)| -> J {
+        obj!(("prompt", id), ("reason", *why))
     });
-    let held_out = list(held_out, experiment);
+    let held_out = list(held_out, experiment::<J>);
     let Some(d) = shown else {
         return obj!(
-            ("prompt", Value::Null),
+            ("prompt", Item::Null),
             ("passed_over", passed),
             ("held_out", held_out),
         );
     };
     let e = &d.explanation;
     obj!(
-        ("prompt", text(&d.prompt)),
-        ("kind", d.kind.name().into()),
-        ("template", text(&d.template)),
-        ("survey", d.survey.into()),
-        ("experiment", d.experiment.as_ref().map(experiment).into()),
+        ("prompt", &d.prompt),
+        ("kind", d.kind.name()),
+        ("template", &d.template),
+        ("survey", d.survey),
+        ("experiment", d.experiment.as_ref().map(experiment::<J>)),
         ("held_out", held_out),
         (
             "explanation",
             obj!(
-                ("text", e.describe().into()),
-                ("trigger", text(&e.trigger)),
-                ("condition", opt_text(e.condition.as_deref())),
-                ("reads", reads(&e.reads)),
-                ("shown_session", e.shown_session.into()),
-                ("shown_total", e.shown_total.into()),
-                ("budget_used", e.budget.0.into()),
-                ("budget", e.budget.1.into()),
-                ("top_stage", text(&e.top_stage)),
-                ("probability", e.probability.into()),
-                ("evidence", evidence(&e.evidence)),
+                ("text", &e.describe()),
+                ("trigger", &e.trigger),
+                ("condition", e.condition.as_deref()),
+                ("reads", reads::<J>(&e.reads)),
+                ("shown_session", e.shown_session),
+                ("shown_total", e.shown_total),
+                ("budget_used", e.budget.0),
+                ("budget", e.budget.1),
+                ("top_stage", &e.top_stage),
+                ("probability", e.probability),
+                ("evidence", evidence::<J>(&e.evidence)),
                 ("passed_over", passed),
             ),
         ),
@@ -390,32 +472,32 @@ pub fn prompt_decision(
 }
 
 /// An effect as JSON: `{type: "session_started" | "stage_changed" | "journey_changed", ...}`.
-pub fn effect(effect: &Effect) -> Value {
+pub fn effect<J: Json>(effect: &Effect) -> J {
     match effect {
         Effect::SessionStarted { number, channel } => obj!(
-            ("type", "session_started".into()),
-            ("number", (*number).into()),
-            ("channel", text(channel)),
+            ("type", "session_started"),
+            ("number", *number),
+            ("channel", channel),
         ),
         Effect::StageChanged {
             from,
             to,
             probability,
         } => obj!(
-            ("type", "stage_changed".into()),
-            ("from", text(from)),
-            ("to", text(to)),
-            ("probability", (*probability).into()),
+            ("type", "stage_changed"),
+            ("from", from),
+            ("to", to),
+            ("probability", *probability),
         ),
         Effect::JourneyChanged {
             journey,
             status,
             step,
         } => obj!(
-            ("type", "journey_changed".into()),
-            ("journey", text(journey)),
-            ("status", status.name().into()),
-            ("step", (*step).into()),
+            ("type", "journey_changed"),
+            ("journey", journey),
+            ("status", status.name()),
+            ("step", *step),
         ),
     }
 }
@@ -436,15 +518,16 @@ mod tests {
             1_000,
         );
         e.ingest(&Touchpoint::of(EventKind::CheckoutStarted), 2_000);
-        let s = stages(&e, 2_000);
+        let s: Value = stages(&e, 2_000);
         assert_eq!(s.as_array().unwrap().len(), 6);
         assert_eq!(s[0]["label"], "Discovery");
-        assert_eq!(journeys(&e)["checkout"]["status"], "started");
-        assert_eq!(journeys(&e)["checkout"]["step_label"], "Checkout Started");
-        let l = lifecycle(&e, 2_000);
+        let j: Value = journeys(&e);
+        assert_eq!(j["checkout"]["status"], "started");
+        assert_eq!(j["checkout"]["step_label"], "Checkout Started");
+        let l: Value = lifecycle(&e, 2_000);
         assert_eq!(l["channel"]["last"]["group"], "Email");
         assert_eq!(l["visits"], 1);
-        let x = export(&e, 2_000);
+        let x: Value = export(&e, 2_000);
         assert_eq!(x["touchpoints"].as_array().unwrap().len(), 2);
         assert_eq!(x["format"], "trailmark-export/1");
     }

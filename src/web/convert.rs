@@ -1,17 +1,27 @@
 //! Value conversion at the boundary: JavaScript values arrive already parsed (the browser's
 //! `JSON.parse` or `Response.json()`), so no JSON text parser ships in the wasm. They are walked
-//! by hand into `serde_json::Value` (`typeof` checks, `Object.keys`, `Reflect.get`), and results
-//! are built back as plain objects and arrays with `Reflect.set`. Numbers cross as numbers, so
-//! no float parsing or formatting code is needed on either side; this costs a few hundred bytes
-//! where serde-wasm-bindgen's generic (de)serializers cost tens of kilobytes.
+//! by hand (`typeof` checks, `Object.keys`, `Reflect.get`) into touchpoint properties ([`Prop`])
+//! or, in the config compiler, `serde_json::Value`. Results are built as plain objects and
+//! arrays with `Reflect.set` and `push`: the views write to JS objects directly ([`Json`] for
+//! `JsValue`). Numbers cross as numbers, so no float parsing or formatting code is needed on
+//! either side; this costs a few hundred bytes where serde-wasm-bindgen's generic
+//! (de)serializers cost tens of kilobytes.
 
-use alloc::{format, string::ToString, vec::Vec};
-use serde_json::{Map, Number, Value};
+use alloc::{
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
+use serde_json::Number;
+#[cfg(feature = "compiler")]
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 #[cfg(not(feature = "compiler"))]
 use crate::core::condition::Device;
 use crate::core::error::Error;
+use crate::core::props::{Prop, Props};
+use crate::core::view::{Item, Json};
 #[cfg(not(feature = "compiler"))]
 use crate::core::PageContext;
 
@@ -25,6 +35,14 @@ extern "C" {
     fn reflect_get(target: &JsValue, key: &JsValue) -> JsValue;
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
+    /// `Reflect.set` with the key as text.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn set_field(target: &JsValue, key: &str, value: &JsValue) -> bool;
+    /// A JavaScript array, for `push`.
+    #[wasm_bindgen(js_name = Array)]
+    type JsArray;
+    #[wasm_bindgen(method)]
+    fn push(this: &JsArray, value: &JsValue) -> u32;
     /// `Object()`: a new empty plain object.
     #[wasm_bindgen(js_name = Object)]
     fn new_object() -> JsValue;
@@ -39,31 +57,98 @@ const MAX_DEPTH: usize = 64;
 /// The largest integer JavaScript numbers hold exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-/// A JavaScript value as JSON (`undefined` and `null` become `Value::Null`).
-pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
-    read(&value, 0).ok_or_else(|| {
-        error(
-            "input/invalid",
-            &format!("{what} is not plain JSON data"),
-            None,
-        )
-    })
+/// What [`from_js`] builds: touchpoint properties ([`Prop`], the engine) or `serde_json::Value`
+/// (the config compiler, whose reader takes JSON). Each wasm file instantiates one of them.
+pub trait Tree: Sized {
+    /// An object under construction.
+    type Fields: Default;
+    /// `null` (also `undefined`).
+    fn null() -> Self;
+    /// `true` or `false`.
+    fn bool(b: bool) -> Self;
+    /// A number (`NaN` and infinities become `null`).
+    fn number(n: Number) -> Self;
+    /// A string.
+    fn text(s: String) -> Self;
+    /// An array.
+    fn list(items: Vec<Self>) -> Self;
+    /// Adds a field to an object.
+    fn insert(object: &mut Self::Fields, key: String, value: Self);
+    /// An object.
+    fn object(object: Self::Fields) -> Self;
 }
 
-fn read(v: &JsValue, depth: usize) -> Option<Value> {
-    if v.is_undefined() || v.is_null() {
-        return Some(Value::Null);
+impl Tree for Prop {
+    type Fields = Props;
+    fn null() -> Self {
+        Prop::Null
+    }
+    fn bool(b: bool) -> Self {
+        Prop::Bool(b)
+    }
+    fn number(n: Number) -> Self {
+        Prop::Number(n)
+    }
+    fn text(s: String) -> Self {
+        Prop::Text(s)
+    }
+    fn list(items: Vec<Self>) -> Self {
+        Prop::List(items)
+    }
+    fn insert(object: &mut Props, key: String, value: Self) {
+        object.insert(key, value);
+    }
+    fn object(object: Props) -> Self {
+        Prop::Object(object)
+    }
+}
+
+#[cfg(feature = "compiler")]
+impl Tree for Value {
+    type Fields = serde_json::Map<String, Value>;
+    fn null() -> Self {
+        Value::Null
+    }
+    fn bool(b: bool) -> Self {
+        Value::Bool(b)
+    }
+    fn number(n: Number) -> Self {
+        Value::Number(n)
+    }
+    fn text(s: String) -> Self {
+        Value::String(s)
+    }
+    fn list(items: Vec<Self>) -> Self {
+        Value::Array(items)
+    }
+    fn insert(object: &mut Self::Fields, key: String, value: Self) {
+        object.insert(key, value);
+    }
+    fn object(object: Self::Fields) -> Self {
+        Value::Object(object)
+    }
+}
+
+/// A JavaScript value as JSON (`undefined` and `null` become `null`).
+pub fn from_js<T: Tree>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    read(&value, 0).ok_or_else(|| error("input/invalid", &format!("{what} is not plain JSON data")))
+}
+
+fn read<T: Tree>(v: &JsValue, depth: usize) -> Option<T> {
+    if v.is_null_or_undefined() {
+        return Some(T::null());
     }
     if let Some(b) = v.as_bool() {
-        return Some(Value::Bool(b));
+        return Some(T::bool(b));
     }
     if let Some(n) = v.as_f64() {
-        return Some(number(n));
+        return Some(number(n).map_or_else(T::null, T::number));
     }
     if let Some(s) = v.as_string() {
-        return Some(Value::String(s));
+        return Some(T::text(s));
     }
-    if depth >= MAX_DEPTH || !v.is_object() || v.is_function() {
+    // Functions, symbols and bigints are not objects (`typeof`), so they end here.
+    if depth >= MAX_DEPTH || !v.is_object() {
         return None;
     }
     let length = |a: &JsValue| reflect_get(a, &JsValue::from_str("length")).as_f64();
@@ -74,16 +159,16 @@ fn read(v: &JsValue, depth: usize) -> Option<Value> {
         for i in 0..n {
             items.push(read(&reflect_get(v, &JsValue::from(i)), depth + 1)?);
         }
-        return Some(Value::Array(items));
+        return Some(T::list(items));
     }
     let keys = object_keys(v);
-    let mut map = Map::new();
+    let mut map = T::Fields::default();
     for i in 0..length(&keys)? as u32 {
         let key = reflect_get(&keys, &JsValue::from(i));
         let item = read(&reflect_get(v, &key), depth + 1)?;
-        map.insert(key.as_string()?, item);
+        T::insert(&mut map, key.as_string()?, item);
     }
-    Some(Value::Object(map))
+    Some(T::object(map))
 }
 
 /// The page context the runtime passes to each decision (`{url, path, device, hour, weekday,
@@ -131,20 +216,21 @@ pub fn page_context(page: &JsValue) -> PageContext {
 }
 
 /// Safe integers become integer numbers (as `serde_json` reads `5`, so `u32` fields accept
-/// them), others floats; `NaN` and infinities become `null`, as in `JSON.stringify`.
-fn number(n: f64) -> Value {
+/// them), others floats; `NaN` and infinities are none (`null`, as in `JSON.stringify`).
+fn number(n: f64) -> Option<Number> {
     if n == libm::trunc(n) && n.abs() <= MAX_SAFE_INTEGER {
         if n < 0.0 {
-            Value::Number(Number::from(n as i64))
+            Some(Number::from(n as i64))
         } else {
-            Value::Number(Number::from(n as u64))
+            Some(Number::from(n as u64))
         }
     } else {
-        Number::from_f64(n).map_or(Value::Null, Value::Number)
+        Number::from_f64(n)
     }
 }
 
 /// JSON as a plain JavaScript value (objects, not `Map`s).
+#[cfg(feature = "compiler")]
 pub fn to_js(value: &Value) -> JsValue {
     match value {
         Value::Null => JsValue::NULL,
@@ -168,8 +254,45 @@ pub fn to_js(value: &Value) -> JsValue {
     }
 }
 
-/// Milliseconds from JavaScript (`Date.now()`), clamped into `u64`.
+/// The views (`core::view`) write plain JavaScript objects and arrays directly: no
+/// `serde_json::Value` tree is built, converted and dropped. Numbers cross as numbers.
+impl Json for JsValue {
+    fn object() -> Self {
+        new_object()
+    }
+
+    fn array() -> Self {
+        new_array()
+    }
+
+    fn set(&mut self, key: &str, value: Item<'_, Self>) {
+        set_field(self, key, &js(value));
+    }
+
+    fn push(&mut self, value: Item<'_, Self>) {
+        self.unchecked_ref::<JsArray>().push(&js(value));
+    }
+}
+
+/// One view item as a JavaScript value (shared by every field of every view).
+#[inline(never)]
+fn js(item: Item<'_, JsValue>) -> JsValue {
+    match item {
+        Item::Null => JsValue::NULL,
+        Item::Bool(b) => JsValue::from_bool(b),
+        Item::Int(n) => JsValue::from_f64(n as f64),
+        // Not finite: `null`, as `serde_json` writes it.
+        Item::Float(x) if x.is_finite() => JsValue::from_f64(x),
+        Item::Float(_) => JsValue::NULL,
+        Item::Text(s) => JsValue::from_str(s),
+        Item::Node(v) => v,
+    }
+}
+
+/// Milliseconds from JavaScript (`Date.now()`), clamped into `u64` (not inlined: one copy of
+/// the float conversion for every export that takes a time).
 #[cfg(not(feature = "compiler"))]
+#[inline(never)]
 pub fn millis(now: f64) -> u64 {
     if now.is_finite() && now > 0.0 {
         now as u64
@@ -178,32 +301,26 @@ pub fn millis(now: f64) -> u64 {
     }
 }
 
-/// The error object the JS layer turns into a `TrailmarkError`: `{code, message, errors?}` where
-/// `errors` lists `{path, message}` for config problems.
-pub fn error(code: &str, message: &str, errors: Option<Value>) -> JsValue {
-    let mut v = Map::new();
-    v.insert("code".into(), code.into());
-    v.insert("message".into(), message.into());
-    if let Some(errors) = errors {
-        v.insert("errors".into(), errors);
-    }
-    to_js(&Value::Object(v))
+/// The error object the JS layer turns into a `TrailmarkError`: `{code, message}`.
+pub fn error(code: &str, message: &str) -> JsValue {
+    let mut v = JsValue::object();
+    v.set("code", Item::Text(code));
+    v.set("message", Item::Text(message));
+    v
 }
 
-/// A core error as the JS error object.
+/// A core error as the JS error object; config errors add `errors: [{path, message}]`.
 pub fn core_error(e: &Error) -> JsValue {
-    let errors = match e {
-        Error::Config(list) => Some(Value::Array(
-            list.iter()
-                .map(|c| {
-                    let mut m = Map::new();
-                    m.insert("path".into(), c.path.clone().into());
-                    m.insert("message".into(), c.message.clone().into());
-                    Value::Object(m)
-                })
-                .collect(),
-        )),
-        _ => None,
-    };
-    error(e.code(), &e.to_string(), errors)
+    let mut v = error(e.code(), &e.to_string());
+    if let Error::Config(list) = e {
+        let mut errors = JsValue::array();
+        for c in list {
+            let mut item = JsValue::object();
+            item.set("path", Item::Text(&c.path));
+            item.set("message", Item::Text(&c.message));
+            errors.push(Item::Node(item));
+        }
+        v.set("errors", Item::Node(errors));
+    }
+    v
 }

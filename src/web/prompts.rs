@@ -4,7 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{error, millis, page_context, to_js};
+use super::convert::{error, millis, page_context};
 use super::runtime::Runtime;
 use crate::core::config::PromptTrigger;
 use crate::core::view;
@@ -37,14 +37,9 @@ impl Runtime {
         trigger: &str,
     ) -> Result<JsValue, JsValue> {
         let page = page_context(&page);
-        let trigger =
-            PromptTrigger::parse(trigger).map_err(|e| error("input/invalid", &e, None))?;
+        let trigger = PromptTrigger::parse(trigger).map_err(|e| error("input/invalid", &e))?;
         let (shown, passed) = self.engine.decide_prompt(millis(now), &page, &trigger);
         let held_out = self.engine.held_out_exposures(millis(now), &page, &passed);
-        Ok(to_js(&view::prompt_decision(
-            shown.as_ref(),
-            &passed,
-            &held_out,
-        )))
+        Ok(view::prompt_decision(shown.as_ref(), &passed, &held_out))
     }
 }

@@ -7,13 +7,14 @@ use alloc::{
     vec,
     vec::Vec,
 };
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{core_error, error, from_js, millis, page_context, to_js};
+use super::convert::{core_error, error, from_js, millis, page_context};
 use crate::core::engine::State;
 use crate::core::error::Error;
-use crate::core::{view, Config, Engine, Touchpoint};
+use crate::core::props::Prop;
+use crate::core::view::{self, Item, Json};
+use crate::core::{Config, Effects, Engine, Touchpoint};
 
 /// One visitor's engine, driven from JavaScript.
 #[wasm_bindgen]
@@ -21,12 +22,16 @@ pub struct Runtime {
     pub(super) engine: Engine,
 }
 
-fn effects_js(fx: &crate::core::Effects) -> JsValue {
-    let mut out = serde_json::Map::new();
-    let effects = fx.effects.iter().map(view::effect).collect();
-    out.insert("effects".into(), Value::Array(effects));
-    out.insert("persist".into(), fx.persist.into());
-    to_js(&Value::Object(out))
+/// `{effects, persist}`.
+fn effects_js(fx: &Effects) -> JsValue {
+    let mut effects = JsValue::array();
+    for e in &fx.effects {
+        effects.push(Item::Node(view::effect(e)));
+    }
+    let mut out = JsValue::object();
+    out.set("effects", Item::Node(effects));
+    out.set("persist", Item::Bool(fx.persist));
+    out
 }
 
 #[wasm_bindgen]
@@ -56,15 +61,14 @@ impl Runtime {
             return Err(error(
                 "input/invalid",
                 "event name must be a non-empty string of at most 200 characters",
-                None,
             ));
         }
-        let props = match from_js(props, "properties")? {
-            Value::Null => Default::default(),
-            Value::Object(map) => map,
-            _ => return Err(error("input/invalid", "properties must be an object", None)),
+        let props = match from_js::<Prop>(props, "properties")? {
+            Prop::Null => Default::default(),
+            Prop::Object(map) => map,
+            _ => return Err(error("input/invalid", "properties must be an object")),
         };
-        let mut tp = Touchpoint::new(name, props);
+        let mut tp = Touchpoint::with_props(name, props);
         tp.url = url;
         tp.referrer = referrer;
         Ok(effects_js(&self.engine.ingest(&tp, millis(now))))
@@ -83,29 +87,29 @@ impl Runtime {
 
     /// Stage estimates with evidence, in config order.
     pub fn stage(&self, now: f64) -> JsValue {
-        to_js(&view::stages(&self.engine, millis(now)))
+        view::stages(&self.engine, millis(now))
     }
 
     /// Micro journeys by id.
     pub fn journey(&self) -> JsValue {
-        to_js(&view::journeys(&self.engine))
+        view::journeys(&self.engine)
     }
 
     /// Lifecycle facts and channels.
     pub fn lifecycle(&self, now: f64) -> JsValue {
-        to_js(&view::lifecycle(&self.engine, millis(now)))
+        view::lifecycle(&self.engine, millis(now))
     }
 
     /// Everything kept about the visitor, as readable JSON.
     pub fn export(&self, now: f64) -> JsValue {
-        to_js(&view::export(&self.engine, millis(now)))
+        view::export(&self.engine, millis(now))
     }
 
     /// Slot decisions for a page: `page` is `{url, path, device, hour, weekday, consent}` (all
     /// optional). Returns `[{slot, variant, rule, explanation}]` sorted by slot.
     pub fn decide(&self, now: f64, page: JsValue) -> JsValue {
         let decisions = self.engine.decide(millis(now), &page_context(&page));
-        to_js(&view::decisions(&decisions))
+        view::decisions(&decisions)
     }
 
     /// The persisted form of the state.

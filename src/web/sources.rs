@@ -28,6 +28,6 @@ impl Runtime {
     pub fn load_sources(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
         self.engine
             .load_source_tables(bytes)
-            .map_err(|e| error(e.code(), e.message(), None))
+            .map_err(|e| error(e.code(), e.message()))
     }
 }
