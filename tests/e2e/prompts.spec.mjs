@@ -211,7 +211,7 @@ test('an experiment bucket is sticky across reloads, re-drawn by forget(), and e
     const { counts } = await exportedCounts(page);
     assert.equal(counts['Experiment Viewed'], 1, 'one exposure per session');
 
-    // Fresh profiles (forget() erases the seed): both arms, about half each (50/50 weights).
+    // Fresh profiles (forget() erases the seed): both arms (50/50 weights).
     const arms = { control: 0, returns: 0 };
     const N = 24;
     for (let i = 0; i < N; i++) {
@@ -221,8 +221,10 @@ test('an experiment bucket is sticky across reloads, re-drawn by forget(), and e
       arms[await arm()]++;
     }
     assert.equal(arms.control + arms.returns, N);
-    // Binomial(24, 0.5): 5..19 holds with probability > 0.998.
-    assert.ok(arms.control >= 5 && arms.returns >= 5, JSON.stringify(arms));
+    // Both arms occur: forget() re-draws the seed. (Evenness is tested natively, chi-square over
+    // 100,000 ids; a "5..19 of 24" check here failed by chance about once in 500 runs.) One arm
+    // 24 times in a row has probability 2^-23.
+    assert.ok(arms.control >= 1 && arms.returns >= 1, JSON.stringify(arms));
 
     // The debug panel says why, in words.
     const last = await arm();
