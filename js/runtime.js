@@ -432,7 +432,7 @@ export class Trailmark {
     // wait here, still in order, while the source tables load. The batch run as the page goes
     // (`leaving`) cannot wait; `_hide` leaves such touchpoints to the outbox instead.
     const needs = (it) => this._needsSources(it);
-    if (!leaving && (this._pending.some(needs) || this._outbox(new Set(), true).list.some(needs))) await this._sources();
+    if (!leaving && (this._pending.some(needs) || (!this._srcDone && this._outbox(new Set(), true).list.some(needs)))) await this._sources();
     if (this.failed || !this._rt || !this._pending.length) return;
     const db = this._store.durable && !this._memOnly ? await this._openDb() : null;
     const items = this._pending.splice(0);
@@ -579,7 +579,7 @@ export class Trailmark {
   /** Whether ingesting `it` needs the full channel source tables, not yet loaded or failed. */
   _needsSources(it) {
     const rt = this._rt;
-    return !this._srcFailed && it.kind === 'track' && typeof it.url === 'string' && typeof rt.needsSources === 'function' && rt.needsSources(it.name, it.url, it.referrer);
+    return !this._srcDone && it.kind === 'track' && typeof it.url === 'string' && typeof rt.needsSources === 'function' && rt.needsSources(it.name, it.url, it.referrer);
   }
 
   /**
@@ -595,13 +595,14 @@ export class Trailmark {
         if (!res.ok) throw new Error('HTTP ' + res.status);
         bytes = new Uint8Array(await res.arrayBuffer());
       } catch (e) {
-        this._srcFailed = true;
+        this._srcDone = true;
         return this._report(new TrailmarkError('sources/fetch', 'cannot fetch the referrer source tables ' + this._srcUrl + ' (' + ((e && e.message) || e) + '); unknown referrers count as referrals'));
       }
       try {
         if (this._rt) this._rt.loadSources(bytes);
+        this._srcDone = true;
       } catch (e) {
-        this._srcFailed = true;
+        this._srcDone = true;
         const err = toError(e);
         if (err.code === 'wasm/trap') throw e;
         this._report(new TrailmarkError('sources/invalid', err.message + ' (' + this._srcUrl + '); unknown referrers count as referrals'));
@@ -1122,7 +1123,11 @@ export class Trailmark {
     // today; only databases it does not know by name would be left, so that is reported.
     const fallback = (e) => {
       this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + ((e && e.message) || e) + '): the profiles and this site\'s export queue were erased without it; other trailmark-* IndexedDB databases, if any, were not'));
-      return { clearDatabases: async (g, [db]) => (db && (await clearProfiles(db)), clearExportQueue(this._ns)) };
+      const clearDatabases = async (g, [db]) => {
+        if (db) await clearProfiles(db);
+        await clearExportQueue(this._ns);
+      };
+      return { clearDatabases };
     };
     // After the batch in flight, so that it cannot store the profile again afterwards. The code
     // only forget() needs (forget.js) is loaded in the queue, so what follows still waits for it.

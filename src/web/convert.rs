@@ -33,8 +33,6 @@ extern "C" {
     fn object_keys(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
     fn reflect_get(target: &JsValue, key: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
     /// `Reflect.set` with the key as text.
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     fn set_field(target: &JsValue, key: &str, value: &JsValue) -> bool;
@@ -151,9 +149,8 @@ fn read<T: Tree>(v: &JsValue, depth: usize) -> Option<T> {
     if depth >= MAX_DEPTH || !v.is_object() {
         return None;
     }
-    let length = |a: &JsValue| reflect_get(a, &JsValue::from_str("length")).as_f64();
     if is_array(v) {
-        let n = length(v)? as u32;
+        let n = length(v)?;
         // A loop rather than `collect::<Option<Vec<_>>>()`: no `GenericShunt` in the wasm.
         let mut items = Vec::new();
         for i in 0..n {
@@ -163,7 +160,7 @@ fn read<T: Tree>(v: &JsValue, depth: usize) -> Option<T> {
     }
     let keys = object_keys(v);
     let mut map = T::Fields::default();
-    for i in 0..length(&keys)? as u32 {
+    for i in 0..length(&keys)? {
         let key = reflect_get(&keys, &JsValue::from(i));
         let item = read(&reflect_get(v, &key), depth + 1)?;
         T::insert(&mut map, key.as_string()?, item);
@@ -200,10 +197,7 @@ pub fn page_context(page: &JsValue) -> PageContext {
     let consent = field("consent");
     if consent.is_object() {
         let keys = object_keys(&consent);
-        let n = reflect_get(&keys, &JsValue::from_str("length"))
-            .as_f64()
-            .unwrap_or(0.0) as u32;
-        for i in 0..n {
+        for i in 0..length(&keys).unwrap_or(0) {
             let key = reflect_get(&keys, &JsValue::from(i));
             if let (Some(purpose), Some(granted)) =
                 (key.as_string(), reflect_get(&consent, &key).as_bool())
@@ -213,6 +207,13 @@ pub fn page_context(page: &JsValue) -> PageContext {
         }
     }
     p
+}
+
+/// An array's `length` (`None` when it is not a number).
+fn length(array: &JsValue) -> Option<u32> {
+    reflect_get(array, &JsValue::from_str("length"))
+        .as_f64()
+        .map(|n| n as u32)
 }
 
 /// Safe integers become integer numbers (as `serde_json` reads `5`, so `u32` fields accept
@@ -229,7 +230,7 @@ fn number(n: f64) -> Option<Number> {
     }
 }
 
-/// JSON as a plain JavaScript value (objects, not `Map`s).
+/// JSON as a plain JavaScript value (objects, not `Map`s), built like the views' objects.
 #[cfg(feature = "compiler")]
 pub fn to_js(value: &Value) -> JsValue {
     match value {
@@ -238,16 +239,16 @@ pub fn to_js(value: &Value) -> JsValue {
         Value::Number(n) => n.as_f64().map_or(JsValue::NULL, JsValue::from_f64),
         Value::String(s) => JsValue::from_str(s),
         Value::Array(items) => {
-            let array = new_array();
-            for (i, item) in items.iter().enumerate() {
-                reflect_set(&array, &JsValue::from(i as u32), &to_js(item));
+            let mut array = JsValue::array();
+            for item in items {
+                array.push(Item::Node(to_js(item)));
             }
             array
         }
         Value::Object(map) => {
-            let object = new_object();
+            let mut object = JsValue::object();
             for (key, item) in map {
-                reflect_set(&object, &JsValue::from_str(key), &to_js(item));
+                object.set(key, Item::Node(to_js(item)));
             }
             object
         }
