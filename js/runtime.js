@@ -7,14 +7,14 @@
 import { TrailmarkError, toError, isFatal } from './errors.js';
 import { Store, localStore, eraseAll, eraseNamespace, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
-import { readCapture, installCapture, pageProducts } from './capture.js';
-import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
+import { readCapture, installCapture, needsExtra, pageProducts } from './capture.js';
+import { resolvePurposes, findTcf, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
 
 export { TrailmarkError };
 // For the lazily loaded modules, which import these from here rather than from their own
 // modules: dist/ then keeps one copy of each inside runtime.js (the build marks runtime.js
 // external to them) instead of chunks every page would fetch besides runtime.js.
-export { toError, pageProducts };
+export { toError, pageProducts, PENDING, findTcf };
 export { fillText } from './slots.js';
 
 const DONE = 500; // ids of stored touchpoints kept in the profile record
@@ -183,10 +183,18 @@ export class Trailmark {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
     }
     this._cap = o.capture === false ? null : capture;
+    // Single-page-app navigation and the dataLayer / Segment bridges (capture-extra.js) are
+    // fetched only when switched on, while the wasm loads; capture is installed once it is here.
+    const extra = this._cap && needsExtra(capture) ? import('./capture-extra.js') : null;
+    if (extra) extra.catch(() => {});
     this._config = compiled;
     this._promptsOn = [compiled.prompts, compiled.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
+    // Likewise the consent signals' reader, on a page with a TCF CMP or a dataLayer already.
+    const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
+    const priv = compiled.privacy;
+    if ((priv.tcf && typeof g.__tcfapi === 'function') || (priv.consent_mode && Array.isArray(g[dl]))) this._signalsJs().catch(() => {});
 
     let wasm;
     try {
@@ -214,7 +222,6 @@ export class Trailmark {
     this._frame = crossSiteFrame(g);
     this._store.persist = !(this._frame && !this._priv.iframe_storage);
     this._choice = this._json('consent') || {};
-    const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
     // The CMPs call these from their own code: a problem here is ours to report, never theirs.
     const signal = (kind) => (p) => {
       try {
@@ -223,8 +230,31 @@ export class Trailmark {
         this._fail(e);
       }
     };
-    if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, signal('gcm'), dl);
-    if (this._priv.tcf) this._stopTcf = watchTcf(g, signal('tcf'));
+    if (this._priv.consent_mode) {
+      // Consent Mode is read from the dataLayer now (pushes too) when there is one, else before
+      // each batch, which waits for the reader (consent-signals.js) the first time it is needed.
+      let read;
+      if (Array.isArray(g[dl])) read = (await this._signalsJs()).watchConsentMode(g, signal('gcm'), dl);
+      this._readGcm = () => read ? read() : Array.isArray(g[dl]) ? (this._gcmP = this._gcmP || this._signalsJs().then((m) => {
+        read = m.readConsentMode(g, signal('gcm'), dl);
+        read();
+      })) : undefined;
+    }
+    if (this._priv.tcf) {
+      // A CMP found: PENDING at once (nothing stored, read or decided), then its answers.
+      let stop;
+      const stopFind = findTcf(g, (api) => {
+        signal('tcf')(PENDING);
+        this._signalsJs().then((m) => {
+          if (stop !== null) stop = m.listenTcf(api, signal('tcf'));
+        }, (e) => this._fail(e, true));
+      });
+      this._stopTcf = () => {
+        stopFind();
+        if (stop) stop();
+        stop = null;
+      };
+    }
     this._purposes = this._resolve();
     this._consentReady = true;
     // Storage refused (not merely undecided): erase what an earlier page stored.
@@ -268,12 +298,16 @@ export class Trailmark {
     this._listenTabs(g);
     await domReady(this._doc);
     if (this.failed) return;
+    const more = extra && (await extra.catch((e) => {
+      throw new TrailmarkError('wasm/load', 'capture-extra.js could not be loaded: ' + ((e && e.message) || e));
+    }));
+    if (this.failed) return;
 
     const first = this._doc.referrer || undefined;
     if (this._cap && this._cap.page_views) this._pageView({}, first, o.startedAt);
     if (o.stub) this._adopt(o.stub);
     else this._replay(o.queue);
-    if (this._cap) this._stopCapture = installCapture(g, this, this._cap);
+    if (this._cap) this._stopCapture = installCapture(g, this, this._cap, more);
     // The page goes or is hidden (maybe for good): `_hide`. Back from the bfcache: catch up.
     const doc = this._doc;
     const on = { signal: (this._off = new AbortController()).signal };
@@ -422,8 +456,11 @@ export class Trailmark {
    */
   _flush() {
     if (this.failed || !this._rt) return Promise.resolve();
-    if (this._readGcm) this._readGcm(); // a tag may have replaced dataLayer.push
-    return (this._chain = (this._chain || Promise.resolve()).then(() => this._batch()).catch((e) => this._fail(e)));
+    // A tag may have replaced dataLayer.push (or made a dataLayer): the batch waits for the reader.
+    const gcm = this._readGcm && this._readGcm();
+    let chain = this._chain || Promise.resolve();
+    if (gcm) chain = chain.then(() => gcm);
+    return (this._chain = chain.then(() => this._batch()).catch((e) => this._fail(e)));
   }
 
   async _batch(leaving) {
@@ -772,6 +809,13 @@ export class Trailmark {
     const r = new Uint32Array(2);
     globalThis.crypto.getRandomValues(r);
     return rt.seed((r[0] & 0x1fffff) * 4294967296 + r[1] || 1);
+  }
+
+  /** consent-signals.js (TCF and Consent Mode), imported once; a failure to load it is fatal. */
+  _signalsJs() {
+    return (this._sigJs = this._sigJs || import('./consent-signals.js').catch((e) => {
+      throw new TrailmarkError('wasm/load', 'consent-signals.js could not be loaded: ' + ((e && e.message) || e));
+    }));
   }
 
   _promptUi() {

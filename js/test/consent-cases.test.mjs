@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { tcfPurposes, consentModeState, consentModePurposes, resolvePurposes, PENDING } from '../consent.js';
+import { resolvePurposes, PENDING } from '../consent.js';
+import { tcfPurposes, consentModeState, consentModePurposes } from '../consent-signals.js';
 
 const rows = JSON.parse(readFileSync(new URL('../../tests/cases/consent.json', import.meta.url), 'utf8'));
 

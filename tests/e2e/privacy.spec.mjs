@@ -39,6 +39,9 @@ test('with no export configured a whole journey requests only the shop\'s and Tr
     await waitReady(page);
     assert.ok(log.requests.length > 10);
     assert.ok(!server.requests.some((r) => r.path.endsWith('/exporter.js')), 'the exporter is not even loaded');
+    // No CMP and no dataLayer on the shop's pages, nor spa / data_layer / segment in its config.
+    assert.ok(!server.requests.some((r) => r.path.endsWith('/consent-signals.js')), 'no consent signals to read');
+    assert.ok(!server.requests.some((r) => r.path.endsWith('/capture-extra.js')), 'no optional capture switched on');
     assert.ok(!server.requests.some((r) => r.path.includes('trailmark_compiler')), 'a compiled config never loads the config compiler');
     assert.ok(!log.console.some((m) => /compiled in the browser/.test(m.text)), 'and gives no hint');
     assert.deepEqual(server.requests.filter((r) => r.method !== 'GET').map((r) => r.path), [], 'nothing but GETs');
@@ -62,6 +65,7 @@ async function visitUnderTcf(kind) {
     await page.waitForTimeout(1800); // longer than flush_seconds
     if (kind === 'granted') await until(() => collector.accepted().some((e) => e.event === 'Product Added'), 'the export', 15_000);
     const out = {
+      signalsJs: server.requests.filter((r) => r.path === '/trailmark/consent-signals.js').length,
       consent: await page.evaluate(() => window.trailmark.consent()),
       calls: await page.evaluate(() => [...new Set(window.__tcfCalls)]),
       storage: await storageState(page),
@@ -81,6 +85,7 @@ const NONE = { functional: false, personalization: false, measurement: false };
 
 test('TCF granted: stored, personalised and exported', async () => {
   const r = await visitUnderTcf('granted');
+  assert.equal(r.signalsJs, 1, 'the CMP is read by the lazily loaded consent-signals.js');
   assert.deepEqual(r.calls, ['addEventListener'], 'only addEventListener, never getTCData');
   assert.deepEqual(r.consent, { functional: true, personalization: true, measurement: true });
   assert.equal(r.storage.idb['trailmark/profiles'], 1);
@@ -272,10 +277,36 @@ test('Google Consent Mode: denied by default runs memory only; an update grantin
     await until(async () => (await storageState(page)).idb['trailmark/profiles'] === 1, 'the stored profile');
     const commands = await page.evaluate(() => window.dataLayer.filter((e) => e[0] === 'consent').map((e) => e[1]));
     assert.deepEqual(commands, ['default', 'update'], 'Trailmark never calls gtag(\'consent\')');
+    assert.equal(server.requests.filter((r) => r.path === '/trailmark/consent-signals.js').length, 1, 'the dataLayer is read by consent-signals.js');
     assertClean(log, { collector: collector.origin });
   } finally {
     await context.close();
     server.reset();
+  }
+});
+
+test('Google Consent Mode in a dataLayer made after start-up: the next batch waits for its reader and applies it first', async () => {
+  server.reset();
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    assert.ok(!server.requests.some((r) => r.path.endsWith('/consent-signals.js')), 'no dataLayer at start-up: not loaded');
+    assert.equal((await storageState(page)).idb['trailmark/profiles'], 1, 'stored under the config defaults');
+    // A tag makes the dataLayer late, denying storage; the next touchpoint's batch reads it first.
+    const consent = await page.evaluate(async () => {
+      window.dataLayer = [['consent', 'default', { analytics_storage: 'denied', personalization_storage: 'denied' }]];
+      await window.trailmark.track('Newsletter Signup');
+      return window.trailmark.consent();
+    });
+    assert.deepEqual(consent, NONE);
+    assert.equal(server.requests.filter((r) => r.path === '/trailmark/consent-signals.js').length, 1);
+    const s = await until(async () => { const st = await storageState(page); return !st.idb['trailmark/profiles'] && st; }, 'the erased profile');
+    assert.deepEqual(s.local, [], 'storage refused: every key erased');
+    assertClean(log);
+  } finally {
+    await context.close();
   }
 });
 
