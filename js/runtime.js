@@ -34,6 +34,11 @@ const domReady = (doc) =>
 const device = (w) => (w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop');
 const round2 = (n) => (typeof n === 'number' ? Math.round(n * 100) / 100 : n);
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+// A lazily imported module that the config and the page make start-up (or a batch) need: one
+// that cannot be loaded is fatal, as the runtime itself would be.
+const needed = (p, name) => p.catch((e) => {
+  throw new TrailmarkError('wasm/load', name + ' could not be loaded: ' + ((e && e.message) || e));
+});
 
 async function fetchConfig(url) {
   let res;
@@ -185,7 +190,7 @@ export class Trailmark {
     this._cap = o.capture === false ? null : capture;
     // Single-page-app navigation and the dataLayer / Segment bridges (capture-extra.js) are
     // fetched only when switched on, while the wasm loads; capture is installed once it is here.
-    const extra = this._cap && needsExtra(capture) ? import('./capture-extra.js') : null;
+    const extra = this._cap && needsExtra(capture) ? needed(import('./capture-extra.js'), 'capture-extra.js') : null;
     if (extra) extra.catch(() => {});
     this._config = compiled;
     this._promptsOn = [compiled.prompts, compiled.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
@@ -235,10 +240,7 @@ export class Trailmark {
       // each batch, which waits for the reader (consent-signals.js) the first time it is needed.
       let read;
       if (Array.isArray(g[dl])) read = (await this._signalsJs()).watchConsentMode(g, signal('gcm'), dl);
-      this._readGcm = () => read ? read() : Array.isArray(g[dl]) ? (this._gcmP = this._gcmP || this._signalsJs().then((m) => {
-        read = m.readConsentMode(g, signal('gcm'), dl);
-        read();
-      })) : undefined;
+      this._readGcm = () => read ? read() : Array.isArray(g[dl]) && (this._gcmP = this._gcmP || this._signalsJs().then((m) => (read = m.readConsentMode(g, signal('gcm'), dl))()));
     }
     if (this._priv.tcf) {
       // A CMP found: PENDING at once (nothing stored, read or decided), then its answers.
@@ -298,9 +300,7 @@ export class Trailmark {
     this._listenTabs(g);
     await domReady(this._doc);
     if (this.failed) return;
-    const more = extra && (await extra.catch((e) => {
-      throw new TrailmarkError('wasm/load', 'capture-extra.js could not be loaded: ' + ((e && e.message) || e));
-    }));
+    const more = extra && (await extra);
     if (this.failed) return;
 
     const first = this._doc.referrer || undefined;
@@ -813,9 +813,7 @@ export class Trailmark {
 
   /** consent-signals.js (TCF and Consent Mode), imported once; a failure to load it is fatal. */
   _signalsJs() {
-    return (this._sigJs = this._sigJs || import('./consent-signals.js').catch((e) => {
-      throw new TrailmarkError('wasm/load', 'consent-signals.js could not be loaded: ' + ((e && e.message) || e));
-    }));
+    return (this._sigJs = this._sigJs || needed(import('./consent-signals.js'), 'consent-signals.js'));
   }
 
   _promptUi() {
