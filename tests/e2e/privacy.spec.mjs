@@ -115,6 +115,49 @@ test('TCF not applicable (gdprApplies false): the config defaults, stored, nothi
   assert.deepEqual(r.sent, []);
 });
 
+test('a TCF CMP that appears after start-up: PENDING at once, its reader fetched then, its refusal erases', async () => {
+  server.reset();
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    assert.equal((await storageState(page)).idb['trailmark/profiles'], 1, 'stored under the config defaults');
+    assert.ok(!server.requests.some((r) => r.path.endsWith('/consent-signals.js')), 'no CMP yet: not loaded');
+    await page.evaluate(tcfStub('denied'));
+    // Looked for every 250 ms: found, it holds everything at once, before its module is here.
+    await until(() => page.evaluate(() => window.trailmark.export().privacy.tcf !== 'absent'), 'the CMP found', 2_000);
+    await until(async () => (await page.evaluate(() => window.__tcfCalls)).includes('addEventListener'), 'the listener');
+    assert.equal(server.requests.filter((r) => r.path === '/trailmark/consent-signals.js').length, 1);
+    await until(() => page.evaluate(() => window.trailmark.export().privacy.tcf === 'decided'), 'the answer');
+    assert.deepEqual(await page.evaluate(() => window.trailmark.consent()), NONE);
+    const s = await until(async () => { const st = await storageState(page); return !st.idb['trailmark/profiles'] && st; }, 'the erased profile');
+    assert.deepEqual(s.local, []);
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a CMP on the page and consent-signals.js cannot be fetched: Trailmark does not start, nothing is stored', async () => {
+  server.reset();
+  server.fail('/trailmark/consent-signals.js', 404);
+  const { context, log } = await visitor(browser, { initScripts: [tcfStub('granted')] });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    assert.equal((await waitReady(page, 10_000, { allowFailed: true })).failed, 'wasm/load');
+    const s = await storageState(page);
+    assert.deepEqual(s.local, []);
+    assert.ok(!s.idb['trailmark/profiles'], 'no stored profile');
+    assert.equal(await page.$eval('[data-tm-slot="hero"]:not(template)', (el) => el.getAttribute('data-tm-applied')), null);
+    assertClean(log, { maxTrailmarkErrors: 1, expect: /wasm\/load: consent-signals\.js/, allowFailedLoads: true });
+  } finally {
+    await context.close();
+    server.reset();
+  }
+});
+
 test('forget() in one tab empties storage and the profile in a second tab; the visitor is new', async () => {
   const { context, log } = await visitor(browser);
   try {
