@@ -198,8 +198,15 @@ export class Trailmark {
     if (this._promptsOn) this._promptUi().catch(() => {});
     // Likewise the consent signals' reader, on a page with a TCF CMP or a dataLayer already.
     const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
+    const hasDl = () => {
+      try {
+        return Array.isArray(g[dl]);
+      } catch (e) {
+        return false; // a page's dataLayer getter that throws: no dataLayer to read
+      }
+    };
     const priv = compiled.privacy;
-    if ((priv.tcf && typeof g.__tcfapi === 'function') || (priv.consent_mode && Array.isArray(g[dl]))) this._signalsJs().catch(() => {});
+    if ((priv.tcf && typeof g.__tcfapi === 'function') || (priv.consent_mode && hasDl())) this._signalsJs().catch(() => {});
 
     let wasm;
     try {
@@ -239,8 +246,8 @@ export class Trailmark {
       // Consent Mode is read from the dataLayer now (pushes too) when there is one, else before
       // each batch, which waits for the reader (consent-signals.js) the first time it is needed.
       let read;
-      if (Array.isArray(g[dl])) read = (await this._signalsJs()).watchConsentMode(g, signal('gcm'), dl);
-      this._readGcm = () => read ? read() : Array.isArray(g[dl]) && (this._gcmP = this._gcmP || this._signalsJs().then((m) => (read = m.readConsentMode(g, signal('gcm'), dl))()));
+      if (hasDl()) read = (await this._signalsJs()).watchConsentMode(g, signal('gcm'), dl);
+      this._readGcm = () => read ? read() : hasDl() && (this._gcmP = this._gcmP || this._signalsJs().then((m) => (read = m.readConsentMode(g, signal('gcm'), dl))()));
     }
     if (this._priv.tcf) {
       // A CMP found: PENDING at once (nothing stored, read or decided), then its answers.

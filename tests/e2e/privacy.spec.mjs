@@ -115,6 +115,23 @@ test('TCF not applicable (gdprApplies false): the config defaults, stored, nothi
   assert.deepEqual(r.sent, []);
 });
 
+test('a page whose dataLayer getter throws: Trailmark starts and stores, nothing reaches the page', async () => {
+  server.reset();
+  const odd = "Object.defineProperty(window, 'dataLayer', { get() { throw new Error('odd dataLayer'); }, configurable: true });";
+  const { context, log } = await visitor(browser, { initScripts: [odd] });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    await page.evaluate(() => window.trailmark.track('Newsletter Signup'));
+    assert.equal((await storageState(page)).idb['trailmark/profiles'], 1);
+    assert.ok(!server.requests.some((r) => r.path.endsWith('/consent-signals.js')), 'no dataLayer to read');
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a TCF CMP that appears after start-up: PENDING at once, its reader fetched then, its refusal erases', async () => {
   server.reset();
   const { context, log } = await visitor(browser);
