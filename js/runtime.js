@@ -250,13 +250,16 @@ export class Trailmark {
       this._readGcm = () => read ? read() : hasDl() && (this._gcmP = this._gcmP || this._signalsJs().then((m) => (read = m.readConsentMode(g, signal('gcm'), dl))()));
     }
     if (this._priv.tcf) {
-      // A CMP found: PENDING at once (nothing stored, read or decided), then its answers.
+      // A CMP found: PENDING at once (nothing stored, read or decided), then its answers. One
+      // here now is listened to at once (its reader was fetched while the wasm loaded), so an
+      // answer it gives synchronously decides the purposes before the stored profile is read.
+      const now = typeof g.__tcfapi === 'function' ? await this._signalsJs() : null;
       let stop;
       const stopFind = findTcf(g, (api) => {
         signal('tcf')(PENDING);
-        this._signalsJs().then((m) => {
-          if (stop !== null) stop = m.listenTcf(api, signal('tcf'));
-        }, (e) => this._fail(e, true));
+        const listen = (m) => stop !== null && (stop = m.listenTcf(api, signal('tcf')));
+        if (now) listen(now);
+        else this._signalsJs().then(listen, (e) => this._fail(e, true));
       });
       this._stopTcf = () => {
         stopFind();

@@ -286,6 +286,32 @@ test('a returning visitor under a CMP that answers after start-up keeps their st
   }
 });
 
+test('a CMP that answers as soon as it is asked decides before the stored profile is read: no re-emitted events', async () => {
+  // The CMP answers inside addEventListener (a stored decision), and a stub queues on('stage').
+  const cmp = `window.__tcfapi = (command, version, callback) => {
+      const all = {}; for (let i = 1; i <= 11; i++) all[i] = true;
+      if (command === 'addEventListener') callback({ gdprApplies: true, eventStatus: 'tcloaded', listenerId: 1, purpose: { consents: all }, publisher: { consents: {} } }, true);
+    };
+    window.__stage = [];
+    window.trailmark = { _q: [['on', ['stage', (e) => window.__stage.push(e)], Date.now(), {}]] };`;
+  const { context, log } = await visitor(browser, { initScripts: [cmp] });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}products/bivvy-pro.html`);
+    await waitReady(page);
+    await page.click('[data-add-to-cart]');
+    await until(() => page.evaluate(() => (window.trailmark.export().event_counts || {})['Product Added'] === 1), 'the cart');
+    await page.goto(`${server.url}help.html`);
+    await waitReady(page);
+    assert.deepEqual(await page.evaluate(() => window.trailmark.consent()), { functional: true, personalization: true, measurement: true });
+    assert.deepEqual(await page.evaluate(() => window.__stage.filter((e) => e.remote)), [], 'the stored profile was read at start-up, not taken as another tab\'s');
+    assert.equal(await page.evaluate(() => (window.trailmark.export().event_counts || {})['Product Added']), 1);
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
 test('while the CMP decides slots keep the stored plan and storage is untouched; a later refusal erases it', async () => {
   server.override('/trailmark.compiled.json', { body: configWith({}) });
   const { context, log } = await visitor(browser, { initScripts: [tcfStub('by-url')] });
