@@ -1059,6 +1059,9 @@ export class Trailmark {
       this._wiped = false;
     }
     if (s.persist && !was && this._rt) {
+      // After a memory-only start (a CMP answering late) the stored traits are the visitor's,
+      // with this page's identify() on top, not to be written over.
+      if (!this._readStored) this._traits = Object.assign({}, this._json('traits'), this._traits);
       s.write('traits', JSON.stringify(this._traits));
       if (this._readStored) this._enqueue({ kind: 'save' }); // this page's profile is the visitor's
       else {

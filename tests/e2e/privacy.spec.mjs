@@ -286,6 +286,26 @@ test('a returning visitor under a CMP that answers after start-up keeps their st
   }
 });
 
+test('a returning visitor under a CMP that answers after start-up keeps the traits identify() stored', async () => {
+  const { context, log } = await visitor(browser, { initScripts: [tcfStub('granted')] });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    await until(() => page.evaluate(() => window.trailmark.consent().functional), 'the CMP granting storage');
+    await page.evaluate(() => window.trailmark.identify('u1', { first_name: 'Ada' }));
+    await page.goto(`${server.url}help.html`);
+    await waitReady(page);
+    await until(() => page.evaluate(() => window.trailmark.consent().functional), 'the CMP granting storage');
+    await page.evaluate(() => window.trailmark.track('Newsletter Signup'));
+    assert.deepEqual(await page.evaluate(() => window.trailmark.export().traits), { first_name: 'Ada', user_id: 'u1' });
+    assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage['trailmark:demo-shop:traits'])), { first_name: 'Ada', user_id: 'u1' });
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a CMP that answers as soon as it is asked decides before the stored profile is read: no re-emitted events', async () => {
   // The CMP answers inside addEventListener (a stored decision), and a stub queues on('stage').
   const cmp = `window.__tcfapi = (command, version, callback) => {
