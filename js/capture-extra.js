@@ -1,9 +1,8 @@
-// The parts of automatic capture a site switches on or off in `$.capture` that most pages can
-// do without: page views on single-page-app navigation (`spa`), and the bridges from GA4
-// `dataLayer` pushes (`data_layer`) and Segment `analytics.track` calls (`segment`). The runtime
-// imports this module only when one of them is on, while the wasm loads, and installs it with
-// the rest of capture (`installCapture` in capture.js), so nothing is captured later or in
-// another order than when it was bundled in.
+// The parts of automatic capture a site opts into in `$.capture` (both are off by default): the
+// bridges from GA4 `dataLayer` pushes (`data_layer`) and Segment `analytics.track` calls
+// (`segment`). The runtime imports this module only when one of them is on, while the wasm
+// loads, and installs it with the rest of capture (`installCapture` in capture.js), so nothing
+// is captured later or in another order than when it was bundled in.
 
 const GA4 = new Set(['login', 'sign_up', 'search', 'generate_lead', 'view_item_list', 'select_item', 'view_item', 'add_to_cart', 'remove_from_cart', 'view_cart', 'begin_checkout', 'add_shipping_info', 'add_payment_info', 'purchase', 'refund', 'add_to_wishlist', 'view_promotion', 'select_promotion', 'share']);
 
@@ -21,35 +20,8 @@ export function fromDataLayer(entry) {
   return [entry.event, props];
 }
 
-/**
- * Page views on `pushState` / `replaceState` / `popstate` / `hashchange` (`cap.spa`), installed
- * before the rest of capture. `listen`, `guard` and `off` are `installCapture`'s.
- */
-export function spa(win, tm, cap, listen, guard, off) {
-  if (!cap.spa) return;
-  const h = win.history;
-  for (const m of ['pushState', 'replaceState']) {
-    const orig = h[m];
-    const patched = function () {
-      const r = orig.apply(this, arguments);
-      navigated();
-      return r;
-    };
-    h[m] = patched;
-    off.push(() => h[m] === patched && (h[m] = orig));
-  }
-  // Deferred a tick so frameworks can set the title after pushState; a URL equal to the last
-  // page view's (replaceState to the same URL, popstate + hashchange pairs) gives none.
-  const navigated = () => {
-    const url = win.location.href; // each navigation counts, even two in one task
-    setTimeout(guard(() => tm._navigated(url)), 0);
-  };
-  listen(win, 'popstate', navigated);
-  listen(win, 'hashchange', navigated);
-}
-
 /** The dataLayer (`cap.data_layer`) and Segment (`cap.segment`) bridges, installed last. */
-export function bridges(win, tm, cap, listen, guard, off) {
+export function bridges(win, tm, cap, guard, off) {
   if (cap.data_layer) {
     const name = cap.data_layer;
     const dl = (win[name] = Array.isArray(win[name]) ? win[name] : []);

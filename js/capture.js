@@ -1,5 +1,5 @@
-// Automatic capture: page views, marked clicks and forms, scroll depth, engagement time and
-// product data; single-page-app navigation and the opt-in dataLayer / Segment calls are in
+// Automatic capture: page views (with single-page-app navigation), marked clicks and forms,
+// scroll depth, engagement time and product data; the opt-in dataLayer / Segment calls are in
 // `capture-extra.js`, which the runtime imports only when they are switched on. Each part is
 // switched by the config's `capture` section (see CAPTURE_DEFAULTS). Only attributes the site
 // marked are read; form field values never are.
@@ -130,10 +130,10 @@ export function crossed(list, done, value) {
 }
 
 /**
- * Whether `cap` switches on a part of capture that lives in `capture-extra.js` (single-page-app
- * navigation, the dataLayer and Segment bridges), which the runtime then imports.
+ * Whether `cap` switches on a part of capture that lives in `capture-extra.js` (the dataLayer
+ * and Segment bridges), which the runtime then imports.
  */
-export const needsExtra = (cap) => !!(cap.spa || cap.data_layer || cap.segment);
+export const needsExtra = (cap) => !!(cap.data_layer || cap.segment);
 
 /**
  * Installs capture on `win` for `tm` (a Trailmark: `_capture(name, props)`, `_pageView()`), with
@@ -155,8 +155,27 @@ export function installCapture(win, tm, cap, extra) {
     }
   };
 
-  // Single-page-app navigation first, the dataLayer and Segment bridges last (capture-extra.js).
-  if (extra) extra.spa(win, tm, cap, listen, guard, off);
+  if (cap.spa) {
+    const h = win.history;
+    for (const m of ['pushState', 'replaceState']) {
+      const orig = h[m];
+      const patched = function () {
+        const r = orig.apply(this, arguments);
+        navigated();
+        return r;
+      };
+      h[m] = patched;
+      off.push(() => h[m] === patched && (h[m] = orig));
+    }
+    // Deferred a tick so frameworks can set the title after pushState; a URL equal to the last
+    // page view's (replaceState to the same URL, popstate + hashchange pairs) gives none.
+    const navigated = () => {
+      const url = win.location.href; // each navigation counts, even two in one task
+      setTimeout(guard(() => tm._navigated(url)), 0);
+    };
+    listen(win, 'popstate', navigated);
+    listen(win, 'hashchange', navigated);
+  }
 
   if (cap.clicks) {
     listen(doc, 'click', guard((e) => {
@@ -211,7 +230,8 @@ export function installCapture(win, tm, cap, extra) {
     off.push(() => clearTimeout(timer));
   }
 
-  if (extra) extra.bridges(win, tm, cap, listen, guard, off);
+  // The dataLayer and Segment bridges (capture-extra.js), last, as ever.
+  if (extra) extra.bridges(win, tm, cap, guard, off);
 
   return () => off.forEach((f) => f());
 }

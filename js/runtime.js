@@ -188,8 +188,8 @@ export class Trailmark {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
     }
     this._cap = o.capture === false ? null : capture;
-    // Single-page-app navigation and the dataLayer / Segment bridges (capture-extra.js) are
-    // fetched only when switched on, while the wasm loads; capture is installed once it is here.
+    // The dataLayer and Segment bridges (capture-extra.js) are fetched only when switched on,
+    // while the wasm loads; capture is installed once it is here.
     const extra = this._cap && needsExtra(capture) ? needed(import('./capture-extra.js'), 'capture-extra.js') : null;
     if (extra) extra.catch(() => {});
     this._config = compiled;

@@ -1,7 +1,8 @@
-// Optional capture (`capture-extra.js`, loaded lazily): single-page-app navigation (`$.capture.spa`)
-// and the dataLayer bridge (`$.capture.data_layer`) are fetched only when the config switches
-// them on (the demo shop's does not: privacy.spec.mjs checks it is never requested there), while
-// the wasm loads, and capture nothing later or in another order than when they were bundled in.
+// Opt-in capture (`capture-extra.js`, loaded lazily): the dataLayer bridge (`$.capture.data_layer`)
+// and the Segment one (`$.capture.segment`) are fetched only when the config switches them on
+// (the demo shop's does not: privacy.spec.mjs checks it is never requested there), while the
+// wasm loads, and capture nothing later or in another order than when they were bundled in;
+// single-page-app navigation (`spa`, on by default) stays in the runtime.
 // If the module cannot be fetched, Trailmark does not start (one `wasm/load` error) and the page
 // keeps its default content.
 
@@ -37,7 +38,7 @@ function names(page) {
 // A GA4 push made before Trailmark loads, as a site's tags would.
 const EARLY_PUSH = "window.dataLayer = [{ event: 'view_item_list', ecommerce: { items: [{ item_id: 'a' }] } }];";
 
-test('spa and data_layer on: capture-extra.js is fetched once; pushes (early ones first) and pushState navigations are touchpoints, in order', async () => {
+test('data_layer on: capture-extra.js is fetched once; pushes (early ones first) and pushState navigations are touchpoints, in order', async () => {
   server.reset();
   server.override('/trailmark.compiled.json', { body: { ...DEMO, capture: { ...DEMO.capture, spa: true, data_layer: true } } });
   const { context, log } = await visitor(browser, { initScripts: [EARLY_PUSH] });
@@ -62,9 +63,27 @@ test('spa and data_layer on: capture-extra.js is fetched once; pushes (early one
   }
 });
 
-test('capture-extra.js cannot be fetched: Trailmark does not start, one wasm/load error, default content', async () => {
+test('spa on, data_layer and segment off: capture-extra.js is not fetched; navigations are page views', async () => {
   server.reset();
   server.override('/trailmark.compiled.json', { body: { ...DEMO, capture: { ...DEMO.capture, spa: true } } });
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    await page.evaluate(() => history.pushState({}, '', '/spa-view'));
+    await page.waitForFunction(() => window.trailmark.export().touchpoints.some((t) => t.event === 'Page Viewed' && t.path === '/spa-view'));
+    assert.equal(server.requests.filter((r) => r.path === EXTRA).length, 0);
+    assertClean(log);
+  } finally {
+    await context.close();
+    server.reset();
+  }
+});
+
+test('capture-extra.js cannot be fetched: Trailmark does not start, one wasm/load error, default content', async () => {
+  server.reset();
+  server.override('/trailmark.compiled.json', { body: { ...DEMO, capture: { ...DEMO.capture, segment: true } } });
   server.fail(EXTRA, 404);
   const { context, log } = await visitor(browser);
   try {
