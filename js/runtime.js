@@ -8,13 +8,13 @@ import { TrailmarkError, toError, isFatal } from './errors.js';
 import { Store, localStore, eraseAll, eraseNamespace, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, needsExtra, pageProducts } from './capture.js';
-import { resolvePurposes, findTcf, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
+import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
 
 export { TrailmarkError };
 // For the lazily loaded modules, which import these from here rather than from their own
 // modules: dist/ then keeps one copy of each inside runtime.js (the build marks runtime.js
 // external to them) instead of chunks every page would fetch besides runtime.js.
-export { toError, pageProducts, PENDING, findTcf };
+export { toError, pageProducts };
 export { fillText } from './slots.js';
 
 const DONE = 500; // ids of stored touchpoints kept in the profile record
@@ -196,17 +196,6 @@ export class Trailmark {
     this._promptsOn = [compiled.prompts, compiled.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
-    // Likewise the consent signals' reader, on a page with a TCF CMP or a dataLayer already.
-    const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
-    const hasDl = () => {
-      try {
-        return Array.isArray(g[dl]);
-      } catch (e) {
-        return false; // a page's dataLayer getter that throws: no dataLayer to read
-      }
-    };
-    const priv = compiled.privacy;
-    if ((priv.tcf && typeof g.__tcfapi === 'function') || (priv.consent_mode && hasDl())) this._signalsJs().catch(() => {});
 
     let wasm;
     try {
@@ -234,6 +223,7 @@ export class Trailmark {
     this._frame = crossSiteFrame(g);
     this._store.persist = !(this._frame && !this._priv.iframe_storage);
     this._choice = this._json('consent') || {};
+    const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
     // The CMPs call these from their own code: a problem here is ours to report, never theirs.
     const signal = (kind) => (p) => {
       try {
@@ -242,31 +232,8 @@ export class Trailmark {
         this._fail(e);
       }
     };
-    if (this._priv.consent_mode) {
-      // Consent Mode is read from the dataLayer now (pushes too) when there is one, else before
-      // each batch, which waits for the reader (consent-signals.js) the first time it is needed.
-      let read;
-      if (hasDl()) read = (await this._signalsJs()).watchConsentMode(g, signal('gcm'), dl);
-      this._readGcm = () => read ? read() : hasDl() && (this._gcmP = this._gcmP || this._signalsJs().then((m) => (read = m.readConsentMode(g, signal('gcm'), dl))()));
-    }
-    if (this._priv.tcf) {
-      // A CMP found: PENDING at once (nothing stored, read or decided), then its answers. One
-      // here now is listened to at once (its reader was fetched while the wasm loaded), so an
-      // answer it gives synchronously decides the purposes before the stored profile is read.
-      const now = typeof g.__tcfapi === 'function' ? await this._signalsJs() : null;
-      let stop;
-      const stopFind = findTcf(g, (api) => {
-        signal('tcf')(PENDING);
-        const listen = (m) => stop !== null && (stop = m.listenTcf(api, signal('tcf')));
-        if (now) listen(now);
-        else this._signalsJs().then(listen, (e) => this._fail(e, true));
-      });
-      this._stopTcf = () => {
-        stopFind();
-        if (stop) stop();
-        stop = null;
-      };
-    }
+    if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, signal('gcm'), dl);
+    if (this._priv.tcf) this._stopTcf = watchTcf(g, signal('tcf'));
     this._purposes = this._resolve();
     this._consentReady = true;
     // Storage refused (not merely undecided): erase what an earlier page stored.
@@ -466,11 +433,8 @@ export class Trailmark {
    */
   _flush() {
     if (this.failed || !this._rt) return Promise.resolve();
-    // A tag may have replaced dataLayer.push (or made a dataLayer): the batch waits for the reader.
-    const gcm = this._readGcm && this._readGcm();
-    let chain = this._chain || Promise.resolve();
-    if (gcm) chain = chain.then(() => gcm);
-    return (this._chain = chain.then(() => this._batch()).catch((e) => this._fail(e)));
+    if (this._readGcm) this._readGcm(); // a tag may have replaced dataLayer.push
+    return (this._chain = (this._chain || Promise.resolve()).then(() => this._batch()).catch((e) => this._fail(e)));
   }
 
   async _batch(leaving) {
@@ -819,11 +783,6 @@ export class Trailmark {
     const r = new Uint32Array(2);
     globalThis.crypto.getRandomValues(r);
     return rt.seed((r[0] & 0x1fffff) * 4294967296 + r[1] || 1);
-  }
-
-  /** consent-signals.js (TCF and Consent Mode), imported once; a failure to load it is fatal. */
-  _signalsJs() {
-    return (this._sigJs = this._sigJs || needed(import('./consent-signals.js'), 'consent-signals.js'));
   }
 
   _promptUi() {

@@ -5,8 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolvePurposes, PENDING } from '../consent.js';
-import { tcfPurposes, consentModeState, consentModePurposes } from '../consent-signals.js';
+import { tcfPurposes, consentModeState, consentModePurposes, resolvePurposes, PENDING } from '../consent.js';
 
 const rows = JSON.parse(readFileSync(new URL('../../tests/cases/consent.json', import.meta.url), 'utf8'));
 

@@ -3,8 +3,7 @@
 // CMP stubs that grant, deny, throw, never answer, do not apply, or appear late.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolvePurposes, crossSiteFrame, PENDING } from '../consent.js';
-import { tcfPurposes, consentModeState, consentModePurposes, watchTcf, watchConsentMode } from '../consent-signals.js';
+import { tcfPurposes, consentModeState, consentModePurposes, resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PENDING } from '../consent.js';
 
 const DEFAULTS = { functional: true, personalization: true, measurement: false };
 const PRIVACY = { gpc: { export: false, personalization: true }, iframe_storage: false };

@@ -39,8 +39,7 @@ test('with no export configured a whole journey requests only the shop\'s and Tr
     await waitReady(page);
     assert.ok(log.requests.length > 10);
     assert.ok(!server.requests.some((r) => r.path.endsWith('/exporter.js')), 'the exporter is not even loaded');
-    // No CMP and no dataLayer on the shop's pages, nor spa / data_layer / segment in its config.
-    assert.ok(!server.requests.some((r) => r.path.endsWith('/consent-signals.js')), 'no consent signals to read');
+    // Neither data_layer nor segment is switched on in the shop's config.
     assert.ok(!server.requests.some((r) => r.path.endsWith('/capture-extra.js')), 'no optional capture switched on');
     assert.ok(!server.requests.some((r) => r.path.includes('trailmark_compiler')), 'a compiled config never loads the config compiler');
     assert.ok(!log.console.some((m) => /compiled in the browser/.test(m.text)), 'and gives no hint');
@@ -65,7 +64,6 @@ async function visitUnderTcf(kind) {
     await page.waitForTimeout(1800); // longer than flush_seconds
     if (kind === 'granted') await until(() => collector.accepted().some((e) => e.event === 'Product Added'), 'the export', 15_000);
     const out = {
-      signalsJs: server.requests.filter((r) => r.path === '/trailmark/consent-signals.js').length,
       consent: await page.evaluate(() => window.trailmark.consent()),
       calls: await page.evaluate(() => [...new Set(window.__tcfCalls)]),
       storage: await storageState(page),
@@ -85,7 +83,6 @@ const NONE = { functional: false, personalization: false, measurement: false };
 
 test('TCF granted: stored, personalised and exported', async () => {
   const r = await visitUnderTcf('granted');
-  assert.equal(r.signalsJs, 1, 'the CMP is read by the lazily loaded consent-signals.js');
   assert.deepEqual(r.calls, ['addEventListener'], 'only addEventListener, never getTCData');
   assert.deepEqual(r.consent, { functional: true, personalization: true, measurement: true });
   assert.equal(r.storage.idb['trailmark/profiles'], 1);
@@ -125,14 +122,13 @@ test('a page whose dataLayer getter throws: Trailmark starts and stores, nothing
     await waitReady(page);
     await page.evaluate(() => window.trailmark.track('Newsletter Signup'));
     assert.equal((await storageState(page)).idb['trailmark/profiles'], 1);
-    assert.ok(!server.requests.some((r) => r.path.endsWith('/consent-signals.js')), 'no dataLayer to read');
     assertClean(log);
   } finally {
     await context.close();
   }
 });
 
-test('a TCF CMP that appears after start-up: PENDING at once, its reader fetched then, its refusal erases', async () => {
+test('a TCF CMP that appears after start-up: PENDING at once, then its refusal erases', async () => {
   server.reset();
   const { context, log } = await visitor(browser);
   try {
@@ -140,12 +136,10 @@ test('a TCF CMP that appears after start-up: PENDING at once, its reader fetched
     await page.goto(server.url);
     await waitReady(page);
     assert.equal((await storageState(page)).idb['trailmark/profiles'], 1, 'stored under the config defaults');
-    assert.ok(!server.requests.some((r) => r.path.endsWith('/consent-signals.js')), 'no CMP yet: not loaded');
     await page.evaluate(tcfStub('denied'));
-    // Looked for every 250 ms: found, it holds everything at once, before its module is here.
+    // Looked for every 250 ms: found, it holds everything at once, until it answers.
     await until(() => page.evaluate(() => window.trailmark.export().privacy.tcf !== 'absent'), 'the CMP found', 2_000);
     await until(async () => (await page.evaluate(() => window.__tcfCalls)).includes('addEventListener'), 'the listener');
-    assert.equal(server.requests.filter((r) => r.path === '/trailmark/consent-signals.js').length, 1);
     await until(() => page.evaluate(() => window.trailmark.export().privacy.tcf === 'decided'), 'the answer');
     assert.deepEqual(await page.evaluate(() => window.trailmark.consent()), NONE);
     const s = await until(async () => { const st = await storageState(page); return !st.idb['trailmark/profiles'] && st; }, 'the erased profile');
@@ -153,25 +147,6 @@ test('a TCF CMP that appears after start-up: PENDING at once, its reader fetched
     assertClean(log);
   } finally {
     await context.close();
-  }
-});
-
-test('a CMP on the page and consent-signals.js cannot be fetched: Trailmark does not start, nothing is stored', async () => {
-  server.reset();
-  server.fail('/trailmark/consent-signals.js', 404);
-  const { context, log } = await visitor(browser, { initScripts: [tcfStub('granted')] });
-  try {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    assert.equal((await waitReady(page, 10_000, { allowFailed: true })).failed, 'wasm/load');
-    const s = await storageState(page);
-    assert.deepEqual(s.local, []);
-    assert.ok(!s.idb['trailmark/profiles'], 'no stored profile');
-    assert.equal(await page.$eval('[data-tm-slot="hero"]:not(template)', (el) => el.getAttribute('data-tm-applied')), null);
-    assertClean(log, { maxTrailmarkErrors: 1, expect: /wasm\/load: consent-signals\.js/, allowFailedLoads: true });
-  } finally {
-    await context.close();
-    server.reset();
   }
 });
 
@@ -383,7 +358,6 @@ test('Google Consent Mode: denied by default runs memory only; an update grantin
     await until(async () => (await storageState(page)).idb['trailmark/profiles'] === 1, 'the stored profile');
     const commands = await page.evaluate(() => window.dataLayer.filter((e) => e[0] === 'consent').map((e) => e[1]));
     assert.deepEqual(commands, ['default', 'update'], 'Trailmark never calls gtag(\'consent\')');
-    assert.equal(server.requests.filter((r) => r.path === '/trailmark/consent-signals.js').length, 1, 'the dataLayer is read by consent-signals.js');
     assertClean(log, { collector: collector.origin });
   } finally {
     await context.close();
@@ -391,14 +365,13 @@ test('Google Consent Mode: denied by default runs memory only; an update grantin
   }
 });
 
-test('Google Consent Mode in a dataLayer made after start-up: the next batch waits for its reader and applies it first', async () => {
+test('Google Consent Mode in a dataLayer made after start-up: the next batch applies it first', async () => {
   server.reset();
   const { context, log } = await visitor(browser);
   try {
     const page = await context.newPage();
     await page.goto(server.url);
     await waitReady(page);
-    assert.ok(!server.requests.some((r) => r.path.endsWith('/consent-signals.js')), 'no dataLayer at start-up: not loaded');
     assert.equal((await storageState(page)).idb['trailmark/profiles'], 1, 'stored under the config defaults');
     // A tag makes the dataLayer late, denying storage; the next touchpoint's batch reads it first.
     const consent = await page.evaluate(async () => {
@@ -407,7 +380,6 @@ test('Google Consent Mode in a dataLayer made after start-up: the next batch wai
       return window.trailmark.consent();
     });
     assert.deepEqual(consent, NONE);
-    assert.equal(server.requests.filter((r) => r.path === '/trailmark/consent-signals.js').length, 1);
     const s = await until(async () => { const st = await storageState(page); return !st.idb['trailmark/profiles'] && st; }, 'the erased profile');
     assert.deepEqual(s.local, [], 'storage refused: every key erased');
     assertClean(log);
