@@ -1,6 +1,7 @@
 // Automatic capture: page views (with single-page-app navigation), marked clicks and forms,
-// scroll depth, engagement time, product data, and opt-in dataLayer / Segment calls. Each part
-// is switched by the config's `capture` section (see CAPTURE_DEFAULTS). Only attributes the site
+// scroll depth, engagement time and product data; the opt-in dataLayer / Segment calls are in
+// `capture-extra.js`, which the runtime imports only when they are switched on. Each part is
+// switched by the config's `capture` section (see CAPTURE_DEFAULTS). Only attributes the site
 // marked are read; form field values never are.
 
 export const CAPTURE_DEFAULTS = {
@@ -121,22 +122,6 @@ export function productFromLd(data) {
   return null;
 }
 
-const GA4 = new Set(['login', 'sign_up', 'search', 'generate_lead', 'view_item_list', 'select_item', 'view_item', 'add_to_cart', 'remove_from_cart', 'view_cart', 'begin_checkout', 'add_shipping_info', 'add_payment_info', 'purchase', 'refund', 'add_to_wishlist', 'view_promotion', 'select_promotion', 'share']);
-
-/** A dataLayer entry as `[name, props]` when it is a GA4 (e-commerce) event, else null. */
-export function fromDataLayer(entry) {
-  if (!entry || typeof entry !== 'object' || typeof entry.event !== 'string') return null;
-  const e = entry.ecommerce;
-  const hasEcom = e && typeof e === 'object';
-  if (!GA4.has(entry.event) && !hasEcom) return null;
-  const props = {};
-  // Not kept: GTM's own keys, and `user_data` (GA4 enhanced conversions: the visitor's email,
-  // phone and address), which a touchpoint has no use for and an export must never carry.
-  for (const k in entry) if (k !== 'event' && k !== 'ecommerce' && k !== 'user_data' && !k.startsWith('gtm.') && typeof entry[k] !== 'function') props[k] = entry[k];
-  if (hasEcom) Object.assign(props, e);
-  return [entry.event, props];
-}
-
 /** Thresholds in `list` that `value` reached and `done` does not hold yet (added to `done`). */
 export function crossed(list, done, value) {
   const out = [];
@@ -145,10 +130,17 @@ export function crossed(list, done, value) {
 }
 
 /**
- * Installs capture on `win` for `tm` (a Trailmark: `_capture(name, props)`, `_pageView()`).
- * Returns a function that removes everything it installed.
+ * Whether `cap` switches on a part of capture that lives in `capture-extra.js` (the dataLayer
+ * and Segment bridges), which the runtime then imports.
  */
-export function installCapture(win, tm, cap) {
+export const needsExtra = (cap) => !!(cap.data_layer || cap.segment);
+
+/**
+ * Installs capture on `win` for `tm` (a Trailmark: `_capture(name, props)`, `_pageView()`), with
+ * `extra`, the loaded `capture-extra.js` module, when `needsExtra(cap)`. Returns a function that
+ * removes everything it installed.
+ */
+export function installCapture(win, tm, cap, extra) {
   const doc = win.document;
   const off = [];
   const listen = (target, type, fn, opts) => {
@@ -238,36 +230,8 @@ export function installCapture(win, tm, cap) {
     off.push(() => clearTimeout(timer));
   }
 
-  if (cap.data_layer) {
-    const name = cap.data_layer;
-    const dl = (win[name] = Array.isArray(win[name]) ? win[name] : []);
-    const feed = (entry) => {
-      const ev = fromDataLayer(entry);
-      if (ev) tm._capture(ev[0], ev[1]);
-    };
-    dl.forEach(guard(feed));
-    const orig = dl.push;
-    const patched = function () {
-      const r = orig.apply(this, arguments);
-      for (const entry of arguments) guard(feed)(entry);
-      return r;
-    };
-    dl.push = patched;
-    off.push(() => dl.push === patched && (dl.push = orig));
-  }
-
-  if (cap.segment) {
-    const a = win.analytics;
-    if (a && typeof a.track === 'function') {
-      const orig = a.track;
-      const patched = function (name, props) {
-        guard(() => typeof name === 'string' && tm._capture(name, props && typeof props === 'object' ? props : {}))();
-        return orig.apply(this, arguments);
-      };
-      a.track = patched;
-      off.push(() => a.track === patched && (a.track = orig));
-    }
-  }
+  // The dataLayer and Segment bridges (capture-extra.js), last, as ever.
+  if (extra) extra.bridges(win, tm, cap, guard, off);
 
   return () => off.forEach((f) => f());
 }

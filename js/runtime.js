@@ -7,7 +7,7 @@
 import { TrailmarkError, toError, isFatal } from './errors.js';
 import { Store, localStore, eraseAll, eraseNamespace, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
-import { readCapture, installCapture, pageProducts } from './capture.js';
+import { readCapture, installCapture, needsExtra, pageProducts } from './capture.js';
 import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
 
 export { TrailmarkError };
@@ -34,6 +34,11 @@ const domReady = (doc) =>
 const device = (w) => (w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop');
 const round2 = (n) => (typeof n === 'number' ? Math.round(n * 100) / 100 : n);
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+// A lazily imported module that the config and the page make start-up (or a batch) need: one
+// that cannot be loaded is fatal, as the runtime itself would be.
+const needed = (p, name) => p.catch((e) => {
+  throw new TrailmarkError('wasm/load', name + ' could not be loaded: ' + ((e && e.message) || e));
+});
 
 async function fetchConfig(url) {
   let res;
@@ -183,6 +188,10 @@ export class Trailmark {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
     }
     this._cap = o.capture === false ? null : capture;
+    // The dataLayer and Segment bridges (capture-extra.js) are fetched only when switched on,
+    // while the wasm loads; capture is installed once it is here.
+    const extra = this._cap && needsExtra(capture) ? needed(import('./capture-extra.js'), 'capture-extra.js') : null;
+    if (extra) extra.catch(() => {});
     this._config = compiled;
     this._promptsOn = [compiled.prompts, compiled.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
@@ -268,12 +277,14 @@ export class Trailmark {
     this._listenTabs(g);
     await domReady(this._doc);
     if (this.failed) return;
+    const more = extra && (await extra);
+    if (this.failed) return;
 
     const first = this._doc.referrer || undefined;
     if (this._cap && this._cap.page_views) this._pageView({}, first, o.startedAt);
     if (o.stub) this._adopt(o.stub);
     else this._replay(o.queue);
-    if (this._cap) this._stopCapture = installCapture(g, this, this._cap);
+    if (this._cap) this._stopCapture = installCapture(g, this, this._cap, more);
     // The page goes or is hidden (maybe for good): `_hide`. Back from the bfcache: catch up.
     const doc = this._doc;
     const on = { signal: (this._off = new AbortController()).signal };
@@ -1007,6 +1018,9 @@ export class Trailmark {
       this._wiped = false;
     }
     if (s.persist && !was && this._rt) {
+      // After a memory-only start (a CMP answering late) the stored traits are the visitor's,
+      // with this page's identify() on top, not to be written over.
+      if (!this._readStored) this._traits = Object.assign({}, this._json('traits'), this._traits);
       s.write('traits', JSON.stringify(this._traits));
       if (this._readStored) this._enqueue({ kind: 'save' }); // this page's profile is the visitor's
       else {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { propsFrom, productFrom, productFromLd, fromDataLayer, crossed, readCapture, CAPTURE_DEFAULTS } from '../capture.js';
+import { propsFrom, productFrom, productFromLd, crossed, readCapture, CAPTURE_DEFAULTS } from '../capture.js';
+import { fromDataLayer } from '../capture-extra.js';
 
 // Just enough of an Element for attribute-driven capture.
 const fake = (attrs) => ({

@@ -39,6 +39,8 @@ test('with no export configured a whole journey requests only the shop\'s and Tr
     await waitReady(page);
     assert.ok(log.requests.length > 10);
     assert.ok(!server.requests.some((r) => r.path.endsWith('/exporter.js')), 'the exporter is not even loaded');
+    // Neither data_layer nor segment is switched on in the shop's config.
+    assert.ok(!server.requests.some((r) => r.path.endsWith('/capture-extra.js')), 'no optional capture switched on');
     assert.ok(!server.requests.some((r) => r.path.includes('trailmark_compiler')), 'a compiled config never loads the config compiler');
     assert.ok(!log.console.some((m) => /compiled in the browser/.test(m.text)), 'and gives no hint');
     assert.deepEqual(server.requests.filter((r) => r.method !== 'GET').map((r) => r.path), [], 'nothing but GETs');
@@ -108,6 +110,44 @@ test('TCF not applicable (gdprApplies false): the config defaults, stored, nothi
   assert.deepEqual(r.consent, { functional: true, personalization: true, measurement: false });
   assert.equal(r.storage.idb['trailmark/profiles'], 1);
   assert.deepEqual(r.sent, []);
+});
+
+test('a page whose dataLayer getter throws: Trailmark starts and stores, nothing reaches the page', async () => {
+  server.reset();
+  const odd = "Object.defineProperty(window, 'dataLayer', { get() { throw new Error('odd dataLayer'); }, configurable: true });";
+  const { context, log } = await visitor(browser, { initScripts: [odd] });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    await page.evaluate(() => window.trailmark.track('Newsletter Signup'));
+    assert.equal((await storageState(page)).idb['trailmark/profiles'], 1);
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a TCF CMP that appears after start-up: PENDING at once, then its refusal erases', async () => {
+  server.reset();
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    assert.equal((await storageState(page)).idb['trailmark/profiles'], 1, 'stored under the config defaults');
+    await page.evaluate(tcfStub('denied'));
+    // Looked for every 250 ms: found, it holds everything at once, until it answers.
+    await until(() => page.evaluate(() => window.trailmark.export().privacy.tcf !== 'absent'), 'the CMP found', 2_000);
+    await until(async () => (await page.evaluate(() => window.__tcfCalls)).includes('addEventListener'), 'the listener');
+    await until(() => page.evaluate(() => window.trailmark.export().privacy.tcf === 'decided'), 'the answer');
+    assert.deepEqual(await page.evaluate(() => window.trailmark.consent()), NONE);
+    const s = await until(async () => { const st = await storageState(page); return !st.idb['trailmark/profiles'] && st; }, 'the erased profile');
+    assert.deepEqual(s.local, []);
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
 });
 
 test('forget() in one tab empties storage and the profile in a second tab; the visitor is new', async () => {
@@ -221,6 +261,52 @@ test('a returning visitor under a CMP that answers after start-up keeps their st
   }
 });
 
+test('a returning visitor under a CMP that answers after start-up keeps the traits identify() stored', async () => {
+  const { context, log } = await visitor(browser, { initScripts: [tcfStub('granted')] });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    await until(() => page.evaluate(() => window.trailmark.consent().functional), 'the CMP granting storage');
+    await page.evaluate(() => window.trailmark.identify('u1', { first_name: 'Ada' }));
+    await page.goto(`${server.url}help.html`);
+    await waitReady(page);
+    await until(() => page.evaluate(() => window.trailmark.consent().functional), 'the CMP granting storage');
+    await page.evaluate(() => window.trailmark.track('Newsletter Signup'));
+    assert.deepEqual(await page.evaluate(() => window.trailmark.export().traits), { first_name: 'Ada', user_id: 'u1' });
+    assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage['trailmark:demo-shop:traits'])), { first_name: 'Ada', user_id: 'u1' });
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a CMP that answers as soon as it is asked decides before the stored profile is read: no re-emitted events', async () => {
+  // The CMP answers inside addEventListener (a stored decision), and a stub queues on('stage').
+  const cmp = `window.__tcfapi = (command, version, callback) => {
+      const all = {}; for (let i = 1; i <= 11; i++) all[i] = true;
+      if (command === 'addEventListener') callback({ gdprApplies: true, eventStatus: 'tcloaded', listenerId: 1, purpose: { consents: all }, publisher: { consents: {} } }, true);
+    };
+    window.__stage = [];
+    window.trailmark = { _q: [['on', ['stage', (e) => window.__stage.push(e)], Date.now(), {}]] };`;
+  const { context, log } = await visitor(browser, { initScripts: [cmp] });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}products/bivvy-pro.html`);
+    await waitReady(page);
+    await page.click('[data-add-to-cart]');
+    await until(() => page.evaluate(() => (window.trailmark.export().event_counts || {})['Product Added'] === 1), 'the cart');
+    await page.goto(`${server.url}help.html`);
+    await waitReady(page);
+    assert.deepEqual(await page.evaluate(() => window.trailmark.consent()), { functional: true, personalization: true, measurement: true });
+    assert.deepEqual(await page.evaluate(() => window.__stage.filter((e) => e.remote)), [], 'the stored profile was read at start-up, not taken as another tab\'s');
+    assert.equal(await page.evaluate(() => (window.trailmark.export().event_counts || {})['Product Added']), 1);
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
 test('while the CMP decides slots keep the stored plan and storage is untouched; a later refusal erases it', async () => {
   server.override('/trailmark.compiled.json', { body: configWith({}) });
   const { context, log } = await visitor(browser, { initScripts: [tcfStub('by-url')] });
@@ -276,6 +362,29 @@ test('Google Consent Mode: denied by default runs memory only; an update grantin
   } finally {
     await context.close();
     server.reset();
+  }
+});
+
+test('Google Consent Mode in a dataLayer made after start-up: the next batch applies it first', async () => {
+  server.reset();
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    assert.equal((await storageState(page)).idb['trailmark/profiles'], 1, 'stored under the config defaults');
+    // A tag makes the dataLayer late, denying storage; the next touchpoint's batch reads it first.
+    const consent = await page.evaluate(async () => {
+      window.dataLayer = [['consent', 'default', { analytics_storage: 'denied', personalization_storage: 'denied' }]];
+      await window.trailmark.track('Newsletter Signup');
+      return window.trailmark.consent();
+    });
+    assert.deepEqual(consent, NONE);
+    const s = await until(async () => { const st = await storageState(page); return !st.idb['trailmark/profiles'] && st; }, 'the erased profile');
+    assert.deepEqual(s.local, [], 'storage refused: every key erased');
+    assertClean(log);
+  } finally {
+    await context.close();
   }
 });
 
