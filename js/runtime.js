@@ -70,7 +70,7 @@ async function compileConfig(config, o) {
   }
   const compiled = compiler.compile(config);
   // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
-  console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip the config compiler (57 KB)');
+  console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip downloading the config compiler');
   return compiled;
 }
 
