@@ -7,11 +7,7 @@
 //! either side; this costs a few hundred bytes where serde-wasm-bindgen's generic
 //! (de)serializers cost tens of kilobytes.
 
-use alloc::{
-    format,
-    string::{String, ToString},
-    vec::Vec,
-};
+use alloc::{string::String, vec::Vec};
 use serde_json::Number;
 #[cfg(feature = "compiler")]
 use serde_json::Value;
@@ -129,7 +125,8 @@ impl Tree for Value {
 
 /// A JavaScript value as JSON (`undefined` and `null` become `null`).
 pub fn from_js<T: Tree>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    read(&value, 0).ok_or_else(|| error("input/invalid", &format!("{what} is not plain JSON data")))
+    read(&value, 0)
+        .ok_or_else(|| error("input/invalid", &[what, " is not plain JSON data"].concat()))
 }
 
 fn read<T: Tree>(v: &JsValue, depth: usize) -> Option<T> {
@@ -312,7 +309,7 @@ pub fn error(code: &str, message: &str) -> JsValue {
 
 /// A core error as the JS error object; config errors add `errors: [{path, message}]`.
 pub fn core_error(e: &Error) -> JsValue {
-    let mut v = error(e.code(), &e.to_string());
+    let mut v = error(e.code(), &e.message());
     if let Error::Config(list) = e {
         let mut errors = JsValue::array();
         for c in list {

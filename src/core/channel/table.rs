@@ -33,7 +33,6 @@
 //! products on subdomains (`mail.google.com`).
 
 use alloc::{
-    format,
     string::{String, ToString},
     vec::Vec,
 };
@@ -384,8 +383,8 @@ fn host_keys(host: &str) -> impl Iterator<Item = String> + '_ {
         let labels: Vec<&str> = suffix.split('.').collect();
         // `{}` as a TLD: one label, or two when the first is short (`co.uk`, `com.br`).
         let tld = labels.len() == 1 || (labels.len() == 2 && labels[0].len() <= 3);
-        let as_tld = tld.then(|| format!("{prefix}.{{}}"));
-        [as_tld, Some(format!("{{}}.{suffix}"))]
+        let as_tld = tld.then(|| [prefix, ".{}"].concat());
+        [as_tld, Some(["{}.", suffix].concat())]
     });
     core::iter::once(host.to_string()).chain(wildcards.flatten())
 }
