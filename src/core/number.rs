@@ -191,7 +191,7 @@ fn unsigned(s: &[u8]) -> Option<f64> {
         let e = digits
             .bytes()
             .fold(0i64, |e, b| (e * 10 + i64::from(b - b'0')).min(100_000));
-        exponent += if rest.starts_with('-') { -e } else { e };
+        exponent += if rest.starts_with("-") { -e } else { e };
     }
     Some(scale(mantissa, exponent))
 }
@@ -301,7 +301,9 @@ fn point(m: u64, decimals: usize, negative: bool) -> String {
     let (whole, frac) = digits
         .split_at_checked(digits.len() - decimals)
         .unwrap_or((&digits, ""));
-    let frac = frac.trim_end_matches('0');
+    // Trailing zeros found by bytes, not `trim_end_matches('0')`: no char searcher in the wasm.
+    let kept = frac.bytes().rposition(|b| b != b'0').map_or(0, |i| i + 1);
+    let frac = frac.get(..kept).unwrap_or(frac);
     // Pushed rather than `format!`ed: less wasm.
     let mut out = String::with_capacity(digits.len() + 2);
     if negative && m != 0 {

@@ -127,7 +127,7 @@ impl PromptTrigger {
             ]
             .concat()
         };
-        Ok(match s.split_once(':') {
+        Ok(match crate::core::text::split_once(s, b':') {
             None if s == "page_view" => PromptTrigger::PageView,
             None if s == "exit_intent" => PromptTrigger::ExitIntent,
             Some(("event", name)) if !name.is_empty() => PromptTrigger::Event(name.to_owned()),
