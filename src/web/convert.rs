@@ -263,13 +263,49 @@ impl Json for JsValue {
         new_array()
     }
 
+    // Inlined, so each field's variant is known at its call site and the call goes straight
+    // to the matching setter, with no `Item` written to memory.
+    #[inline(always)]
     fn set(&mut self, key: &str, value: Item<'_, Self>) {
-        set_field(self, key, &js(value));
+        match value {
+            Item::Null => set_null(self, key),
+            Item::Bool(b) => set_bool(self, key, b),
+            Item::Int(n) => set_number(self, key, n as f64),
+            Item::Float(x) => set_number(self, key, x),
+            Item::Text(s) => set_text(self, key, s),
+            Item::Node(v) => set_node(self, key, v),
+        }
     }
 
     fn push(&mut self, value: Item<'_, Self>) {
         self.unchecked_ref::<JsArray>().push(&js(value));
     }
+}
+
+#[inline(never)]
+fn set_null(object: &JsValue, key: &str) {
+    set_field(object, key, &JsValue::NULL);
+}
+
+#[inline(never)]
+fn set_bool(object: &JsValue, key: &str, b: bool) {
+    set_field(object, key, &JsValue::from_bool(b));
+}
+
+/// A number; not finite: `null`, as `serde_json` writes it.
+#[inline(never)]
+fn set_number(object: &JsValue, key: &str, x: f64) {
+    set_field(object, key, &js(Item::Float(x)));
+}
+
+#[inline(never)]
+fn set_text(object: &JsValue, key: &str, s: &str) {
+    set_field(object, key, &JsValue::from_str(s));
+}
+
+#[inline(never)]
+fn set_node(object: &JsValue, key: &str, v: JsValue) {
+    set_field(object, key, &v);
 }
 
 /// One view item as a JavaScript value (shared by every field of every view).
