@@ -277,9 +277,18 @@ impl Json for JsValue {
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, value: Item<'_, Self>) {
-        self.unchecked_ref::<JsArray>().push(&js(value));
+        match value {
+            Item::Node(v) => push_node(self, v),
+            other => push_node(self, js(other)),
+        }
     }
+}
+
+#[inline(never)]
+fn push_node(array: &JsValue, v: JsValue) {
+    array.unchecked_ref::<JsArray>().push(&v);
 }
 
 #[inline(never)]
