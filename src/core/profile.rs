@@ -361,7 +361,7 @@ impl Profile {
 /// the computation once).
 fn decayed(i: &Interest, now_ms: u64, lc: &LifecycleConfig) -> f64 {
     let days = now_ms.saturating_sub(i.updated_ms) as f64 / DAY_MS as f64;
-    i.score * crate::core::number::half_pow(days / lc.interest_half_life_days)
+    i.score * libm::pow(0.5, days / lc.interest_half_life_days)
 }
 
 fn decayed_scores(interests: &[Interest], now_ms: u64, lc: &LifecycleConfig) -> Vec<f64> {

@@ -134,8 +134,7 @@ impl<'a> Context<'a> {
 
     fn interest(&self, i: &crate::core::profile::Interest) -> f64 {
         let days = self.now_ms.saturating_sub(i.updated_ms) as f64 / DAY_MS;
-        i.score
-            * crate::core::number::half_pow(days / self.config.lifecycle.interest_half_life_days)
+        i.score * libm::pow(0.5, days / self.config.lifecycle.interest_half_life_days)
     }
 
     /// The current value of a variable.
