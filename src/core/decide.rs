@@ -18,7 +18,6 @@ use super::experiment::ExperimentDecision;
 use super::prompt::decide::{slot_experiment, top_evidence};
 use alloc::{
     borrow::ToOwned,
-    format,
     string::{String, ToString},
     vec::Vec,
 };
@@ -60,11 +59,14 @@ impl Explanation {
     pub fn describe(&self) -> String {
         match &self.condition {
             Some(c) => with_reads(c, &self.reads),
-            None => format!(
-                "no rule matched (top stage: {}, {})",
-                self.top_stage,
-                ValueDisplay::Number(self.probability)
-            ),
+            None => [
+                "no rule matched (top stage: ",
+                &self.top_stage,
+                ", ",
+                &ValueDisplay::Number(self.probability).to_string(),
+                ")",
+            ]
+            .concat(),
         }
     }
 }

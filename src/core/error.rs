@@ -1,8 +1,10 @@
 //! Typed errors. Each has a stable `area/reason` code that the browser layer turns into a JS
 //! `TrailmarkError`, and config errors carry the JSON path of the offending value.
 
-use alloc::{format, string::String, vec::Vec};
+use alloc::{string::String, vec::Vec};
 use core::fmt;
+
+use crate::core::number::integer;
 
 /// One problem found in a config document, at a JSON path such as
 /// `$.micro_journeys[1].steps[0].event`.
@@ -26,7 +28,9 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        f.write_str(&self.path)?;
+        f.write_str(": ")?;
+        f.write_str(&self.message)
     }
 }
 
@@ -46,20 +50,28 @@ pub enum CodecError {
     Invalid(&'static str),
 }
 
+impl CodecError {
+    /// The sentence `Display` writes. Built by hand: the browser build calls this, and formatting
+    /// arguments would keep `core::fmt`'s padding code in the wasm.
+    pub fn message(&self) -> String {
+        match self {
+            CodecError::NotTrailmark => "stored state is not Trailmark state".into(),
+            CodecError::FutureVersion(v) => [
+                "stored state has format version ",
+                &integer(u64::from(*v)),
+                ", newer than this build reads",
+            ]
+            .concat(),
+            CodecError::Truncated => "stored state is truncated".into(),
+            CodecError::Checksum => "stored state fails its checksum".into(),
+            CodecError::Invalid(what) => ["stored state has an invalid ", what].concat(),
+        }
+    }
+}
+
 impl fmt::Display for CodecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CodecError::NotTrailmark => f.write_str("stored state is not Trailmark state"),
-            CodecError::FutureVersion(v) => {
-                write!(
-                    f,
-                    "stored state has format version {v}, newer than this build reads"
-                )
-            }
-            CodecError::Truncated => f.write_str("stored state is truncated"),
-            CodecError::Checksum => f.write_str("stored state fails its checksum"),
-            CodecError::Invalid(what) => write!(f, "stored state has an invalid {what}"),
-        }
+        f.write_str(&self.message())
     }
 }
 
@@ -91,19 +103,30 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The text `Display` writes, built by hand as [`CodecError::message`] is.
+    pub fn message(&self) -> String {
         match self {
             Error::Config(errors) => {
-                write!(f, "config has {} problem(s)", errors.len())?;
+                let mut out =
+                    ["config has ", &integer(errors.len() as u64), " problem(s)"].concat();
                 for e in errors {
-                    write!(f, "\n  {e}")?;
+                    out.push_str("\n  ");
+                    out.push_str(&e.path);
+                    out.push_str(": ");
+                    out.push_str(&e.message);
                 }
-                Ok(())
+                out
             }
-            Error::Codec(e) => e.fmt(f),
-            Error::InvalidInput { field, message } => write!(f, "{field}: {message}"),
+            Error::Codec(e) => e.message(),
+            Error::InvalidInput { field, message } => [field, ": ", message].concat(),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -130,7 +153,18 @@ pub(crate) fn quote(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             c if c.is_control() => {
                 out.push_str("\\u{");
-                out.push_str(&format!("{:x}", u32::from(c)));
+                // Lowercase hex without leading zeros, as `{:x}` writes it.
+                let code = u32::from(c);
+                let mut shift = (31 - (code | 1).leading_zeros()) / 4 * 4;
+                loop {
+                    out.push(char::from(
+                        b"0123456789abcdef"[(code >> shift & 15) as usize],
+                    ));
+                    if shift == 0 {
+                        break;
+                    }
+                    shift -= 4;
+                }
                 out.push('}');
             }
             c => out.push(c),
@@ -153,6 +187,7 @@ mod tests {
             "line\nnext\ttab\r",
             "\u{1}\u{7f}",
             "é ü 日本",
+            "\u{2}\u{1b}\u{85}\u{9f}",
         ] {
             assert_eq!(quote(s), format!("{s:?}"));
         }

@@ -5,10 +5,7 @@
 //! `analytics.track` calls can feed the engine unchanged. Unknown names are kept as
 //! [`EventKind::Custom`] with their original name, never dropped.
 
-use alloc::{
-    borrow::ToOwned,
-    string::{String, ToString},
-};
+use alloc::{borrow::ToOwned, string::String};
 use serde_json::{Map, Value};
 
 use super::props::{self, Prop, Props};
@@ -467,10 +464,11 @@ fn text(p: &Prop) -> Option<String> {
 /// the rare fractional id; the two differ only for numbers beyond 15 significant digits or
 /// written with an exponent.
 fn number_text(n: &serde_json::Number) -> String {
+    // Integers written by hand, as `to_string` would: its `Display` keeps `core::fmt` in the wasm.
     if let Some(i) = n.as_i64() {
-        i.to_string()
+        crate::core::number::signed(i)
     } else if let Some(u) = n.as_u64() {
-        u.to_string()
+        crate::core::number::integer(u)
     } else {
         crate::core::number::short(n.as_f64().unwrap_or(0.0))
     }

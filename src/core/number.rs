@@ -8,7 +8,7 @@
 //! number a person writes in a condition or an event property; beyond that it may differ from the
 //! correctly rounded value in the last bit. [`fixed4`] formats with at most four decimals.
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 
 /// `v` limited to `lo..=hi`, `NaN` staying `NaN`, as `f64::clamp` for `lo <= hi` (which callers
 /// guarantee); never panics.
@@ -88,7 +88,7 @@ fn unsigned(s: &[u8]) -> Option<f64> {
         let e = digits
             .bytes()
             .fold(0i64, |e, b| (e * 10 + i64::from(b - b'0')).min(100_000));
-        exponent += if rest.starts_with('-') { -e } else { e };
+        exponent += if rest.starts_with("-") { -e } else { e };
     }
     Some(scale(mantissa, exponent))
 }
@@ -162,17 +162,45 @@ pub fn fixed4(n: f64) -> String {
     point(times_10k_rounded(n.abs()), 4, n < 0.0)
 }
 
+/// `v` in decimal, as `v.to_string()` writes it; written by hand because integer `Display`
+/// keeps `core::fmt`'s padding code in the wasm.
+pub fn integer(mut v: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    digits[at..].iter().map(|&d| char::from(d)).collect()
+}
+
+/// `v` in decimal with a minus sign when negative, as `v.to_string()`.
+pub fn signed(v: i64) -> String {
+    let digits = integer(v.unsigned_abs());
+    if v < 0 {
+        ["-", &digits].concat()
+    } else {
+        digits
+    }
+}
+
 /// `m / 10^decimals` written out, trailing zeros of the fraction (and a bare point) dropped,
 /// with a minus sign when `negative` and not zero.
 fn point(m: u64, decimals: usize, negative: bool) -> String {
-    let mut digits = m.to_string();
+    let mut digits = integer(m);
     if digits.len() <= decimals {
         digits.insert_str(0, &"0".repeat(decimals + 1 - digits.len()));
     }
     let (whole, frac) = digits
         .split_at_checked(digits.len() - decimals)
         .unwrap_or((&digits, ""));
-    let frac = frac.trim_end_matches('0');
+    // Trailing zeros found by bytes, not `trim_end_matches('0')`: no char searcher in the wasm.
+    let kept = frac.bytes().rposition(|b| b != b'0').map_or(0, |i| i + 1);
+    let frac = frac.get(..kept).unwrap_or(frac);
     // Pushed rather than `format!`ed: less wasm.
     let mut out = String::with_capacity(digits.len() + 2);
     if negative && m != 0 {
@@ -242,6 +270,16 @@ pub fn short(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_are_written_as_to_string_writes_them() {
+        for v in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
+            assert_eq!(integer(v), v.to_string());
+        }
+        for v in [0, -1, 7, -10, 1_234, i64::MIN, i64::MAX] {
+            assert_eq!(signed(v), v.to_string());
+        }
+    }
 
     #[test]
     fn parses_like_std() {

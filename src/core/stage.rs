@@ -13,7 +13,7 @@
 //! lazily because decay is multiplicative); and weights in log-odds units are easy to reason
 //! about ("+1 makes this stage e times likelier") and to tune in config.
 
-use alloc::{collections::VecDeque, format, string::String, vec, vec::Vec};
+use alloc::{collections::VecDeque, string::String, vec, vec::Vec};
 
 use super::config::{Config, Fact};
 
@@ -43,7 +43,7 @@ impl Cause {
                 Fact::Lapsed => "back after a long absence".into(),
                 Fact::ProductRevisit => "viewed a product again".into(),
             },
-            Cause::Channel(c) => format!("arrived from {c}"),
+            Cause::Channel(c) => ["arrived from ", c].concat(),
             Cause::Survey(s) => s.clone(),
         }
     }

@@ -14,6 +14,8 @@
 
 use alloc::{borrow::Cow, string::String, vec::Vec};
 
+use crate::core::text;
+
 /// The parts of a URL that channel classification reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Url<'a> {
@@ -42,9 +44,10 @@ impl<'a> Url<'a> {
     /// ```
     pub fn parse(input: &'a str) -> Url<'a> {
         let input = input.trim();
-        let input = input.split('#').next().unwrap_or("");
+        // Splits at ASCII bytes (`text`), not `char` patterns: less wasm.
+        let input = text::split_once(input, b'#').map_or(input, |(before, _)| before);
         let (scheme, rest) = split_scheme(input);
-        let (rest, query) = match rest.split_once('?') {
+        let (rest, query) = match text::split_once(rest, b'?') {
             Some((r, q)) => (r, q),
             None => (rest, ""),
         };
@@ -55,9 +58,9 @@ impl<'a> Url<'a> {
         } else {
             ("", rest) // `mailto:x`, `about:blank`: no authority
         };
-        let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let authority = text::rsplit_once(authority, b'@').map_or(authority, |(_, h)| h);
         let (host, port) = split_port(authority);
-        let host = host.strip_suffix('.').unwrap_or(host);
+        let host = host.strip_suffix(".").unwrap_or(host);
         let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(host.to_ascii_lowercase())
         } else {
@@ -88,10 +91,9 @@ impl<'a> Url<'a> {
     /// Every `(name, raw value)` pair of the query, in order; values are still encoded.
     pub fn params(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
         let query: &'a str = self.query;
-        query
-            .split('&')
+        text::split(query, b'&')
             .filter(|p| !p.is_empty())
-            .map(|p| p.split_once('=').unwrap_or((p, "")))
+            .map(|p| text::split_once(p, b'=').unwrap_or((p, "")))
     }
 }
 
@@ -130,7 +132,32 @@ pub fn decode(raw: &str) -> Cow<'_, str> {
     }
     match String::from_utf8(out) {
         Ok(s) => Cow::Owned(s),
-        Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => Cow::Owned(lossy(e.as_bytes())),
+    }
+}
+
+/// `bytes` as text with each invalid sequence replaced by U+FFFD, as `String::from_utf8_lossy`
+/// does (`Utf8Error::error_len` is the maximal invalid subsequence it replaces), without its
+/// `Utf8Chunks` iterator, which the wasm would carry for this rare case alone.
+fn lossy(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 2);
+    loop {
+        match core::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes
+                    .split_at_checked(e.valid_up_to())
+                    .unwrap_or((&[], &[]));
+                out.push_str(core::str::from_utf8(valid).unwrap_or_default());
+                out.push(char::REPLACEMENT_CHARACTER);
+                bytes = rest
+                    .get(e.error_len().unwrap_or(rest.len())..)
+                    .unwrap_or_default();
+            }
+        }
     }
 }
 
@@ -140,7 +167,7 @@ fn hex(b: &u8) -> Option<u8> {
 
 /// Splits `scheme:` off when the input starts with a valid scheme followed by `:`.
 fn split_scheme(input: &str) -> (&str, &str) {
-    if let Some((scheme, rest)) = input.split_once(':') {
+    if let Some((scheme, rest)) = text::split_once(input, b':') {
         let mut chars = scheme.chars();
         let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
             && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
@@ -155,22 +182,26 @@ fn split_scheme(input: &str) -> (&str, &str) {
 }
 
 fn split_at_slash(s: &str) -> (&str, &str) {
-    match s.find('/') {
+    match text::find(s, b'/') {
         Some(i) => s.split_at_checked(i).unwrap_or((s, "")),
         None => (s, ""),
     }
 }
 
 fn split_port(authority: &str) -> (&str, Option<u16>) {
-    let host_end = if authority.starts_with('[') {
-        authority.find(']').map_or(authority.len(), |i| i + 1)
+    let host_end = if authority.starts_with("[") {
+        text::find(authority, b']').map_or(authority.len(), |i| i + 1)
     } else {
-        authority.rfind(':').unwrap_or(authority.len())
+        // Bytes, not `rfind(char)`: its reverse char searcher costs the wasm 0.5 KB.
+        authority
+            .bytes()
+            .rposition(|b| b == b':')
+            .unwrap_or(authority.len())
     };
     let (host, rest) = authority
         .split_at_checked(host_end)
         .unwrap_or((authority, ""));
-    let port = rest.strip_prefix(':').and_then(|p| p.parse().ok());
+    let port = rest.strip_prefix(":").and_then(|p| p.parse().ok());
     (host, port)
 }
 
@@ -240,7 +271,33 @@ mod tests {
         );
     }
 
+    #[test]
+    fn invalid_utf8_is_replaced_as_from_utf8_lossy_does() {
+        let cases: [&[u8]; 8] = [
+            b"",
+            b"ok",
+            b"\xff",
+            b"a\xc3",
+            b"\xe2\x82",
+            b"\xf0\x9f\x98a\xf0\x9f",
+            b"\xed\xa0\x80 \xc0\xaf \xf4\x90\x80\x80",
+            b"x\xe2\x82\xacy\x80\x80z",
+        ];
+        for bytes in cases {
+            assert_eq!(lossy(bytes), String::from_utf8_lossy(bytes), "{bytes:?}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn lossy_agrees_with_std(bytes in proptest::collection::vec(
+            // ASCII, continuation bytes and the lead bytes at the edges of each length.
+            prop::sample::select(vec![b'a', 0x80, 0x9f, 0xa0, 0xbf, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff]),
+            0..24,
+        )) {
+            prop_assert_eq!(lossy(&bytes), String::from_utf8_lossy(&bytes));
+        }
+
         #[test]
         fn never_panics(s in "\\PC*", name in "\\PC{0,8}") {
             let u = Url::parse(&s);

@@ -7,11 +7,7 @@
 //! either side; this costs a few hundred bytes where serde-wasm-bindgen's generic
 //! (de)serializers cost tens of kilobytes.
 
-use alloc::{
-    format,
-    string::{String, ToString},
-    vec::Vec,
-};
+use alloc::{string::String, vec::Vec};
 use serde_json::Number;
 #[cfg(feature = "compiler")]
 use serde_json::Value;
@@ -129,7 +125,8 @@ impl Tree for Value {
 
 /// A JavaScript value as JSON (`undefined` and `null` become `null`).
 pub fn from_js<T: Tree>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    read(&value, 0).ok_or_else(|| error("input/invalid", &format!("{what} is not plain JSON data")))
+    read(&value, 0)
+        .ok_or_else(|| error("input/invalid", &[what, " is not plain JSON data"].concat()))
 }
 
 fn read<T: Tree>(v: &JsValue, depth: usize) -> Option<T> {
@@ -266,13 +263,58 @@ impl Json for JsValue {
         new_array()
     }
 
+    // Inlined, so each field's variant is known at its call site and the call goes straight
+    // to the matching setter, with no `Item` written to memory.
+    #[inline(always)]
     fn set(&mut self, key: &str, value: Item<'_, Self>) {
-        set_field(self, key, &js(value));
+        match value {
+            Item::Null => set_null(self, key),
+            Item::Bool(b) => set_bool(self, key, b),
+            Item::Int(n) => set_number(self, key, n as f64),
+            Item::Float(x) => set_number(self, key, x),
+            Item::Text(s) => set_text(self, key, s),
+            Item::Node(v) => set_node(self, key, v),
+        }
     }
 
+    #[inline(always)]
     fn push(&mut self, value: Item<'_, Self>) {
-        self.unchecked_ref::<JsArray>().push(&js(value));
+        match value {
+            Item::Node(v) => push_node(self, v),
+            other => push_node(self, js(other)),
+        }
     }
+}
+
+#[inline(never)]
+fn push_node(array: &JsValue, v: JsValue) {
+    array.unchecked_ref::<JsArray>().push(&v);
+}
+
+#[inline(never)]
+fn set_null(object: &JsValue, key: &str) {
+    set_field(object, key, &JsValue::NULL);
+}
+
+#[inline(never)]
+fn set_bool(object: &JsValue, key: &str, b: bool) {
+    set_field(object, key, &JsValue::from_bool(b));
+}
+
+/// A number; not finite: `null`, as `serde_json` writes it.
+#[inline(never)]
+fn set_number(object: &JsValue, key: &str, x: f64) {
+    set_field(object, key, &js(Item::Float(x)));
+}
+
+#[inline(never)]
+fn set_text(object: &JsValue, key: &str, s: &str) {
+    set_field(object, key, &JsValue::from_str(s));
+}
+
+#[inline(never)]
+fn set_node(object: &JsValue, key: &str, v: JsValue) {
+    set_field(object, key, &v);
 }
 
 /// One view item as a JavaScript value (shared by every field of every view).
@@ -312,7 +354,7 @@ pub fn error(code: &str, message: &str) -> JsValue {
 
 /// A core error as the JS error object; config errors add `errors: [{path, message}]`.
 pub fn core_error(e: &Error) -> JsValue {
-    let mut v = error(e.code(), &e.to_string());
+    let mut v = error(e.code(), &e.message());
     if let Error::Config(list) = e {
         let mut errors = JsValue::array();
         for c in list {

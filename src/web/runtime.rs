@@ -2,11 +2,7 @@
 //! and returns plain values; times are `Date.now()` milliseconds; state is persisted by the caller
 //! from `encode()`.
 
-use alloc::{
-    string::{String, ToString},
-    vec,
-    vec::Vec,
-};
+use alloc::{string::String, vec, vec::Vec};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{core_error, error, from_js, millis, page_context};
@@ -125,7 +121,7 @@ impl Runtime {
                 self.engine.set_state(state);
                 None
             }
-            Err(e) => Some(e.to_string()),
+            Err(e) => Some(e.message()),
         }
     }
 

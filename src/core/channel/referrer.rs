@@ -9,6 +9,7 @@
 //! `word/`); entries whose URL has a path (`x.com/i/grok`, Android app referrers) are skipped.
 
 use super::table::{Lookup, SourceTable};
+use crate::core::text;
 use crate::core::url::{decode, Url};
 use alloc::string::{String, ToString};
 
@@ -23,7 +24,7 @@ pub(super) struct ReferrerTags {
 /// Reads an external referrer (its host is not empty) with `table`.
 pub(super) fn tags(referrer: &Url<'_>, table: &SourceTable<'_>) -> Lookup<ReferrerTags> {
     if let Some(engine) = table.search_engine(&referrer.host)? {
-        let term = engine.params.split(' ').find_map(|p| keyword(referrer, p));
+        let term = text::split(engine.params, b' ').find_map(|p| keyword(referrer, p));
         if term.is_some() || engine.keyword_optional {
             return Ok(ReferrerTags {
                 source: engine.name.to_string(),
@@ -41,9 +42,9 @@ pub(super) fn tags(referrer: &Url<'_>, table: &SourceTable<'_>) -> Lookup<Referr
 
 /// The keyword under parameter `param`, or in the path segment after `word/` for `/word`.
 fn keyword(referrer: &Url<'_>, param: &str) -> Option<String> {
-    let raw = match param.strip_prefix('/') {
+    let raw = match param.strip_prefix("/") {
         Some(word) => {
-            let mut segments = referrer.path.split('/');
+            let mut segments = text::split(referrer.path, b'/');
             segments.find(|s| *s == word)?;
             decode(segments.next()?)
         }

@@ -32,7 +32,7 @@ impl fmt::Display for ValueDisplay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ValueDisplay::Missing => f.write_str("(none)"),
-            ValueDisplay::Bool(b) => write!(f, "{b}"),
+            ValueDisplay::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
             ValueDisplay::Text(s) => f.write_str(&quote(s)),
             ValueDisplay::Number(n) => f.write_str(&crate::core::number::fixed4(*n)),
         }

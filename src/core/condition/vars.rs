@@ -257,11 +257,18 @@ impl fmt::Display for Var {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Var::*;
         let seg = |f: &mut fmt::Formatter<'_>, root: &str, id: &str, tail: &str| {
+            // Written piece by piece, not `write!`n: formatting arguments would keep
+            // `core::fmt`'s padding code in the wasm, which names variables in explanations.
+            f.write_str(root)?;
             if is_segment(id) {
-                write!(f, "{root}.{id}{tail}")
+                f.write_str(".")?;
+                f.write_str(id)?;
             } else {
-                write!(f, "{root}[{}]{tail}", quote(id))
+                f.write_str("[")?;
+                f.write_str(&quote(id))?;
+                f.write_str("]")?;
             }
+            f.write_str(tail)
         };
         match self {
             Stage(id) => seg(f, "stage", id, ""),

@@ -307,7 +307,11 @@ impl<K: Wire + Ord, V: Wire> Wire for SortedMap<K, V> {
                 r.fail();
             }
             let v = V::get(r);
-            m.insert(k, v);
+            if r.bad {
+                break;
+            }
+            // In order, checked above: appended without a search.
+            m.push_last(k, v);
         }
         m
     }
@@ -657,6 +661,27 @@ mod tests {
             .unwrap_err()
             .message
             .contains("not a compiled"));
+    }
+
+    #[test]
+    fn maps_out_of_order_or_repeated_are_refused() {
+        for keys in [["b", "a"], ["a", "a"]] {
+            let mut o = Out::default();
+            o.varint(2);
+            for k in keys {
+                String::from(k).put(&mut o);
+                7u32.put(&mut o);
+            }
+            let mut r = In::new(o.bytes());
+            let _ = <SortedMap<String, u32> as Wire>::get(&mut r);
+            assert!(!r.done(), "{keys:?}");
+        }
+        let m: SortedMap<String, u32> = [("a".to_string(), 1), ("b".to_string(), 2)].into();
+        let mut o = Out::default();
+        m.put(&mut o);
+        let mut r = In::new(o.bytes());
+        assert_eq!(<SortedMap<String, u32> as Wire>::get(&mut r), m);
+        assert!(r.done());
     }
 
     #[test]

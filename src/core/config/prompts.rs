@@ -118,13 +118,16 @@ pub enum PromptTrigger {
 impl PromptTrigger {
     /// Parses the string form; the error says what is allowed.
     pub fn parse(s: &str) -> Result<PromptTrigger, String> {
+        // Messages concatenated, not `format!`ed: the browser build parses triggers too, and
+        // formatting arguments would keep `core::fmt`'s padding code in the wasm.
         let bad = || {
-            format!(
-                "{} is not a trigger (page_view, exit_intent, event:<name>, scroll:<percent>, idle:<seconds>, abandoned:<journey>)",
-                quote(s)
-            )
+            [
+                &quote(s),
+                " is not a trigger (page_view, exit_intent, event:<name>, scroll:<percent>, idle:<seconds>, abandoned:<journey>)",
+            ]
+            .concat()
         };
-        Ok(match s.split_once(':') {
+        Ok(match crate::core::text::split_once(s, b':') {
             None if s == "page_view" => PromptTrigger::PageView,
             None if s == "exit_intent" => PromptTrigger::ExitIntent,
             Some(("event", name)) if !name.is_empty() => PromptTrigger::Event(name.to_owned()),
@@ -138,7 +141,7 @@ impl PromptTrigger {
                 digits(n)
                     .filter(|s| (1..=MAX_IDLE_S).contains(s))
                     .ok_or_else(|| {
-                        format!("{}: idle:<seconds> takes 1 to 86400 seconds", quote(s))
+                        [&quote(s), ": idle:<seconds> takes 1 to 86400 seconds"].concat()
                     })?,
             ),
             _ => return Err(bad()),

@@ -16,12 +16,8 @@ use crate::core::config::{Config, PromptDef, PromptKind, PromptTrigger};
 use crate::core::engine::Engine;
 use crate::core::event::EventKind;
 use crate::core::experiment::{self, ExperimentDecision};
-use alloc::{
-    borrow::ToOwned,
-    format,
-    string::{String, ToString},
-    vec::Vec,
-};
+use crate::core::number::integer;
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 const HOUR_MS: f64 = 3_600_000.0;
 const HIGHER: &str = "a higher-priority prompt was chosen";
@@ -86,10 +82,21 @@ impl PromptExplanation {
             }
             None => s.push_str(": everyone"),
         }
-        s.push_str(&format!(
-            "; shown {} this session, {} in all; {} of {} prompts this session",
-            self.shown_session, self.shown_total, self.budget.0, self.budget.1
-        ));
+        let n = |v: u32| integer(u64::from(v));
+        s.push_str(
+            &[
+                "; shown ",
+                &n(self.shown_session),
+                " this session, ",
+                &n(self.shown_total),
+                " in all; ",
+                &n(self.budget.0),
+                " of ",
+                &n(self.budget.1),
+                " prompts this session",
+            ]
+            .concat(),
+        );
         s
     }
 }
@@ -100,8 +107,8 @@ pub fn trigger_text(t: &Trigger) -> String {
         PromptTrigger::PageView => return "page_view".into(),
         PromptTrigger::ExitIntent => return "exit_intent".into(),
         PromptTrigger::Event(n) => ("event:", n.clone()),
-        PromptTrigger::Scroll(p) => ("scroll:", p.to_string()),
-        PromptTrigger::Idle(s) => ("idle:", s.to_string()),
+        PromptTrigger::Scroll(p) => ("scroll:", integer(u64::from(*p))),
+        PromptTrigger::Idle(s) => ("idle:", integer(u64::from(*s))),
         PromptTrigger::Abandoned(j) => ("abandoned:", j.clone()),
     };
     let mut s = String::from(head);
