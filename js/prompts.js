@@ -12,7 +12,7 @@
 // - `[data-tm-action="dismiss"]` closes the prompt (a `Prompt Dismissed` touchpoint), any other
 //   `[data-tm-action]` element is the call to action (`Prompt Clicked`).
 // Presentation by kind: a banner is prepended to <body> (role=region), a toast appended
-// (role=status, polite), an inline prompt goes into `[data-tm-prompt-slot="<id>"]`, a modal is
+// (role=region; its words are announced through the page's polite live region, below), an inline prompt goes into `[data-tm-prompt-slot="<id>"]`, a modal is
 // a dialog (role=dialog, aria-modal) in a backdrop that keeps focus inside it until it closes;
 // Escape closes a modal (focus returns where it was), and a banner or toast when focus is in it
 // or nowhere in particular. Without personalisation consent nothing is decided or shown.
@@ -27,6 +27,34 @@ const OWN = ['Page Viewed', 'Prompt Shown', 'Prompt Clicked', 'Prompt Dismissed'
 let chain = Promise.resolve();
 let open = null; // the overlay on screen (banner, toast or modal): one at a time
 const inline = new Set(); // inline prompts in the page
+let live = null; // the polite live region toasts are announced through
+
+/**
+ * One visually hidden polite live region (`[data-tm-announcer]`), put in the page when prompts
+ * are set up, empty. Screen readers announce changes to a live region already in the page; a
+ * region inserted with its text in it (a toast that was itself `role=status`) is often not
+ * announced at all.
+ */
+function announcer(doc) {
+  if (live && live.isConnected && live.ownerDocument === doc) return live;
+  if (!doc.body) return null;
+  live = doc.createElement('div');
+  live.setAttribute('data-tm-announcer', '');
+  live.setAttribute('role', 'status');
+  live.setAttribute('aria-live', 'polite');
+  live.setAttribute('aria-atomic', 'true');
+  // Hidden from sight, not from assistive technology (CSSOM: allowed under a strict style-src).
+  Object.assign(live.style, { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clipPath: 'inset(50%)', whiteSpace: 'nowrap' });
+  doc.body.append(live);
+  return live;
+}
+
+/** A prompt's words without its controls (buttons, links, fields), whitespace collapsed. */
+function words(box) {
+  const c = box.cloneNode(true);
+  for (const e of c.querySelectorAll('a,button,input,select,textarea,[data-tm-action],[data-tm-survey-options]')) e.remove();
+  return c.textContent.replace(/\s+/g, ' ').trim();
+}
 
 function defOf(tm, id) {
   const c = tm._config || {};
@@ -57,6 +85,7 @@ export function installTriggers(tm) {
   const idles = nums('idle').sort((a, b) => a - b);
   const ac = new AbortController();
   const on = { signal: ac.signal, passive: true };
+  announcer(doc);
   let pv = null;
   let fired = new Set();
   const fire = (t) => {
@@ -203,6 +232,7 @@ export function showPrompt(tm, d) {
     inline.delete(state);
     doc.removeEventListener('keydown', keys, d.kind === 'modal');
     outer.remove();
+    if (said && said.textContent === text) said.textContent = ''; // a later toast is a change again
     if (event) tm.track(event, props);
     if (d.kind === 'modal' && before && typeof before.focus === 'function' && before.isConnected) before.focus();
   };
@@ -251,12 +281,15 @@ export function showPrompt(tm, d) {
     outer.append(box);
     doc.body.append(outer);
   } else {
-    box.setAttribute('role', d.kind === 'toast' ? 'status' : 'region');
-    if (d.kind === 'toast') box.setAttribute('aria-live', 'polite');
-    else box.setAttribute('aria-label', label);
+    box.setAttribute('role', 'region');
+    box.setAttribute('aria-label', label);
     if (d.kind === 'banner') doc.body.prepend(box);
     else target.append(box);
   }
+  // A toast appears away from focus: its words are announced through the live region.
+  const said = d.kind === 'toast' ? announcer(doc) : null;
+  const text = said ? (tpl.getAttribute('aria-label') || words(box) || label) : '';
+  if (said) said.textContent = text;
   const state = { id: d.prompt, el: box, close };
   if (d.kind === 'inline') inline.add(state);
   else {

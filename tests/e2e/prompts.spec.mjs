@@ -50,11 +50,24 @@ test('the cart-abandonment nudge shows once and respects its cap across reloads 
     await addToCart(page, local.url, 'ember-2');
     await startCheckout(page, local.url);
     assert.deepEqual(await shownPrompt(page), [], 'no nudge while the checkout is live');
+    // Screen readers announce changes to a live region already in the page: an empty polite one
+    // is there before any toast, and the toast's words (not its buttons) are written into it.
+    const announcer = page.locator('[data-tm-announcer]');
+    assert.equal(await announcer.count(), 1);
+    assert.equal(await announcer.getAttribute('role'), 'status');
+    assert.equal(await announcer.getAttribute('aria-live'), 'polite');
+    assert.equal(await announcer.textContent(), '');
+    assert.equal(await announcer.isVisible(), true, 'in the accessibility tree, 1 px, clipped');
     // The live deadline abandons the checkout and the `abandoned:checkout` trigger shows it.
     await page.waitForSelector('.tm-toast[data-tm-prompt-id="cart-abandon"]', { timeout: 10_000 });
     const toast = page.locator('.tm-toast[data-tm-prompt-id="cart-abandon"]');
-    assert.equal(await toast.getAttribute('role'), 'status');
+    assert.equal(await toast.getAttribute('role'), 'region');
+    assert.equal(await toast.getAttribute('aria-live'), null, 'announced once, through the announcer');
     assert.match(await toast.textContent(), /Your cart \(1 items\) is saved/);
+    assert.equal(await announcer.textContent(), 'Still thinking it over? Your cart (1 items) is saved on this device.');
+    assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('[role=status],[aria-live]')].length), 1, 'one live region');
+    await page.click('.tm-toast [data-tm-action="dismiss"]');
+    assert.equal(await announcer.textContent(), '', 'emptied with the toast, so the next one is a change');
     const why = await page.evaluate(() => window.trailmark.explain('cart-abandon'));
     assert.equal(why.trigger, 'abandoned:checkout');
     assert.match(why.text, /journey\.checkout = "abandoned"/);
