@@ -16,40 +16,15 @@ export const CAPTURE_DEFAULTS = {
   segment: false,
 };
 
-/** Validates `$.capture`; returns `{capture, errors}` with errors as `{path, message}`. */
+/**
+ * `$.capture` with its defaults, as capture reads it: thresholds sorted (`false`: none) and
+ * `data_layer: true` as "dataLayer". The config compiler has validated it.
+ */
 export function readCapture(value) {
-  const capture = { ...CAPTURE_DEFAULTS };
-  const errors = [];
-  if (value === undefined || value === null) return { capture, errors };
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    return { capture, errors: [{ path: '$.capture', message: 'must be an object' }] };
-  }
-  for (const k of Object.keys(value)) {
-    const v = value[k];
-    const path = '$.capture.' + k;
-    if (!(k in CAPTURE_DEFAULTS)) {
-      errors.push({ path, message: 'unknown field (known: ' + Object.keys(CAPTURE_DEFAULTS).join(', ') + ')' });
-    } else if (k === 'scroll' || k === 'engagement_seconds') {
-      if (v === false) capture[k] = [];
-      else if (!Array.isArray(v)) errors.push({ path, message: 'must be a list of numbers or false' });
-      else {
-        const max = k === 'scroll' ? 100 : 86400;
-        v.forEach((n, i) => {
-          if (typeof n !== 'number' || !(n > 0 && n <= max)) {
-            errors.push({ path: path + '[' + i + ']', message: 'must be a number in (0, ' + max + ']' });
-          }
-        });
-        capture[k] = [...new Set(v)].sort((a, b) => a - b);
-      }
-    } else if (k === 'data_layer') {
-      if (typeof v !== 'boolean' && !(typeof v === 'string' && /^[A-Za-z_$][\w$]*$/.test(v))) {
-        errors.push({ path, message: 'must be true, false or the name of the global array' });
-      } else capture[k] = v === true ? 'dataLayer' : v;
-    } else if (typeof v !== 'boolean') {
-      errors.push({ path, message: 'must be true or false' });
-    } else capture[k] = v;
-  }
-  return { capture, errors };
+  const capture = { ...CAPTURE_DEFAULTS, ...value };
+  for (const k of ['scroll', 'engagement_seconds']) capture[k] = capture[k] ? [...new Set(capture[k])].sort((a, b) => a - b) : [];
+  if (capture.data_layer === true) capture.data_layer = 'dataLayer';
+  return capture;
 }
 
 // data-tm-* attributes with a meaning of their own, never copied into props.

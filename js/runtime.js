@@ -56,22 +56,18 @@ async function fetchConfig(url) {
 }
 
 /**
- * Validates and compiles a JSON source config with the compiler wasm (`pkg/trailmark_compiler`,
- * loaded only here). Throws the compiler's `config/invalid` error, listing every problem.
+ * Imports a wasm-bindgen glue module and instantiates its wasm (`input`: where the `.wasm` is,
+ * default beside the glue). A failure is `wasm/*`: `what` could not be loaded.
  */
-async function compileConfig(config, o) {
-  let compiler;
+async function loadWasm(glue, input, what) {
   try {
-    compiler = await import('./pkg/trailmark_compiler.js');
-    await compiler.default(o.compilerWasm !== undefined ? { module_or_path: o.compilerWasm } : undefined);
+    const m = await glue;
+    await m.default(input !== undefined ? { module_or_path: input } : undefined);
+    return m;
   } catch (e) {
     const err = toError(e);
-    throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the config compiler could not be loaded: ' + err.message);
+    throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', what + ' could not be loaded: ' + err.message);
   }
-  const compiled = compiler.compile(config);
-  // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
-  console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip downloading the config compiler');
-  return compiled;
 }
 
 // Public methods and what they return once the SDK is a no-op (or when a call fails).
@@ -176,17 +172,18 @@ export class Trailmark {
     if (typeof g.WebAssembly !== 'object') throw new TrailmarkError('wasm/unsupported', 'this browser has no WebAssembly; Trailmark is off and default content stays');
     let config = o.config !== undefined ? o.config : o.configUrl ? await fetchConfig(o.configUrl) : {};
     if (!isObject(config)) throw new TrailmarkError('config/invalid', 'the config must be a JSON object', [{ path: '$', message: 'must be an object' }]);
-    // `capture` (the same in a source and a compiled document) is read here, before any wasm.
-    const { capture, errors } = readCapture(config.capture);
-    if (errors.length) {
-      throw new TrailmarkError('config/invalid', 'invalid config: ' + errors.map((e) => e.path + ': ' + e.message).join('; '), errors);
-    }
     // A compiled document (`trailmark compile`) is used as it is; a JSON source is validated
-    // and compiled here by the compiler wasm, fetched only for it.
-    const compiled = config.trailmark_compiled !== undefined ? config : await compileConfig(config, o);
+    // (every section, `capture` too) and compiled here by the compiler wasm, fetched only for it.
+    let compiled = config;
+    if (config.trailmark_compiled === undefined) {
+      compiled = (await loadWasm(import('./pkg/trailmark_compiler.js'), o.compilerWasm, 'the config compiler')).compile(config);
+      // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
+      console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip downloading the config compiler');
+    }
     for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)]]) {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
     }
+    const capture = readCapture(compiled.capture);
     this._cap = o.capture === false ? null : capture;
     // The dataLayer and Segment bridges (capture-extra.js) are fetched only when switched on,
     // while the wasm loads; capture is installed once it is here.
@@ -197,14 +194,7 @@ export class Trailmark {
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
 
-    let wasm;
-    try {
-      wasm = await import('./pkg/trailmark.js');
-      await wasm.default(o.wasm !== undefined ? { module_or_path: o.wasm } : undefined);
-    } catch (e) {
-      const err = toError(e);
-      throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the engine could not be loaded: ' + err.message);
-    }
+    const wasm = await loadWasm(import('./pkg/trailmark.js'), o.wasm, 'the engine');
 
     this._srcUrl = String(o.sources || new URL('./pkg/trailmark_sources.txt', import.meta.url));
     this._recCfg = compiled.recommend;
