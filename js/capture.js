@@ -4,6 +4,8 @@
 // switched by the config's `capture` section (see CAPTURE_DEFAULTS). Only attributes the site
 // marked are read; form field values never are.
 
+import { monitor } from './errors.js';
+
 export const CAPTURE_DEFAULTS = {
   page_views: true,
   spa: true,
@@ -122,13 +124,7 @@ export function installCapture(win, tm, cap, extra) {
     target.addEventListener(type, fn, opts);
     off.push(() => target.removeEventListener(type, fn, opts));
   };
-  const guard = (fn) => function () {
-    try {
-      return fn.apply(this, arguments);
-    } catch (e) {
-      tm._fail(e);
-    }
-  };
+  const guard = (fn) => monitor(fn, (e) => tm._fail(e));
 
   if (cap.spa) {
     const h = win.history;

@@ -39,16 +39,17 @@ export function toError(e, fallback = 'internal/error') {
 
 /**
  * Wraps `fn` so it never throws: a throw (or a rejected promise it returns) goes to `report`
- * as a TrailmarkError and the call returns `fallback`.
+ * as a TrailmarkError and the call returns `fallback()`. The public methods, capture's
+ * listeners and the CMPs' callbacks all run through it.
  */
-export function monitor(fn, report, fallback) {
+export function monitor(fn, report, fallback = () => {}) {
   return function () {
     try {
       const r = fn.apply(this, arguments);
-      return r && typeof r.then === 'function' ? r.catch((e) => (report(toError(e)), fallback)) : r;
+      return r && typeof r.then === 'function' ? r.catch((e) => (report(toError(e)), fallback())) : r;
     } catch (e) {
       report(toError(e));
-      return fallback;
+      return fallback();
     }
   };
 }

@@ -4,7 +4,7 @@
 // problem (bad config, no or blocked WebAssembly, a wasm trap) restores the page's default slot
 // content, logs one console error and turns the instance into a no-op.
 
-import { TrailmarkError, toError, isFatal } from './errors.js';
+import { TrailmarkError, toError, isFatal, monitor } from './errors.js';
 import { Store, localStore, eraseAll, eraseNamespace, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, needsExtra, pageProducts } from './capture.js';
@@ -150,16 +150,8 @@ export class Trailmark {
     for (const name of Object.keys(API)) {
       const impl = this['_' + name];
       const fallback = API[name];
-      this[name] = (...args) => {
-        if (this.failed && name !== 'forget' && name !== 'on') return fallback();
-        try {
-          const r = impl.apply(this, args);
-          return r && typeof r.then === 'function' ? r.catch((e) => (this._fail(e), fallback())) : r;
-        } catch (e) {
-          this._fail(e);
-          return fallback();
-        }
-      };
+      // Once failed, every method but forget() and on() answers as a no-op.
+      this[name] = monitor((...args) => (this.failed && name !== 'forget' && name !== 'on' ? fallback() : impl.apply(this, args)), (e) => this._fail(e), fallback);
     }
   }
 
@@ -215,13 +207,7 @@ export class Trailmark {
     this._choice = this._json('consent') || {};
     const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
     // The CMPs call these from their own code: a problem here is ours to report, never theirs.
-    const signal = (kind) => (p) => {
-      try {
-        this._signal(kind, p);
-      } catch (e) {
-        this._fail(e);
-      }
-    };
+    const signal = (kind) => monitor((p) => this._signal(kind, p), (e) => this._fail(e));
     if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, signal('gcm'), dl);
     if (this._priv.tcf) this._stopTcf = watchTcf(g, signal('tcf'));
     this._purposes = this._resolve();
