@@ -5,7 +5,7 @@
 // content, logs one console error and turns the instance into a no-op.
 
 import { TrailmarkError, toError, isFatal, monitor } from './errors.js';
-import { Store, localStore, eraseAll, eraseNamespace, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
+import { Store, webStorage, eraseAll, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, needsExtra, pageProducts } from './capture.js';
 import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
@@ -192,7 +192,7 @@ export class Trailmark {
     this._recCfg = compiled.recommend;
     const ns = typeof compiled.namespace === 'string' && compiled.namespace ? compiled.namespace : 'default';
     this._ns = ns;
-    const ls = o.storage !== undefined ? o.storage : localStore();
+    const ls = o.storage !== undefined ? o.storage : webStorage();
     this._store = new Store(ns, ls, (e) => this._storageFailed(e));
     if (!ls) this._report(new TrailmarkError('storage/unavailable', 'localStorage is not available; the profile is kept in memory for this page'));
 
@@ -283,11 +283,9 @@ export class Trailmark {
       }
     }, on);
     if (this._doc.querySelector('[data-tm-recommend]')) this._recs().then((r) => r.ready, (e) => this._report(toError(e, 'recommend/load')));
-    try {
-      if (g.sessionStorage.getItem('trailmark:' + ns + ':debug')) this.debug();
-    } catch (e) {
-      /* no sessionStorage: the panel opens only when asked */
-    }
+    // Without sessionStorage the panel opens only when asked.
+    const ss = webStorage('sessionStorage', g);
+    if (ss && ss.getItem(storageKey(ns, 'debug'))) this.debug();
   }
 
   _json(k) {
@@ -717,11 +715,7 @@ export class Trailmark {
       try {
         if (m.t === 'forget') {
           // sessionStorage is each tab's own: the tab that forgot cannot reach this one's.
-          try {
-            eraseAll(g.sessionStorage);
-          } catch (e) {
-            /* no sessionStorage */
-          }
+          eraseAll(webStorage('sessionStorage', g));
           this._forgetHere();
         } else if (m.t === 'consent') this._remoteChoice(m.choice);
         else this._enqueue({ kind: 'sync' });
@@ -1026,12 +1020,9 @@ export class Trailmark {
     const s = this._store;
     this._wiped = true;
     for (const k of s.mem.keys()) if (k !== 'consent') s.mem.delete(k);
-    if (s.ls) eraseNamespace(s.ls, this._ns, ['consent']);
-    try {
-      eraseNamespace(globalThis.sessionStorage, this._ns);
-    } catch (e) {
-      /* no sessionStorage */
-    }
+    const pre = storageKey(this._ns, '');
+    eraseAll(s.ls, pre, ['consent']);
+    eraseAll(webStorage('sessionStorage'), pre);
     this._boxes.length = 0;
     // The export queue is stored data too: kept in memory by a running exporter, else dropped.
     if (this._exp) this._exp.memoryOnly().catch((e) => this._storageFailed(e));
@@ -1095,12 +1086,8 @@ export class Trailmark {
     const erase = async ({ clearDatabases }) => {
       const exp = this._exp;
       if (exp) await exp.clear(false);
-      eraseAll(localStore());
-      try {
-        eraseAll(globalThis.sessionStorage);
-      } catch (e) {
-        /* no sessionStorage */
-      }
+      eraseAll(webStorage());
+      eraseAll(webStorage('sessionStorage'));
       const db = globalThis.indexedDB ? await (this._dbp || openProfiles(() => {})) : null;
       await clearDatabases(globalThis, [db, exp && (await exp.db)]);
       this._forgetHere();

@@ -27,35 +27,26 @@ export function fromBase64(text) {
   return out;
 }
 
-/** The page's localStorage, or null when reading it throws (blocked cookies, sandboxed frame). */
-export function localStore(g = globalThis) {
+/**
+ * The page's localStorage (or `kind`: sessionStorage), or null when reading it throws (blocked
+ * cookies, sandboxed frame).
+ */
+export function webStorage(kind = 'localStorage', g = globalThis) {
   try {
-    const ls = g.localStorage;
-    ls.getItem(PREFIX);
-    return ls;
+    const s = g[kind];
+    s.getItem(PREFIX);
+    return s;
   } catch (e) {
     return null;
   }
 }
 
-/** Erases every `trailmark:` key of a Storage (all namespaces). Never throws. */
-export function eraseAll(storage) {
-  try {
-    for (let i = storage.length - 1; i >= 0; i--) {
-      const k = storage.key(i);
-      if (k && k.startsWith(PREFIX)) storage.removeItem(k);
-    }
-  } catch (e) {
-    /* storage unavailable: nothing of ours can be in it */
-  }
-}
-
 /**
- * Erases namespace `ns`'s `trailmark:<ns>:` keys of a Storage except those in `keep`, whatever
- * their names (keys other features add are covered). Never throws.
+ * Erases the keys of a Storage (or null) that start with `pre` except `pre + k` for each `k` in
+ * `keep`: by default every `trailmark:` key (all namespaces); with `storageKey(ns, '')` namespace
+ * `ns`'s, whatever their names (keys other features add are covered). Never throws.
  */
-export function eraseNamespace(storage, ns, keep = []) {
-  const pre = storageKey(ns, '');
+export function eraseAll(storage, pre = PREFIX, keep = []) {
   try {
     for (let i = storage.length - 1; i >= 0; i--) {
       const k = storage.key(i);
