@@ -150,7 +150,7 @@ export function installCapture(win, tm, cap, extra) {
 
   if (cap.clicks) {
     listen(doc, 'click', guard((e) => {
-      const el = e.target && e.target.closest && e.target.closest('[data-tm-event]');
+      const el = e.target?.closest?.('[data-tm-event]');
       if (!el) return;
       const card = el.closest('[data-tm-product]');
       const props = Object.assign({}, card && productFrom(card), propsFrom(el));
@@ -160,7 +160,7 @@ export function installCapture(win, tm, cap, extra) {
 
   if (cap.forms) {
     listen(doc, 'submit', guard((e) => {
-      const form = e.target && e.target.closest && e.target.closest('form[data-tm-form]');
+      const form = e.target?.closest?.('form[data-tm-form]');
       if (form) tm._capture('Form Submitted', Object.assign(propsFrom(form), { form: form.getAttribute('data-tm-form') }));
     }), true);
   }

@@ -27,7 +27,7 @@ export function toError(e, fallback = 'internal/error') {
     return new TrailmarkError(e.code, e.message, e.errors);
   }
   const W = globalThis.WebAssembly;
-  const msg = String((e && e.message) || e);
+  const msg = String(e?.message || e);
   if (W && e instanceof W.RuntimeError) return new TrailmarkError('wasm/trap', 'the engine stopped: ' + msg);
   if (W && (e instanceof W.CompileError || e instanceof W.LinkError) || /WebAssembly|wasm/i.test(msg)) {
     return /unsafe-eval|Content Security Policy|CSP/i.test(msg)

@@ -37,7 +37,7 @@ const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
 // A lazily imported module that the config and the page make start-up (or a batch) need: one
 // that cannot be loaded is fatal, as the runtime itself would be.
 const needed = (p, name) => p.catch((e) => {
-  throw new TrailmarkError('wasm/load', name + ' could not be loaded: ' + ((e && e.message) || e));
+  throw new TrailmarkError('wasm/load', name + ' could not be loaded: ' + (e?.message || e));
 });
 
 async function fetchConfig(url) {
@@ -90,20 +90,15 @@ const API = {
   recommend: () => Promise.resolve([]),
 };
 
+// Two random 32-bit numbers (every browser with WebAssembly has crypto.getRandomValues).
+const random = () => globalThis.crypto.getRandomValues(new Uint32Array(2));
+
 /**
  * A page's random id: touchpoint ids (`<tab>.<n>`) and so the export's `messageId`s are made from
  * it, and collectors drop messages whose id they have seen, so it carries 64 random bits (8
  * base-36 characters of Math.random, about 41 bits, collide once in about two million pages).
  */
-function tabId() {
-  const r = new Uint32Array(2);
-  try {
-    globalThis.crypto.getRandomValues(r);
-  } catch (e) {
-    for (let i = 0; i < 2; i++) r[i] = Math.floor(Math.random() * 4294967296);
-  }
-  return [...r].map((n) => n.toString(36).padStart(7, '0')).join('');
-}
+const tabId = () => [...random()].map((n) => n.toString(36).padStart(7, '0')).join('');
 
 export class Trailmark {
   /**
@@ -201,7 +196,7 @@ export class Trailmark {
     this._rt = new wasm.Runtime(fromBase64(compiled.engine), Date.now());
     this._priv = compiled.privacy;
     this._defaults = Object.assign({}, this._priv.consent, o.consent);
-    this._gpc = !!(g.navigator && g.navigator.globalPrivacyControl === true);
+    this._gpc = g.navigator?.globalPrivacyControl === true;
     this._frame = crossSiteFrame(g);
     this._store.persist = !(this._frame && !this._priv.iframe_storage);
     this._choice = this._json('consent') || {};
@@ -276,7 +271,7 @@ export class Trailmark {
     this.ready = true;
     // A click on any `[data-tm-privacy]` element (present now or added later) opens the panel.
     this._doc.addEventListener('click', (e) => {
-      const a = e.target && e.target.closest && e.target.closest('[data-tm-privacy]');
+      const a = e.target?.closest?.('[data-tm-privacy]');
       if (a) {
         e.preventDefault();
         this.privacyPanel();
@@ -346,18 +341,18 @@ export class Trailmark {
     try {
       clearTimeout(this._timer);
       clearInterval(this._retention);
-      if (this._stopTcf) this._stopTcf();
-      if (this._exp) this._exp.clear(true);
-      if (this._stopCapture) this._stopCapture();
-      if (this._stopTriggers) this._stopTriggers();
-      if (this._promptsJs) this._promptsJs.then((m) => m.closeAll(), () => {});
-      if (this._off) this._off.abort();
-      if (this._bc) this._bc.close();
+      this._stopTcf?.();
+      this._exp?.clear(true);
+      this._stopCapture?.();
+      this._stopTriggers?.();
+      this._promptsJs?.then((m) => m.closeAll(), () => {});
+      this._off?.abort();
+      this._bc?.close();
       for (const item of this._pending.splice(0)) item.done();
       const stub = this._stub;
       if (stub && stub._mo) stub._mo.disconnect();
       if (this._doc) restoreAll(this._doc);
-      if (this._rec) this._rec.restore();
+      this._rec?.restore();
     } catch (x) {
       /* nothing more can be done */
     }
@@ -407,7 +402,7 @@ export class Trailmark {
    */
   _flush() {
     if (this.failed || !this._rt) return Promise.resolve();
-    if (this._readGcm) this._readGcm(); // a tag may have replaced dataLayer.push
+    this._readGcm?.(); // a tag may have replaced dataLayer.push
     return (this._chain = (this._chain || Promise.resolve()).then(() => this._batch()).catch((e) => this._fail(e)));
   }
 
@@ -533,7 +528,7 @@ export class Trailmark {
    * outbox key, as its transaction may never commit; what is pending gets its transaction now.
    */
   _hide() {
-    if (this._exp) this._exp.hide();
+    this._exp?.hide();
     let boxed;
     try {
       const tps = [...this._live, ...this._pending].flatMap(({ id, name, props, url, referrer, at }) => {
@@ -581,10 +576,10 @@ export class Trailmark {
         bytes = new Uint8Array(await res.arrayBuffer());
       } catch (e) {
         this._srcDone = true;
-        return this._report(new TrailmarkError('sources/fetch', 'cannot fetch the referrer source tables ' + this._srcUrl + ' (' + ((e && e.message) || e) + '); unknown referrers count as referrals'));
+        return this._report(new TrailmarkError('sources/fetch', 'cannot fetch the referrer source tables ' + this._srcUrl + ' (' + (e?.message || e) + '); unknown referrers count as referrals'));
       }
       try {
-        if (this._rt) this._rt.loadSources(bytes);
+        this._rt?.loadSources(bytes);
         this._srcDone = true;
       } catch (e) {
         this._srcDone = true;
@@ -637,7 +632,7 @@ export class Trailmark {
     if (this._promptsOn && out.n) this._promptsAfter(out);
     if (this._rec && (out.n || remote)) this._rec.refresh();
     this._arm();
-    if (this._debugRefresh) this._debugRefresh();
+    this._debugRefresh?.();
   }
 
   _openDb() {
@@ -651,7 +646,7 @@ export class Trailmark {
 
   _storageFailed(e) {
     this._report(new TrailmarkError(e && e.name === 'QuotaExceededError' ? 'storage/full' : 'storage/unavailable',
-      'storage failed (' + ((e && e.message) || e) + '); the profile is kept in memory'));
+      'storage failed (' + (e?.message || e) + '); the profile is kept in memory'));
   }
 
   /**
@@ -701,7 +696,7 @@ export class Trailmark {
   /** Sets one timer for the engine's next deadline (an abandoned checkout is known live). */
   _arm() {
     clearTimeout(this._timer);
-    const d = this._rt && this._rt.nextDeadline();
+    const d = this._rt?.nextDeadline();
     if (d === undefined || d === null) return;
     const ms = Math.min(Math.max(d - Date.now(), 0) + 20, 0x7fffffff);
     this._timer = setTimeout(() => this._enqueue({ kind: 'tick' }), ms);
@@ -732,7 +727,7 @@ export class Trailmark {
 
   _post(m) {
     try {
-      if (this._bc) this._bc.postMessage(m);
+      this._bc?.postMessage(m);
     } catch (e) {
       /* a closed channel: the other tabs still see the generation on their next batch */
     }
@@ -750,8 +745,7 @@ export class Trailmark {
   _seed() {
     const rt = this._rt;
     if (!rt || typeof rt.needsSeed !== 'function' || !rt.needsSeed()) return false;
-    const r = new Uint32Array(2);
-    globalThis.crypto.getRandomValues(r);
+    const r = random();
     return rt.seed((r[0] & 0x1fffff) * 4294967296 + r[1] || 1);
   }
 
@@ -851,7 +845,7 @@ export class Trailmark {
     if (this._cap && this._cap.products) {
       for (const [name, pp] of pageProducts(this._doc)) this._enqueue({ kind: 'track', name, props: pp, url: url.href, at: this._now() });
     }
-    if (this._onPage) this._onPage();
+    this._onPage?.();
     return done;
   }
 
@@ -1007,7 +1001,7 @@ export class Trailmark {
     if (before.personalization !== now.personalization && this._rt) {
       this._swapped = new WeakSet(); // the slots may change once more in this page view
       if (this.ready) this._decideAndRender();
-      if (this._rec) this._rec.refresh();
+      this._rec?.refresh();
     }
     this._exportSwitch();
   }
@@ -1026,7 +1020,7 @@ export class Trailmark {
     this._boxes.length = 0;
     // The export queue is stored data too: kept in memory by a running exporter, else dropped.
     if (this._exp) this._exp.memoryOnly().catch((e) => this._storageFailed(e));
-    else if (this._priv && this._priv.export) clearExportQueue(this._ns);
+    else if (this._priv.export) clearExportQueue(this._ns);
     this._chain = (this._chain || Promise.resolve()).then(async () => {
       // Only a database that exists is opened (opening would create one).
       const idb = s.ls && globalThis.indexedDB;
@@ -1039,7 +1033,7 @@ export class Trailmark {
 
   /** Starts the exporter (lazily loaded) when export is configured and allowed; stops it and drops its queue when not. */
   _exportSwitch() {
-    const on = !!(this._priv && this._priv.export) && this._purposes.measurement === true && !this.failed;
+    const on = !!(this._priv.export) && this._purposes.measurement === true && !this.failed;
     if (on && !this._exp && !this._expWait) {
       this._expWait = this._held.splice(0);
       import('./exporter.js').then((m) => {
@@ -1050,16 +1044,16 @@ export class Trailmark {
         for (const it of wait) this._exp.add(it);
       }).catch((e) => {
         this._expWait = null;
-        this._report(new TrailmarkError('export/load', 'the exporter could not be loaded: ' + ((e && e.message) || e)));
+        this._report(new TrailmarkError('export/load', 'the exporter could not be loaded: ' + (e?.message || e)));
       });
     } else if (!on) {
       this._expWait = null;
       if (this._signals.tcf !== PENDING) this._held.length = 0;
-      if (this._exp) this._exp.clear(true);
+      this._exp?.clear(true);
       this._exp = null;
       // A queue an earlier page left (e.g. consent withdrawn before the exporter loaded).
       // Not while a CMP decides: its grant sends that queue, its refusal drops it.
-      if (this._priv && this._priv.export && this._rt && this._signals.tcf !== PENDING) clearExportQueue(this._ns);
+      if (this._priv.export && this._rt && this._signals.tcf !== PENDING) clearExportQueue(this._ns);
     }
   }
 
@@ -1077,7 +1071,7 @@ export class Trailmark {
         global_privacy_control: this._gpc,
         cross_site_frame: this._frame,
         storage: this._store.durable ? 'browser' : 'memory',
-        export: this._priv && this._priv.export ? { url: this._priv.export.url, active: !!(this._exp || this._expWait) } : null,
+        export: this._priv.export ? { url: this._priv.export.url, active: !!(this._exp || this._expWait) } : null,
       },
     });
   }
@@ -1099,7 +1093,7 @@ export class Trailmark {
     // the open connection and this site's export queue, which is every database Trailmark has
     // today; only databases it does not know by name would be left, so that is reported.
     const fallback = (e) => {
-      this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + ((e && e.message) || e) + '): the profiles and this site\'s export queue were erased without it; other trailmark-* IndexedDB databases, if any, were not'));
+      this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + (e?.message || e) + '): the profiles and this site\'s export queue were erased without it; other trailmark-* IndexedDB databases, if any, were not'));
       const clearDatabases = async (g, [db]) => {
         if (db) await clearProfiles(db);
         await clearExportQueue(this._ns);
@@ -1118,17 +1112,17 @@ export class Trailmark {
     this._held.length = 0;
     if (this._expWait) this._expWait.length = 0;
     this._memLog.length = 0;
-    if (this._promptsJs) this._promptsJs.then((m) => m.closeAll());
+    this._promptsJs?.then((m) => m.closeAll());
     for (const it of this._pending.splice(0)) it.done();
-    if (this._exp) this._exp.clear(false);
+    this._exp?.clear(false);
     if (this._store) this._store.mem.clear();
     this._boxes.length = 0;
-    if (this._rt) this._rt.forget();
+    this._rt?.forget();
     this._gen = null;
     this._traits = {};
     this._decisions = [];
     if (this._doc) restoreAll(this._doc);
-    if (this._rec) this._rec.refresh();
+    this._rec?.refresh();
   }
 
   /** The lazily loaded recommendations (js/recommend.js), started once. */
