@@ -33,6 +33,10 @@ const domReady = (doc) =>
 
 const device = (w) => (w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop');
 const round2 = (n) => (typeof n === 'number' ? Math.round(n * 100) / 100 : n);
+// What capture (scroll depth, engaged time) and prompts count in one page view.
+const pageView = (url) => ({ url, scroll: new Set(), engaged: 0, engagedDone: new Set() });
+// A queued touchpoint's own fields (without its queue state), to store or queue again.
+const touchpoint = ({ id, name, props, url, referrer, at }) => ({ id, name, props, url, referrer, at });
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 // A lazily imported module that the config and the page make start-up (or a batch) need: one
 // that cannot be loaded is fatal, as the runtime itself would be.
@@ -40,14 +44,20 @@ const needed = (p, name) => p.catch((e) => {
   throw new TrailmarkError('wasm/load', name + ' could not be loaded: ' + (e?.message || e));
 });
 
+/** A same-origin-credentials fetch whose HTTP errors throw too (`HTTP 404`). */
+async function fetchOk(url) {
+  const res = await fetch(url, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error('HTTP ' + res.status);
+  return res;
+}
+
 async function fetchConfig(url) {
   let res;
   try {
-    res = await fetch(url, { credentials: 'same-origin' });
+    res = await fetchOk(url);
   } catch (e) {
     throw new TrailmarkError('config/fetch', 'cannot fetch the config ' + url + ': ' + e.message);
   }
-  if (!res.ok) throw new TrailmarkError('config/fetch', 'cannot fetch the config ' + url + ': HTTP ' + res.status);
   try {
     return await res.json();
   } catch (e) {
@@ -133,7 +143,7 @@ export class Trailmark {
     this._priv = {}; // $.privacy (from the compiled config) once loaded
     this._defaults = { functional: true, personalization: true, measurement: false };
     this._signals = {}; // {tcf, gcm}: the page's CMP signals (consent.js)
-    this._pv = { url: '', scroll: new Set(), engaged: 0, engagedDone: new Set() };
+    this._pv = pageView('');
     this._tabId = tabId();
     this._n = 0;
     this._seq = 0;
@@ -189,7 +199,7 @@ export class Trailmark {
     this._ns = ns;
     const ls = o.storage !== undefined ? o.storage : webStorage();
     this._store = new Store(ns, ls, (e) => this._storageFailed(e));
-    if (!ls) this._report(new TrailmarkError('storage/unavailable', 'localStorage is not available; the profile is kept in memory for this page'));
+    if (!ls) this._storageFailed(new Error('localStorage is not available'));
 
     // The engine starts from the compiled config (validated when it was compiled, privacy
     // settings included); the stored profile is read only once consent says it may be.
@@ -205,12 +215,11 @@ export class Trailmark {
     const signal = (kind) => monitor((p) => this._signal(kind, p), (e) => this._fail(e));
     if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, signal('gcm'), dl);
     if (this._priv.tcf) this._stopTcf = watchTcf(g, signal('tcf'));
-    this._purposes = this._resolve();
+    // The purposes in force before any request (with GPC the exporter is never loaded) and
+    // before the stored profile is read; storage refused (not merely undecided) erases what an
+    // earlier page stored.
+    this._applyPurposes();
     this._consentReady = true;
-    // Storage refused (not merely undecided): erase what an earlier page stored.
-    if (this._purposes.functional === false && this._signals.tcf !== PENDING) this._wipe();
-    this._exportSwitch(); // decided before any request: with GPC the exporter is never loaded
-    this._store.persist = this._purposes.functional !== false;
     this._traits = this._json('traits') || {};
 
     // The stored profile (IndexedDB), else one an earlier version left in localStorage (moved to
@@ -531,9 +540,9 @@ export class Trailmark {
     this._exp?.hide();
     let boxed;
     try {
-      const tps = [...this._live, ...this._pending].flatMap(({ id, name, props, url, referrer, at }) => {
+      const tps = [...this._live, ...this._pending].flatMap((it) => {
         try {
-          return id ? [JSON.stringify({ id, name, props, url, referrer, at })] : [];
+          return it.id ? [JSON.stringify(touchpoint(it))] : [];
         } catch (e) {
           return []; // props that are not JSON
         }
@@ -571,9 +580,7 @@ export class Trailmark {
     return (this._srcP = this._srcP || (async () => {
       let bytes;
       try {
-        const res = await fetch(this._srcUrl, { credentials: 'same-origin' });
-        if (!res.ok) throw new Error('HTTP ' + res.status);
-        bytes = new Uint8Array(await res.arrayBuffer());
+        bytes = new Uint8Array(await (await fetchOk(this._srcUrl)).arrayBuffer());
       } catch (e) {
         this._srcDone = true;
         return this._report(new TrailmarkError('sources/fetch', 'cannot fetch the referrer source tables ' + this._srcUrl + ' (' + (e?.message || e) + '); unknown referrers count as referrals'));
@@ -766,10 +773,14 @@ export class Trailmark {
     return this._promptUi().then((m) => m.ask(this, trigger));
   }
 
+  /** A TCF CMP is still deciding and the visitor has not chosen: nothing personalised yet. */
+  _undecided() {
+    return this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean';
+  }
+
   /** Whether personalised content may read the profile now (a CMP still deciding counts as no). */
   _mayPersonalize() {
-    if (this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean') return false;
-    return this._purposes.personalization !== false;
+    return !this._undecided() && this._purposes.personalization !== false;
   }
 
   _decideAndRender() {
@@ -778,7 +789,7 @@ export class Trailmark {
     this._rendered = true;
     // While a CMP decides, slots keep what the head loader showed (a plan stored when consent
     // allowed it) and nothing new is decided or stored.
-    if (this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean') return;
+    if (this._undecided()) return;
     this._seed();
     // Without personalization consent every slot keeps its default content.
     const decisions = this._purposes.personalization === false ? [] : rt.decide(Date.now(), this._pageContext()) || [];
@@ -838,7 +849,7 @@ export class Trailmark {
 
   _pageView(props, referrer, at, href) {
     const url = new URL(href || globalThis.location.href);
-    this._pv = { url: url.href, scroll: new Set(), engaged: 0, engagedDone: new Set() };
+    this._pv = pageView(url.href);
     this._swapped = new WeakSet(); // a new page view may swap each slot once again
     const p = Object.assign({ path: url.pathname, title: this._doc.title }, props);
     const done = this._enqueue({ kind: 'track', name: 'Page Viewed', props: p, url: url.href, referrer, at: at || this._now() });
@@ -920,7 +931,7 @@ export class Trailmark {
   _consent(purposes) {
     if (purposes !== undefined) {
       if (!isObject(purposes)) throw new TrailmarkError('input/invalid', 'consent(purposes): purposes must be an object of booleans');
-      for (const k in purposes) if (typeof purposes[k] === 'boolean') this._choice[k] = purposes[k];
+      this._choose(purposes);
       this._saveChoice();
       this._applyPurposes();
       // The other tabs apply it now: a withdrawal stops their exporters and drops their queues.
@@ -932,8 +943,13 @@ export class Trailmark {
   /** Another tab's visitor changed their choice: it is this tab's choice too, in force at once. */
   _remoteChoice(choice) {
     this._choice = {};
-    if (isObject(choice)) for (const k in choice) if (typeof choice[k] === 'boolean') this._choice[k] = choice[k];
+    if (isObject(choice)) this._choose(choice);
     this._applyPurposes();
+  }
+
+  /** Takes the purposes `choice` sets (true or false) into the visitor's choice. */
+  _choose(choice) {
+    for (const k in choice) if (typeof choice[k] === 'boolean') this._choice[k] = choice[k];
   }
 
   /**
@@ -993,7 +1009,7 @@ export class Trailmark {
         this._readStored = true;
         this._rt.forget();
         this._gen = null;
-        const log = this._memLog.splice(0).filter((it) => !this._pending.includes(it)).map(({ kind, name, props, url, referrer, at, id }) => ({ kind, name, props, url, referrer, at, id }));
+        const log = this._memLog.splice(0).filter((it) => !this._pending.includes(it)).map((it) => ({ kind: 'track', ...touchpoint(it) }));
         for (const it of log) this._enqueue(it);
         if (!log.length) this._enqueue({ kind: 'sync' });
       }

@@ -31,14 +31,10 @@ export function planOf(decisions) {
   return plan;
 }
 
+/** The slot's template for `variant`: its own child first, else one anywhere naming the slot (as loader.js finds it). */
 export function findTemplate(doc, el, slot, variant) {
-  for (const c of el.children) {
-    if (c.localName === 'template' && c.getAttribute('data-tm-variant') === variant) return c;
-  }
-  for (const t of doc.querySelectorAll('template[data-tm-slot]')) {
-    if (t.getAttribute('data-tm-slot') === slot && t.getAttribute('data-tm-variant') === variant) return t;
-  }
-  return null;
+  const v = '[data-tm-variant="' + CSS.escape(variant) + '"]';
+  return el.querySelector(':scope>template' + v) || doc.querySelector('template[data-tm-slot="' + CSS.escape(slot) + '"]' + v);
 }
 
 const shown = (el) => [...el.childNodes].filter((c) => c.localName !== 'template');
