@@ -9,21 +9,6 @@
 
 const SLOTS = '[data-tm-slot]:not(template)';
 
-/** Parses a stored render plan `{slot: variant}`; anything else gives `{}`. */
-export function parsePlan(text) {
-  let v;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    return {};
-  }
-  const plan = {};
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    for (const k in v) if (typeof v[k] === 'string' && v[k]) plan[k] = v[k];
-  }
-  return plan;
-}
-
 /** The plan for a list of decisions: slots with a variant only. */
 export function planOf(decisions) {
   const plan = {};

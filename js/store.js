@@ -10,16 +10,7 @@
 export const PREFIX = 'trailmark:';
 export const storageKey = (ns, k) => PREFIX + ns + ':' + k;
 
-/** Bytes to base64 (chunked: spreading a large array into fromCharCode overflows the stack). */
-export function toBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
-}
-
-/** base64 to bytes; throws on malformed input. */
+/** base64 (the compiled config's engine, a profile an earlier version stored) to bytes; throws on malformed input. */
 export function fromBase64(text) {
   const s = atob(text);
   const out = new Uint8Array(s.length);
