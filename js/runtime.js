@@ -210,7 +210,7 @@ export class Trailmark {
     this._frame = crossSiteFrame(g);
     this._store.persist = !(this._frame && !this._priv.iframe_storage);
     this._choice = this._json('consent') || {};
-    const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
+    const dl = capture.data_layer || 'dataLayer';
     // The CMPs call these from their own code: a problem here is ours to report, never theirs.
     const signal = (kind) => monitor((p) => this._signal(kind, p), (e) => this._fail(e));
     if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, signal('gcm'), dl);
@@ -226,6 +226,7 @@ export class Trailmark {
     // IndexedDB by the first batch, then removed).
     let bytes;
     let rec;
+    let problem;
     this._gen = null;
     const db = this._store.durable ? await this._openDb() : null;
     this._readStored = !!db; // else this page's touchpoints are kept (_memLog) for when storage is allowed
@@ -245,12 +246,12 @@ export class Trailmark {
       try {
         bytes = fromBase64(legacy);
       } catch (e) {
-        this._report(new TrailmarkError('storage/corrupt', 'the stored profile is not base64; starting fresh'));
+        problem = 'not base64';
       }
     }
     this._legacy = !!legacy && !!db;
-    const restoreError = bytes && bytes.length ? this._rt.reload(bytes) : undefined;
-    if (restoreError) this._report(new TrailmarkError('storage/corrupt', 'the stored profile could not be read (' + restoreError + '); starting fresh'));
+    if (bytes && bytes.length) problem = this._rt.reload(bytes);
+    if (problem) this._report(new TrailmarkError('storage/corrupt', 'the stored profile could not be read (' + problem + '); starting fresh'));
     this._rt.applyRetention(Date.now());
     this._retention = setInterval(() => this._enqueue({ kind: 'retention' }), RETENTION_MS);
 
