@@ -55,7 +55,7 @@ export function propsFrom(el) {
  */
 export function productFrom(el) {
   const raw = el.getAttribute('data-tm-product');
-  if (raw && raw.trim().startsWith('{')) {
+  if (raw?.trim().startsWith('{')) {
     try {
       const v = JSON.parse(raw);
       if (v && typeof v === 'object' && !Array.isArray(v)) return v;
@@ -77,7 +77,7 @@ export function productFrom(el) {
 
 /** A schema.org Product (parsed JSON-LD, possibly a list or an @graph) as Segment props. */
 export function productFromLd(data) {
-  const list = Array.isArray(data) ? data : data && data['@graph'] ? data['@graph'] : [data];
+  const list = Array.isArray(data) ? data : data?.['@graph'] || [data];
   for (const d of list) {
     if (!d || typeof d !== 'object') continue;
     const type = [].concat(d['@type'] || []);

@@ -83,7 +83,7 @@ export function resolvePurposes({ defaults, choice, tcf, gcm, privacy, gpc, fram
   if (gcm) signals.push(gcm);
   for (const p of PURPOSES) {
     if (typeof choice?.[p] === 'boolean') continue;
-    out[p] = signals.length ? signals.every((s) => s[p] === true) : !!defaults && defaults[p] === true;
+    out[p] = signals.length ? signals.every((s) => s[p] === true) : defaults?.[p] === true;
   }
   if (gpc) {
     if (!privacy?.gpc?.export) out.measurement = false;

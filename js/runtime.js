@@ -33,8 +33,8 @@ const domReady = (doc) =>
 
 const device = (w) => (w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop');
 const round2 = (n) => (typeof n === 'number' ? Math.round(n * 100) / 100 : n);
-// What capture (scroll depth, engaged time) and prompts count in one page view.
-const pageView = (url) => ({ url, scroll: new Set(), engaged: 0, engagedDone: new Set() });
+// What capture (scroll depth, engaged time), prompts and experiments count in one page view.
+const pageView = (url) => ({ url, scroll: new Set(), engaged: 0, engagedDone: new Set(), exposed: new Set() });
 // A queued touchpoint's own fields (without its queue state), to store or queue again.
 const touchpoint = ({ id, name, props, url, referrer, at }) => ({ id, name, props, url, referrer, at });
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -122,7 +122,7 @@ export class Trailmark {
     } catch (e) {
       tm._fail(e, true);
     }
-    const stub = options && options.stub;
+    const stub = options?.stub;
     if (stub && stub._i !== tm) tm._adopt(stub);
     return tm;
   }
@@ -262,7 +262,7 @@ export class Trailmark {
     if (this.failed) return;
 
     const first = this._doc.referrer || undefined;
-    if (this._cap && this._cap.page_views) this._pageView({}, first, o.startedAt);
+    if (this._cap?.page_views) this._pageView({}, first, o.startedAt);
     if (o.stub) this._adopt(o.stub);
     else this._replay(o.queue);
     if (this._cap) this._stopCapture = installCapture(g, this, this._cap, more);
@@ -290,7 +290,7 @@ export class Trailmark {
     if (this._doc.querySelector('[data-tm-recommend]')) this._recs().then((r) => r.ready, (e) => this._report(toError(e, 'recommend/load')));
     // Without sessionStorage the panel opens only when asked.
     const ss = webStorage('sessionStorage', g);
-    if (ss && ss.getItem(storageKey(ns, 'debug'))) this.debug();
+    if (ss?.getItem(storageKey(ns, 'debug'))) this.debug();
   }
 
   _json(k) {
@@ -307,7 +307,7 @@ export class Trailmark {
     if (!Array.isArray(queue)) return;
     while (queue.length) {
       const [name, args, at, entry] = queue.shift();
-      if (!(name in API) || (entry && entry.cancelled)) continue;
+      if (!(name in API) || entry?.cancelled) continue;
       this._at = at || 0;
       try {
         const r = this[name](...(args || []));
@@ -359,8 +359,7 @@ export class Trailmark {
       this._off?.abort();
       this._bc?.close();
       for (const item of this._pending.splice(0)) item.done();
-      const stub = this._stub;
-      if (stub && stub._mo) stub._mo.disconnect();
+      this._stub?._mo?.disconnect();
       if (this._doc) restoreAll(this._doc);
       this._rec?.restore();
     } catch (x) {
@@ -444,7 +443,7 @@ export class Trailmark {
             if (!rec) before = this._rt.encode();
             remote = this._sync(rec, items);
             // Other pages' outbox (oldest first), then this batch; none already stored (`done`).
-            const done = new Set(rec && rec.done);
+            const done = new Set(rec?.done);
             box = this._outbox(done);
             const todo = box.list.concat(items.filter((i) => !done.has(i.id)));
             out = this._apply(todo);
@@ -653,7 +652,7 @@ export class Trailmark {
   }
 
   _storageFailed(e) {
-    this._report(new TrailmarkError(e && e.name === 'QuotaExceededError' ? 'storage/full' : 'storage/unavailable',
+    this._report(new TrailmarkError(e?.name === 'QuotaExceededError' ? 'storage/full' : 'storage/unavailable',
       'storage failed (' + (e?.message || e) + '); the profile is kept in memory'));
   }
 
@@ -808,8 +807,7 @@ export class Trailmark {
     // remembers it).
     for (const d of decisions) {
       const x = d.experiment;
-      if (!x || !x.expose || !this._doc || !this._doc.querySelector('[data-tm-slot="' + CSS.escape(d.slot) + '"]:not(template)')) continue;
-      if (!this._pv.exposed) this._pv.exposed = new Set();
+      if (!x?.expose || !this._doc?.querySelector('[data-tm-slot="' + CSS.escape(d.slot) + '"]:not(template)')) continue;
       if (!this._pv.exposed.has(x.id)) {
         this._pv.exposed.add(x.id);
         this._track('Experiment Viewed', { experiment_id: x.id, variant_id: x.arm });
@@ -828,7 +826,6 @@ export class Trailmark {
     const stages = this._rt.stage(now) || [];
     const top = stages.find((s) => s.stage === l.top_stage);
     const cart = l.cart || {};
-    const ch = l.channel || {};
     const f = {
       visits: l.visits,
       orders: l.orders,
@@ -837,9 +834,9 @@ export class Trailmark {
       cart_items: (cart.items || []).reduce((n, i) => n + (i.quantity || 1), 0),
       cart_value: round2(cart.value),
       top_stage: top ? top.label : l.top_stage,
-      channel: ch.last ? ch.last.group : undefined,
-      first_channel: ch.first ? ch.first.group : undefined,
-      interest: l.interests && l.interests[0] ? l.interests[0].category : undefined,
+      channel: l.channel?.last?.group,
+      first_channel: l.channel?.first?.group,
+      interest: l.interests?.[0]?.category,
       name: this._traits.first_name || this._traits.name,
     };
     for (const k in f) if (f[k] === undefined || f[k] === null) delete f[k];
@@ -854,7 +851,7 @@ export class Trailmark {
     this._swapped = new WeakSet(); // a new page view may swap each slot once again
     const p = Object.assign({ path: url.pathname, title: this._doc.title }, props);
     const done = this._enqueue({ kind: 'track', name: 'Page Viewed', props: p, url: url.href, referrer, at: at || this._now() });
-    if (this._cap && this._cap.products) {
+    if (this._cap?.products) {
       for (const [name, pp] of pageProducts(this._doc)) this._enqueue({ kind: 'track', name, props: pp, url: url.href, at: this._now() });
     }
     this._onPage?.();

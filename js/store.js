@@ -175,7 +175,7 @@ export function updateProfile(db, ns, fn) {
     };
     tx.oncomplete = () => resolve(out);
     tx.onabort = tx.onerror = (ev) => {
-      if (ev && ev.preventDefault) ev.preventDefault();
+      ev?.preventDefault?.();
       reject(thrown ? thrown.e : tx.error || new Error('the profile transaction was aborted'));
     };
   });
