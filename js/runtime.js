@@ -65,19 +65,13 @@ async function fetchConfig(url) {
   }
 }
 
-/**
- * Imports a wasm-bindgen glue module and instantiates its wasm (`input`: where the `.wasm` is,
- * default beside the glue). A failure is `wasm/*`: `what` could not be loaded.
- */
-async function loadWasm(glue, input, what) {
-  try {
-    const m = await glue;
-    await m.default(input !== undefined ? { module_or_path: input } : undefined);
-    return m;
-  } catch (e) {
-    const err = toError(e);
-    throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', what + ' could not be loaded: ' + err.message);
-  }
+/** Instantiates a wasm-bindgen glue module's wasm (`input`: where the `.wasm` is, default beside the glue). */
+const instantiate = (glue, input) => glue.default(input !== undefined ? { module_or_path: input } : undefined);
+
+/** A failure to import or instantiate `what`'s wasm, as a `wasm/*` error. */
+function wasmError(e, what) {
+  const err = toError(e);
+  return err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', what + ' could not be loaded: ' + err.message);
 }
 
 // Public methods and what they return once the SDK is a no-op (or when a call fails).
@@ -173,7 +167,14 @@ export class Trailmark {
     // (every section, `capture` too) and compiled here by the compiler wasm, fetched only for it.
     let compiled = config;
     if (config.trailmark_compiled === undefined) {
-      compiled = (await loadWasm(import('./pkg/trailmark_compiler.js'), o.compilerWasm, 'the config compiler')).compile(config);
+      let compiler;
+      try {
+        compiler = await import('./pkg/trailmark_compiler.js');
+        await instantiate(compiler, o.compilerWasm);
+      } catch (e) {
+        throw wasmError(e, 'the config compiler');
+      }
+      compiled = compiler.compile(config);
       // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
       console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip downloading the config compiler');
     }
@@ -191,7 +192,14 @@ export class Trailmark {
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
 
-    const wasm = await loadWasm(import('./pkg/trailmark.js'), o.wasm, 'the engine');
+    // `await import`, as `xtask size` looks for it: the engine is part of the first load.
+    let wasm;
+    try {
+      wasm = await import('./pkg/trailmark.js');
+      await instantiate(wasm, o.wasm);
+    } catch (e) {
+      throw wasmError(e, 'the engine');
+    }
 
     this._srcUrl = String(o.sources || new URL('./pkg/trailmark_sources.txt', import.meta.url));
     this._recCfg = compiled.recommend;
