@@ -183,13 +183,11 @@ export function installCapture(win, tm, cap, extra) {
     // Engaged time: the page is visible and focused. A timer is set for the next threshold.
     let since = null;
     let timer = 0;
-    const page = () => tm._pv;
-    const active = () => doc.visibilityState === 'visible' && doc.hasFocus();
     const update = guard(() => {
-      const p = page();
+      const p = tm._pv;
       const now = Date.now();
       if (since !== null) p.engaged += now - since;
-      since = active() ? now : null;
+      since = doc.visibilityState === 'visible' && doc.hasFocus() ? now : null;
       for (const t of crossed(cap.engagement_seconds, p.engagedDone, p.engaged / 1000)) tm._capture('Engaged', { seconds: t });
       clearTimeout(timer);
       const next = cap.engagement_seconds.find((t) => !p.engagedDone.has(t));

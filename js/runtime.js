@@ -75,9 +75,10 @@ function wasmError(e, what) {
 }
 
 // Public methods and what they return once the SDK is a no-op (or when a call fails).
+const resolved = () => Promise.resolve();
 const API = {
-  track: () => Promise.resolve(),
-  page: () => Promise.resolve(),
+  track: resolved,
+  page: resolved,
   identify: () => undefined,
   stage: () => [],
   journey: () => ({}),
@@ -88,9 +89,9 @@ const API = {
   on: () => () => {},
   consent: () => ({}),
   export: () => null,
-  forget: () => Promise.resolve(),
-  debug: () => Promise.resolve(),
-  privacyPanel: () => Promise.resolve(),
+  forget: resolved,
+  debug: resolved,
+  privacyPanel: resolved,
   recommend: () => Promise.resolve([]),
 };
 
@@ -586,6 +587,7 @@ export class Trailmark {
    */
   _sources() {
     return (this._srcP = this._srcP || (async () => {
+      // Loaded or not, they are not asked for again in this page.
       let bytes;
       try {
         bytes = new Uint8Array(await (await fetchOk(this._srcUrl)).arrayBuffer());
@@ -595,12 +597,12 @@ export class Trailmark {
       }
       try {
         this._rt?.loadSources(bytes);
-        this._srcDone = true;
       } catch (e) {
-        this._srcDone = true;
         const err = toError(e);
         if (err.code === 'wasm/trap') throw e;
         this._report(new TrailmarkError('sources/invalid', err.message + ' (' + this._srcUrl + '); unknown referrers count as referrals'));
+      } finally {
+        this._srcDone = true;
       }
     })());
   }
@@ -928,7 +930,7 @@ export class Trailmark {
     (this._listeners[type] = this._listeners[type] || []).push(cb);
     if (type === 'error' && this.failed) queueMicrotask(() => cb(this.failed));
     return () => {
-      const l = this._listeners[type] || [];
+      const l = this._listeners[type];
       const i = l.indexOf(cb);
       if (i >= 0) l.splice(i, 1);
     };
