@@ -23,6 +23,7 @@ export const CAPTURE_DEFAULTS = {
  * `data_layer: true` as "dataLayer". The config compiler has validated it.
  */
 export function readCapture(value) {
+  if (value !== undefined && !(value && typeof value === 'object')) throw new TypeError('capture must be an object');
   const capture = { ...CAPTURE_DEFAULTS, ...value };
   for (const k of ['scroll', 'engagement_seconds']) capture[k] = capture[k] ? [...new Set(capture[k])].sort((a, b) => a - b) : [];
   if (capture.data_layer === true) capture.data_layer = 'dataLayer';

@@ -182,7 +182,14 @@ export class Trailmark {
     for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)]]) {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
     }
-    const capture = readCapture(compiled.capture);
+    // `$.capture` is checked by the compiler; a compiled file edited into a shape it never
+    // writes is refused here with the same advice, not left to fail later inside capture.
+    let capture;
+    try {
+      capture = readCapture(compiled.capture);
+    } catch (e) {
+      throw new TrailmarkError('config/invalid', 'the compiled config\'s "capture" is damaged; compile trailmark.json again', [{ path: '$.capture', message: 'not what trailmark compile writes' }]);
+    }
     this._cap = o.capture === false ? null : capture;
     // The dataLayer and Segment bridges (capture-extra.js) are fetched only when switched on,
     // while the wasm loads; capture is installed once it is here.

@@ -120,6 +120,21 @@ test('a bad config leaves a no-op instance with the JSON path', async () => {
   assert.doesNotThrow(() => tm.track('x'));
 });
 
+test('a compiled config whose capture section was edited into a shape trailmark compile never writes is refused with its path', async () => {
+  const origError = console.error;
+  console.error = () => {};
+  try {
+    for (const capture of [5, 'all', { scroll: 50 }]) {
+      const tm = await Trailmark.load({ config: { trailmark_compiled: 1, engine: '', privacy: {}, capture } });
+      assert.equal(tm.failed.code, 'config/invalid', JSON.stringify(capture));
+      assert.equal(tm.failed.path, '$.capture');
+      assert.doesNotThrow(() => tm.track('x'));
+    }
+  } finally {
+    console.error = origError;
+  }
+});
+
 test('identify keeps traits locally and export includes them', () => {
   const tm = instance(fakeEngine([]));
   tm.identify('u1', { first_name: 'Ada' });
