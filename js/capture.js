@@ -4,6 +4,8 @@
 // switched by the config's `capture` section (see CAPTURE_DEFAULTS). Only attributes the site
 // marked are read; form field values never are.
 
+import { monitor } from './errors.js';
+
 export const CAPTURE_DEFAULTS = {
   page_views: true,
   spa: true,
@@ -16,40 +18,16 @@ export const CAPTURE_DEFAULTS = {
   segment: false,
 };
 
-/** Validates `$.capture`; returns `{capture, errors}` with errors as `{path, message}`. */
+/**
+ * `$.capture` with its defaults, as capture reads it: thresholds sorted (`false`: none) and
+ * `data_layer: true` as "dataLayer". The config compiler has validated it.
+ */
 export function readCapture(value) {
-  const capture = { ...CAPTURE_DEFAULTS };
-  const errors = [];
-  if (value === undefined || value === null) return { capture, errors };
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    return { capture, errors: [{ path: '$.capture', message: 'must be an object' }] };
-  }
-  for (const k of Object.keys(value)) {
-    const v = value[k];
-    const path = '$.capture.' + k;
-    if (!(k in CAPTURE_DEFAULTS)) {
-      errors.push({ path, message: 'unknown field (known: ' + Object.keys(CAPTURE_DEFAULTS).join(', ') + ')' });
-    } else if (k === 'scroll' || k === 'engagement_seconds') {
-      if (v === false) capture[k] = [];
-      else if (!Array.isArray(v)) errors.push({ path, message: 'must be a list of numbers or false' });
-      else {
-        const max = k === 'scroll' ? 100 : 86400;
-        v.forEach((n, i) => {
-          if (typeof n !== 'number' || !(n > 0 && n <= max)) {
-            errors.push({ path: path + '[' + i + ']', message: 'must be a number in (0, ' + max + ']' });
-          }
-        });
-        capture[k] = [...new Set(v)].sort((a, b) => a - b);
-      }
-    } else if (k === 'data_layer') {
-      if (typeof v !== 'boolean' && !(typeof v === 'string' && /^[A-Za-z_$][\w$]*$/.test(v))) {
-        errors.push({ path, message: 'must be true, false or the name of the global array' });
-      } else capture[k] = v === true ? 'dataLayer' : v;
-    } else if (typeof v !== 'boolean') {
-      errors.push({ path, message: 'must be true or false' });
-    } else capture[k] = v;
-  }
-  return { capture, errors };
+  if (value !== undefined && !(value && typeof value === 'object')) throw new TypeError('capture must be an object');
+  const capture = { ...CAPTURE_DEFAULTS, ...value };
+  for (const k of ['scroll', 'engagement_seconds']) capture[k] = capture[k] ? [...new Set(capture[k])].sort((a, b) => a - b) : [];
+  if (capture.data_layer === true) capture.data_layer = 'dataLayer';
+  return capture;
 }
 
 // data-tm-* attributes with a meaning of their own, never copied into props.
@@ -78,7 +56,7 @@ export function propsFrom(el) {
  */
 export function productFrom(el) {
   const raw = el.getAttribute('data-tm-product');
-  if (raw && raw.trim().startsWith('{')) {
+  if (raw?.trim().startsWith('{')) {
     try {
       const v = JSON.parse(raw);
       if (v && typeof v === 'object' && !Array.isArray(v)) return v;
@@ -100,7 +78,7 @@ export function productFrom(el) {
 
 /** A schema.org Product (parsed JSON-LD, possibly a list or an @graph) as Segment props. */
 export function productFromLd(data) {
-  const list = Array.isArray(data) ? data : data && data['@graph'] ? data['@graph'] : [data];
+  const list = Array.isArray(data) ? data : data?.['@graph'] || [data];
   for (const d of list) {
     if (!d || typeof d !== 'object') continue;
     const type = [].concat(d['@type'] || []);
@@ -147,13 +125,7 @@ export function installCapture(win, tm, cap, extra) {
     target.addEventListener(type, fn, opts);
     off.push(() => target.removeEventListener(type, fn, opts));
   };
-  const guard = (fn) => function () {
-    try {
-      return fn.apply(this, arguments);
-    } catch (e) {
-      tm._fail(e);
-    }
-  };
+  const guard = (fn) => monitor(fn, (e) => tm._fail(e));
 
   if (cap.spa) {
     const h = win.history;
@@ -179,7 +151,7 @@ export function installCapture(win, tm, cap, extra) {
 
   if (cap.clicks) {
     listen(doc, 'click', guard((e) => {
-      const el = e.target && e.target.closest && e.target.closest('[data-tm-event]');
+      const el = e.target?.closest?.('[data-tm-event]');
       if (!el) return;
       const card = el.closest('[data-tm-product]');
       const props = Object.assign({}, card && productFrom(card), propsFrom(el));
@@ -189,7 +161,7 @@ export function installCapture(win, tm, cap, extra) {
 
   if (cap.forms) {
     listen(doc, 'submit', guard((e) => {
-      const form = e.target && e.target.closest && e.target.closest('form[data-tm-form]');
+      const form = e.target?.closest?.('form[data-tm-form]');
       if (form) tm._capture('Form Submitted', Object.assign(propsFrom(form), { form: form.getAttribute('data-tm-form') }));
     }), true);
   }
@@ -212,13 +184,11 @@ export function installCapture(win, tm, cap, extra) {
     // Engaged time: the page is visible and focused. A timer is set for the next threshold.
     let since = null;
     let timer = 0;
-    const page = () => tm._pv;
-    const active = () => doc.visibilityState === 'visible' && doc.hasFocus();
     const update = guard(() => {
-      const p = page();
+      const p = tm._pv;
       const now = Date.now();
       if (since !== null) p.engaged += now - since;
-      since = active() ? now : null;
+      since = doc.visibilityState === 'visible' && doc.hasFocus() ? now : null;
       for (const t of crossed(cap.engagement_seconds, p.engagedDone, p.engaged / 1000)) tm._capture('Engaged', { seconds: t });
       clearTimeout(timer);
       const next = cap.engagement_seconds.find((t) => !p.engagedDone.has(t));

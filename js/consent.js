@@ -19,8 +19,6 @@ export const PURPOSES = ['functional', 'personalization', 'measurement'];
 /** TCF v2.2 says: no decision yet (a CMP is present and applies but has not answered). */
 export const PENDING = 'pending';
 
-const NONE = { functional: false, personalization: false, measurement: false };
-
 /**
  * Purposes from a TCF v2.2 `tcData`: `{applies: false}` when GDPR does not apply, the purposes
  * on `tcloaded` / `useractioncomplete`, else null (no decision in this event). A purpose counts
@@ -33,7 +31,7 @@ export function tcfPurposes(tc) {
   if (!tc || typeof tc !== 'object') return null;
   if (tc.gdprApplies === false) return { applies: false };
   if (tc.eventStatus !== 'tcloaded' && tc.eventStatus !== 'useractioncomplete') return null;
-  const yes = (n) => !!((tc.purpose && tc.purpose.consents && tc.purpose.consents[n] === true) || (tc.publisher && tc.publisher.consents && tc.publisher.consents[n] === true));
+  const yes = (n) => tc.purpose?.consents?.[n] === true || tc.publisher?.consents?.[n] === true;
   return { functional: yes(1), personalization: yes(5) && yes(6), measurement: yes(1) && yes(8) };
 }
 
@@ -80,18 +78,18 @@ export function consentModePurposes(state) {
 export function resolvePurposes({ defaults, choice, tcf, gcm, privacy, gpc, frame }) {
   const out = Object.assign({}, choice);
   const signals = [];
-  if (tcf === PENDING) signals.push(NONE);
+  if (tcf === PENDING) signals.push({}); // grants nothing
   else if (tcf && tcf.applies !== false) signals.push(tcf);
   if (gcm) signals.push(gcm);
   for (const p of PURPOSES) {
-    if (choice && typeof choice[p] === 'boolean') continue;
-    out[p] = signals.length ? signals.every((s) => s[p] === true) : !!defaults && defaults[p] === true;
+    if (typeof choice?.[p] === 'boolean') continue;
+    out[p] = signals.length ? signals.every((s) => s[p] === true) : defaults?.[p] === true;
   }
   if (gpc) {
-    if (!(privacy && privacy.gpc && privacy.gpc.export)) out.measurement = false;
-    if (privacy && privacy.gpc && privacy.gpc.personalization === false) out.personalization = false;
+    if (!privacy?.gpc?.export) out.measurement = false;
+    if (privacy?.gpc?.personalization === false) out.personalization = false;
   }
-  if (frame && !(privacy && privacy.iframe_storage)) out.functional = false;
+  if (frame && !privacy?.iframe_storage) out.functional = false;
   return out;
 }
 
@@ -134,7 +132,7 @@ export function watchTcf(g, onChange, { wait = 10000, every = 250 } = {}) {
       api('addEventListener', 2, (tc, ok) => {
         if (stopped || ok === false) return;
         try {
-          if (tc && tc.listenerId !== undefined && tc.listenerId !== null) listenerId = tc.listenerId;
+          if (tc?.listenerId != null) listenerId = tc.listenerId;
           const r = tcfPurposes(tc);
           if (r) onChange(r);
         } catch (e) {

@@ -27,7 +27,7 @@ export function toError(e, fallback = 'internal/error') {
     return new TrailmarkError(e.code, e.message, e.errors);
   }
   const W = globalThis.WebAssembly;
-  const msg = String((e && e.message) || e);
+  const msg = String(e?.message || e);
   if (W && e instanceof W.RuntimeError) return new TrailmarkError('wasm/trap', 'the engine stopped: ' + msg);
   if (W && (e instanceof W.CompileError || e instanceof W.LinkError) || /WebAssembly|wasm/i.test(msg)) {
     return /unsafe-eval|Content Security Policy|CSP/i.test(msg)
@@ -39,16 +39,17 @@ export function toError(e, fallback = 'internal/error') {
 
 /**
  * Wraps `fn` so it never throws: a throw (or a rejected promise it returns) goes to `report`
- * as a TrailmarkError and the call returns `fallback`.
+ * as a TrailmarkError and the call returns `fallback()`. The public methods, capture's
+ * listeners and the CMPs' callbacks all run through it.
  */
-export function monitor(fn, report, fallback) {
+export function monitor(fn, report, fallback = () => {}) {
   return function () {
     try {
       const r = fn.apply(this, arguments);
-      return r && typeof r.then === 'function' ? r.catch((e) => (report(toError(e)), fallback)) : r;
+      return r && typeof r.then === 'function' ? r.catch((e) => (report(toError(e)), fallback())) : r;
     } catch (e) {
       report(toError(e));
-      return fallback;
+      return fallback();
     }
   };
 }

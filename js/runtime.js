@@ -4,8 +4,8 @@
 // problem (bad config, no or blocked WebAssembly, a wasm trap) restores the page's default slot
 // content, logs one console error and turns the instance into a no-op.
 
-import { TrailmarkError, toError, isFatal } from './errors.js';
-import { Store, localStore, eraseAll, eraseNamespace, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
+import { TrailmarkError, toError, isFatal, monitor } from './errors.js';
+import { Store, webStorage, eraseAll, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, needsExtra, pageProducts } from './capture.js';
 import { resolvePurposes, watchTcf, watchConsentMode, crossSiteFrame, PURPOSES, PENDING } from './consent.js';
@@ -33,21 +33,31 @@ const domReady = (doc) =>
 
 const device = (w) => (w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop');
 const round2 = (n) => (typeof n === 'number' ? Math.round(n * 100) / 100 : n);
+// What capture (scroll depth, engaged time), prompts and experiments count in one page view.
+const pageView = (url) => ({ url, scroll: new Set(), engaged: 0, engagedDone: new Set(), exposed: new Set() });
+// A queued touchpoint's own fields (without its queue state), to store or queue again.
+const touchpoint = ({ id, name, props, url, referrer, at }) => ({ id, name, props, url, referrer, at });
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 // A lazily imported module that the config and the page make start-up (or a batch) need: one
 // that cannot be loaded is fatal, as the runtime itself would be.
 const needed = (p, name) => p.catch((e) => {
-  throw new TrailmarkError('wasm/load', name + ' could not be loaded: ' + ((e && e.message) || e));
+  throw new TrailmarkError('wasm/load', name + ' could not be loaded: ' + (e?.message || e));
 });
+
+/** A same-origin-credentials fetch whose HTTP errors throw too (`HTTP 404`). */
+async function fetchOk(url) {
+  const res = await fetch(url, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error('HTTP ' + res.status);
+  return res;
+}
 
 async function fetchConfig(url) {
   let res;
   try {
-    res = await fetch(url, { credentials: 'same-origin' });
+    res = await fetchOk(url);
   } catch (e) {
     throw new TrailmarkError('config/fetch', 'cannot fetch the config ' + url + ': ' + e.message);
   }
-  if (!res.ok) throw new TrailmarkError('config/fetch', 'cannot fetch the config ' + url + ': HTTP ' + res.status);
   try {
     return await res.json();
   } catch (e) {
@@ -55,29 +65,20 @@ async function fetchConfig(url) {
   }
 }
 
-/**
- * Validates and compiles a JSON source config with the compiler wasm (`pkg/trailmark_compiler`,
- * loaded only here). Throws the compiler's `config/invalid` error, listing every problem.
- */
-async function compileConfig(config, o) {
-  let compiler;
-  try {
-    compiler = await import('./pkg/trailmark_compiler.js');
-    await compiler.default(o.compilerWasm !== undefined ? { module_or_path: o.compilerWasm } : undefined);
-  } catch (e) {
-    const err = toError(e);
-    throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the config compiler could not be loaded: ' + err.message);
-  }
-  const compiled = compiler.compile(config);
-  // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
-  console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip downloading the config compiler');
-  return compiled;
+/** Instantiates a wasm-bindgen glue module's wasm (`input`: where the `.wasm` is, default beside the glue). */
+const instantiate = (glue, input) => glue.default(input !== undefined ? { module_or_path: input } : undefined);
+
+/** A failure to import or instantiate `what`'s wasm, as a `wasm/*` error. */
+function wasmError(e, what) {
+  const err = toError(e);
+  return err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', what + ' could not be loaded: ' + err.message);
 }
 
 // Public methods and what they return once the SDK is a no-op (or when a call fails).
+const resolved = () => Promise.resolve();
 const API = {
-  track: () => Promise.resolve(),
-  page: () => Promise.resolve(),
+  track: resolved,
+  page: resolved,
   identify: () => undefined,
   stage: () => [],
   journey: () => ({}),
@@ -88,26 +89,21 @@ const API = {
   on: () => () => {},
   consent: () => ({}),
   export: () => null,
-  forget: () => Promise.resolve(),
-  debug: () => Promise.resolve(),
-  privacyPanel: () => Promise.resolve(),
+  forget: resolved,
+  debug: resolved,
+  privacyPanel: resolved,
   recommend: () => Promise.resolve([]),
 };
+
+// Two random 32-bit numbers (every browser with WebAssembly has crypto.getRandomValues).
+const random = () => globalThis.crypto.getRandomValues(new Uint32Array(2));
 
 /**
  * A page's random id: touchpoint ids (`<tab>.<n>`) and so the export's `messageId`s are made from
  * it, and collectors drop messages whose id they have seen, so it carries 64 random bits (8
  * base-36 characters of Math.random, about 41 bits, collide once in about two million pages).
  */
-function tabId() {
-  const r = new Uint32Array(2);
-  try {
-    globalThis.crypto.getRandomValues(r);
-  } catch (e) {
-    for (let i = 0; i < 2; i++) r[i] = Math.floor(Math.random() * 4294967296);
-  }
-  return [...r].map((n) => n.toString(36).padStart(7, '0')).join('');
-}
+const tabId = () => [...random()].map((n) => n.toString(36).padStart(7, '0')).join('');
 
 export class Trailmark {
   /**
@@ -121,7 +117,7 @@ export class Trailmark {
     } catch (e) {
       tm._fail(e, true);
     }
-    const stub = options && options.stub;
+    const stub = options?.stub;
     if (stub && stub._i !== tm) tm._adopt(stub);
     return tm;
   }
@@ -142,7 +138,7 @@ export class Trailmark {
     this._priv = {}; // $.privacy (from the compiled config) once loaded
     this._defaults = { functional: true, personalization: true, measurement: false };
     this._signals = {}; // {tcf, gcm}: the page's CMP signals (consent.js)
-    this._pv = { url: '', scroll: new Set(), engaged: 0, engagedDone: new Set() };
+    this._pv = pageView('');
     this._tabId = tabId();
     this._n = 0;
     this._seq = 0;
@@ -154,16 +150,8 @@ export class Trailmark {
     for (const name of Object.keys(API)) {
       const impl = this['_' + name];
       const fallback = API[name];
-      this[name] = (...args) => {
-        if (this.failed && name !== 'forget' && name !== 'on') return fallback();
-        try {
-          const r = impl.apply(this, args);
-          return r && typeof r.then === 'function' ? r.catch((e) => (this._fail(e), fallback())) : r;
-        } catch (e) {
-          this._fail(e);
-          return fallback();
-        }
-      };
+      // Once failed, every method but forget() and on() answers as a no-op.
+      this[name] = monitor((...args) => (this.failed && name !== 'forget' && name !== 'on' ? fallback() : impl.apply(this, args)), (e) => this._fail(e), fallback);
     }
   }
 
@@ -176,16 +164,31 @@ export class Trailmark {
     if (typeof g.WebAssembly !== 'object') throw new TrailmarkError('wasm/unsupported', 'this browser has no WebAssembly; Trailmark is off and default content stays');
     let config = o.config !== undefined ? o.config : o.configUrl ? await fetchConfig(o.configUrl) : {};
     if (!isObject(config)) throw new TrailmarkError('config/invalid', 'the config must be a JSON object', [{ path: '$', message: 'must be an object' }]);
-    // `capture` (the same in a source and a compiled document) is read here, before any wasm.
-    const { capture, errors } = readCapture(config.capture);
-    if (errors.length) {
-      throw new TrailmarkError('config/invalid', 'invalid config: ' + errors.map((e) => e.path + ': ' + e.message).join('; '), errors);
-    }
     // A compiled document (`trailmark compile`) is used as it is; a JSON source is validated
-    // and compiled here by the compiler wasm, fetched only for it.
-    const compiled = config.trailmark_compiled !== undefined ? config : await compileConfig(config, o);
+    // (every section, `capture` too) and compiled here by the compiler wasm, fetched only for it.
+    let compiled = config;
+    if (config.trailmark_compiled === undefined) {
+      let compiler;
+      try {
+        compiler = await import('./pkg/trailmark_compiler.js');
+        await instantiate(compiler, o.compilerWasm);
+      } catch (e) {
+        throw wasmError(e, 'the config compiler');
+      }
+      compiled = compiler.compile(config);
+      // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
+      console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip downloading the config compiler');
+    }
     for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)]]) {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
+    }
+    // `$.capture` is checked by the compiler; a compiled file edited into a shape it never
+    // writes is refused here with the same advice, not left to fail later inside capture.
+    let capture;
+    try {
+      capture = readCapture(compiled.capture);
+    } catch (e) {
+      throw new TrailmarkError('config/invalid', 'the compiled config\'s "capture" is damaged; compile trailmark.json again', [{ path: '$.capture', message: 'not what trailmark compile writes' }]);
     }
     this._cap = o.capture === false ? null : capture;
     // The dataLayer and Segment bridges (capture-extra.js) are fetched only when switched on,
@@ -197,55 +200,49 @@ export class Trailmark {
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
 
+    // `await import`, as `xtask size` looks for it: the engine is part of the first load.
     let wasm;
     try {
       wasm = await import('./pkg/trailmark.js');
-      await wasm.default(o.wasm !== undefined ? { module_or_path: o.wasm } : undefined);
+      await instantiate(wasm, o.wasm);
     } catch (e) {
-      const err = toError(e);
-      throw err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', 'the engine could not be loaded: ' + err.message);
+      throw wasmError(e, 'the engine');
     }
 
     this._srcUrl = String(o.sources || new URL('./pkg/trailmark_sources.txt', import.meta.url));
     this._recCfg = compiled.recommend;
     const ns = typeof compiled.namespace === 'string' && compiled.namespace ? compiled.namespace : 'default';
     this._ns = ns;
-    const ls = o.storage !== undefined ? o.storage : localStore();
+    const ls = o.storage !== undefined ? o.storage : webStorage();
     this._store = new Store(ns, ls, (e) => this._storageFailed(e));
-    if (!ls) this._report(new TrailmarkError('storage/unavailable', 'localStorage is not available; the profile is kept in memory for this page'));
+    if (!ls) this._storageFailed(new Error('localStorage is not available'));
 
     // The engine starts from the compiled config (validated when it was compiled, privacy
     // settings included); the stored profile is read only once consent says it may be.
     this._rt = new wasm.Runtime(fromBase64(compiled.engine), Date.now());
     this._priv = compiled.privacy;
     this._defaults = Object.assign({}, this._priv.consent, o.consent);
-    this._gpc = !!(g.navigator && g.navigator.globalPrivacyControl === true);
+    this._gpc = g.navigator?.globalPrivacyControl === true;
     this._frame = crossSiteFrame(g);
     this._store.persist = !(this._frame && !this._priv.iframe_storage);
     this._choice = this._json('consent') || {};
-    const dl = capture && typeof capture.data_layer === 'string' ? capture.data_layer : 'dataLayer';
+    const dl = capture.data_layer || 'dataLayer';
     // The CMPs call these from their own code: a problem here is ours to report, never theirs.
-    const signal = (kind) => (p) => {
-      try {
-        this._signal(kind, p);
-      } catch (e) {
-        this._fail(e);
-      }
-    };
+    const signal = (kind) => monitor((p) => this._signal(kind, p), (e) => this._fail(e));
     if (this._priv.consent_mode) this._readGcm = watchConsentMode(g, signal('gcm'), dl);
     if (this._priv.tcf) this._stopTcf = watchTcf(g, signal('tcf'));
-    this._purposes = this._resolve();
+    // The purposes in force before any request (with GPC the exporter is never loaded) and
+    // before the stored profile is read; storage refused (not merely undecided) erases what an
+    // earlier page stored.
+    this._applyPurposes();
     this._consentReady = true;
-    // Storage refused (not merely undecided): erase what an earlier page stored.
-    if (this._purposes.functional === false && this._signals.tcf !== PENDING) this._wipe();
-    this._exportSwitch(); // decided before any request: with GPC the exporter is never loaded
-    this._store.persist = this._purposes.functional !== false;
     this._traits = this._json('traits') || {};
 
     // The stored profile (IndexedDB), else one an earlier version left in localStorage (moved to
     // IndexedDB by the first batch, then removed).
     let bytes;
     let rec;
+    let problem;
     this._gen = null;
     const db = this._store.durable ? await this._openDb() : null;
     this._readStored = !!db; // else this page's touchpoints are kept (_memLog) for when storage is allowed
@@ -265,12 +262,12 @@ export class Trailmark {
       try {
         bytes = fromBase64(legacy);
       } catch (e) {
-        this._report(new TrailmarkError('storage/corrupt', 'the stored profile is not base64; starting fresh'));
+        problem = 'not base64';
       }
     }
     this._legacy = !!legacy && !!db;
-    const restoreError = bytes && bytes.length ? this._rt.reload(bytes) : undefined;
-    if (restoreError) this._report(new TrailmarkError('storage/corrupt', 'the stored profile could not be read (' + restoreError + '); starting fresh'));
+    if (bytes && bytes.length) problem = this._rt.reload(bytes);
+    if (problem) this._report(new TrailmarkError('storage/corrupt', 'the stored profile could not be read (' + problem + '); starting fresh'));
     this._rt.applyRetention(Date.now());
     this._retention = setInterval(() => this._enqueue({ kind: 'retention' }), RETENTION_MS);
 
@@ -281,7 +278,7 @@ export class Trailmark {
     if (this.failed) return;
 
     const first = this._doc.referrer || undefined;
-    if (this._cap && this._cap.page_views) this._pageView({}, first, o.startedAt);
+    if (this._cap?.page_views) this._pageView({}, first, o.startedAt);
     if (o.stub) this._adopt(o.stub);
     else this._replay(o.queue);
     if (this._cap) this._stopCapture = installCapture(g, this, this._cap, more);
@@ -300,18 +297,16 @@ export class Trailmark {
     this.ready = true;
     // A click on any `[data-tm-privacy]` element (present now or added later) opens the panel.
     this._doc.addEventListener('click', (e) => {
-      const a = e.target && e.target.closest && e.target.closest('[data-tm-privacy]');
+      const a = e.target?.closest?.('[data-tm-privacy]');
       if (a) {
         e.preventDefault();
         this.privacyPanel();
       }
     }, on);
     if (this._doc.querySelector('[data-tm-recommend]')) this._recs().then((r) => r.ready, (e) => this._report(toError(e, 'recommend/load')));
-    try {
-      if (g.sessionStorage.getItem('trailmark:' + ns + ':debug')) this.debug();
-    } catch (e) {
-      /* no sessionStorage: the panel opens only when asked */
-    }
+    // Without sessionStorage the panel opens only when asked.
+    const ss = webStorage('sessionStorage', g);
+    if (ss?.getItem(storageKey(ns, 'debug'))) this.debug();
   }
 
   _json(k) {
@@ -328,7 +323,7 @@ export class Trailmark {
     if (!Array.isArray(queue)) return;
     while (queue.length) {
       const [name, args, at, entry] = queue.shift();
-      if (!(name in API) || (entry && entry.cancelled)) continue;
+      if (!(name in API) || entry?.cancelled) continue;
       this._at = at || 0;
       try {
         const r = this[name](...(args || []));
@@ -372,18 +367,17 @@ export class Trailmark {
     try {
       clearTimeout(this._timer);
       clearInterval(this._retention);
-      if (this._stopTcf) this._stopTcf();
-      if (this._exp) this._exp.clear(true);
-      if (this._stopCapture) this._stopCapture();
-      if (this._stopTriggers) this._stopTriggers();
-      if (this._promptsJs) this._promptsJs.then((m) => m.closeAll(), () => {});
-      if (this._off) this._off.abort();
-      if (this._bc) this._bc.close();
+      this._stopTcf?.();
+      this._exp?.clear(true);
+      this._stopCapture?.();
+      this._stopTriggers?.();
+      this._promptsJs?.then((m) => m.closeAll(), () => {});
+      this._off?.abort();
+      this._bc?.close();
       for (const item of this._pending.splice(0)) item.done();
-      const stub = this._stub;
-      if (stub && stub._mo) stub._mo.disconnect();
+      this._stub?._mo?.disconnect();
       if (this._doc) restoreAll(this._doc);
-      if (this._rec) this._rec.restore();
+      this._rec?.restore();
     } catch (x) {
       /* nothing more can be done */
     }
@@ -433,7 +427,7 @@ export class Trailmark {
    */
   _flush() {
     if (this.failed || !this._rt) return Promise.resolve();
-    if (this._readGcm) this._readGcm(); // a tag may have replaced dataLayer.push
+    this._readGcm?.(); // a tag may have replaced dataLayer.push
     return (this._chain = (this._chain || Promise.resolve()).then(() => this._batch()).catch((e) => this._fail(e)));
   }
 
@@ -465,7 +459,7 @@ export class Trailmark {
             if (!rec) before = this._rt.encode();
             remote = this._sync(rec, items);
             // Other pages' outbox (oldest first), then this batch; none already stored (`done`).
-            const done = new Set(rec && rec.done);
+            const done = new Set(rec?.done);
             box = this._outbox(done);
             const todo = box.list.concat(items.filter((i) => !done.has(i.id)));
             out = this._apply(todo);
@@ -559,12 +553,12 @@ export class Trailmark {
    * outbox key, as its transaction may never commit; what is pending gets its transaction now.
    */
   _hide() {
-    if (this._exp) this._exp.hide();
+    this._exp?.hide();
     let boxed;
     try {
-      const tps = [...this._live, ...this._pending].flatMap(({ id, name, props, url, referrer, at }) => {
+      const tps = [...this._live, ...this._pending].flatMap((it) => {
         try {
-          return id ? [JSON.stringify({ id, name, props, url, referrer, at })] : [];
+          return it.id ? [JSON.stringify(touchpoint(it))] : [];
         } catch (e) {
           return []; // props that are not JSON
         }
@@ -600,23 +594,22 @@ export class Trailmark {
    */
   _sources() {
     return (this._srcP = this._srcP || (async () => {
+      // Loaded or not, they are not asked for again in this page.
       let bytes;
       try {
-        const res = await fetch(this._srcUrl, { credentials: 'same-origin' });
-        if (!res.ok) throw new Error('HTTP ' + res.status);
-        bytes = new Uint8Array(await res.arrayBuffer());
+        bytes = new Uint8Array(await (await fetchOk(this._srcUrl)).arrayBuffer());
       } catch (e) {
         this._srcDone = true;
-        return this._report(new TrailmarkError('sources/fetch', 'cannot fetch the referrer source tables ' + this._srcUrl + ' (' + ((e && e.message) || e) + '); unknown referrers count as referrals'));
+        return this._report(new TrailmarkError('sources/fetch', 'cannot fetch the referrer source tables ' + this._srcUrl + ' (' + (e?.message || e) + '); unknown referrers count as referrals'));
       }
       try {
-        if (this._rt) this._rt.loadSources(bytes);
-        this._srcDone = true;
+        this._rt?.loadSources(bytes);
       } catch (e) {
-        this._srcDone = true;
         const err = toError(e);
         if (err.code === 'wasm/trap') throw e;
         this._report(new TrailmarkError('sources/invalid', err.message + ' (' + this._srcUrl + '); unknown referrers count as referrals'));
+      } finally {
+        this._srcDone = true;
       }
     })());
   }
@@ -663,7 +656,7 @@ export class Trailmark {
     if (this._promptsOn && out.n) this._promptsAfter(out);
     if (this._rec && (out.n || remote)) this._rec.refresh();
     this._arm();
-    if (this._debugRefresh) this._debugRefresh();
+    this._debugRefresh?.();
   }
 
   _openDb() {
@@ -676,8 +669,8 @@ export class Trailmark {
   }
 
   _storageFailed(e) {
-    this._report(new TrailmarkError(e && e.name === 'QuotaExceededError' ? 'storage/full' : 'storage/unavailable',
-      'storage failed (' + ((e && e.message) || e) + '); the profile is kept in memory'));
+    this._report(new TrailmarkError(e?.name === 'QuotaExceededError' ? 'storage/full' : 'storage/unavailable',
+      'storage failed (' + (e?.message || e) + '); the profile is kept in memory'));
   }
 
   /**
@@ -727,7 +720,7 @@ export class Trailmark {
   /** Sets one timer for the engine's next deadline (an abandoned checkout is known live). */
   _arm() {
     clearTimeout(this._timer);
-    const d = this._rt && this._rt.nextDeadline();
+    const d = this._rt?.nextDeadline();
     if (d === undefined || d === null) return;
     const ms = Math.min(Math.max(d - Date.now(), 0) + 20, 0x7fffffff);
     this._timer = setTimeout(() => this._enqueue({ kind: 'tick' }), ms);
@@ -741,11 +734,7 @@ export class Trailmark {
       try {
         if (m.t === 'forget') {
           // sessionStorage is each tab's own: the tab that forgot cannot reach this one's.
-          try {
-            eraseAll(g.sessionStorage);
-          } catch (e) {
-            /* no sessionStorage */
-          }
+          eraseAll(webStorage('sessionStorage', g));
           this._forgetHere();
         } else if (m.t === 'consent') this._remoteChoice(m.choice);
         else this._enqueue({ kind: 'sync' });
@@ -762,7 +751,7 @@ export class Trailmark {
 
   _post(m) {
     try {
-      if (this._bc) this._bc.postMessage(m);
+      this._bc?.postMessage(m);
     } catch (e) {
       /* a closed channel: the other tabs still see the generation on their next batch */
     }
@@ -780,8 +769,7 @@ export class Trailmark {
   _seed() {
     const rt = this._rt;
     if (!rt || typeof rt.needsSeed !== 'function' || !rt.needsSeed()) return false;
-    const r = new Uint32Array(2);
-    globalThis.crypto.getRandomValues(r);
+    const r = random();
     return rt.seed((r[0] & 0x1fffff) * 4294967296 + r[1] || 1);
   }
 
@@ -802,10 +790,14 @@ export class Trailmark {
     return this._promptUi().then((m) => m.ask(this, trigger));
   }
 
+  /** A TCF CMP is still deciding and the visitor has not chosen: nothing personalised yet. */
+  _undecided() {
+    return this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean';
+  }
+
   /** Whether personalised content may read the profile now (a CMP still deciding counts as no). */
   _mayPersonalize() {
-    if (this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean') return false;
-    return this._purposes.personalization !== false;
+    return !this._undecided() && this._purposes.personalization !== false;
   }
 
   _decideAndRender() {
@@ -814,7 +806,7 @@ export class Trailmark {
     this._rendered = true;
     // While a CMP decides, slots keep what the head loader showed (a plan stored when consent
     // allowed it) and nothing new is decided or stored.
-    if (this._signals.tcf === PENDING && typeof this._choice.personalization !== 'boolean') return;
+    if (this._undecided()) return;
     this._seed();
     // Without personalization consent every slot keeps its default content.
     const decisions = this._purposes.personalization === false ? [] : rt.decide(Date.now(), this._pageContext()) || [];
@@ -832,8 +824,7 @@ export class Trailmark {
     // remembers it).
     for (const d of decisions) {
       const x = d.experiment;
-      if (!x || !x.expose || !this._doc || !this._doc.querySelector('[data-tm-slot="' + CSS.escape(d.slot) + '"]:not(template)')) continue;
-      if (!this._pv.exposed) this._pv.exposed = new Set();
+      if (!x?.expose || !this._doc?.querySelector('[data-tm-slot="' + CSS.escape(d.slot) + '"]:not(template)')) continue;
       if (!this._pv.exposed.has(x.id)) {
         this._pv.exposed.add(x.id);
         this._track('Experiment Viewed', { experiment_id: x.id, variant_id: x.arm });
@@ -852,7 +843,6 @@ export class Trailmark {
     const stages = this._rt.stage(now) || [];
     const top = stages.find((s) => s.stage === l.top_stage);
     const cart = l.cart || {};
-    const ch = l.channel || {};
     const f = {
       visits: l.visits,
       orders: l.orders,
@@ -861,9 +851,9 @@ export class Trailmark {
       cart_items: (cart.items || []).reduce((n, i) => n + (i.quantity || 1), 0),
       cart_value: round2(cart.value),
       top_stage: top ? top.label : l.top_stage,
-      channel: ch.last ? ch.last.group : undefined,
-      first_channel: ch.first ? ch.first.group : undefined,
-      interest: l.interests && l.interests[0] ? l.interests[0].category : undefined,
+      channel: l.channel?.last?.group,
+      first_channel: l.channel?.first?.group,
+      interest: l.interests?.[0]?.category,
       name: this._traits.first_name || this._traits.name,
     };
     for (const k in f) if (f[k] === undefined || f[k] === null) delete f[k];
@@ -874,14 +864,14 @@ export class Trailmark {
 
   _pageView(props, referrer, at, href) {
     const url = new URL(href || globalThis.location.href);
-    this._pv = { url: url.href, scroll: new Set(), engaged: 0, engagedDone: new Set() };
+    this._pv = pageView(url.href);
     this._swapped = new WeakSet(); // a new page view may swap each slot once again
     const p = Object.assign({ path: url.pathname, title: this._doc.title }, props);
     const done = this._enqueue({ kind: 'track', name: 'Page Viewed', props: p, url: url.href, referrer, at: at || this._now() });
-    if (this._cap && this._cap.products) {
+    if (this._cap?.products) {
       for (const [name, pp] of pageProducts(this._doc)) this._enqueue({ kind: 'track', name, props: pp, url: url.href, at: this._now() });
     }
-    if (this._onPage) this._onPage();
+    this._onPage?.();
     return done;
   }
 
@@ -947,7 +937,7 @@ export class Trailmark {
     (this._listeners[type] = this._listeners[type] || []).push(cb);
     if (type === 'error' && this.failed) queueMicrotask(() => cb(this.failed));
     return () => {
-      const l = this._listeners[type] || [];
+      const l = this._listeners[type];
       const i = l.indexOf(cb);
       if (i >= 0) l.splice(i, 1);
     };
@@ -956,7 +946,7 @@ export class Trailmark {
   _consent(purposes) {
     if (purposes !== undefined) {
       if (!isObject(purposes)) throw new TrailmarkError('input/invalid', 'consent(purposes): purposes must be an object of booleans');
-      for (const k in purposes) if (typeof purposes[k] === 'boolean') this._choice[k] = purposes[k];
+      this._choose(purposes);
       this._saveChoice();
       this._applyPurposes();
       // The other tabs apply it now: a withdrawal stops their exporters and drops their queues.
@@ -968,8 +958,13 @@ export class Trailmark {
   /** Another tab's visitor changed their choice: it is this tab's choice too, in force at once. */
   _remoteChoice(choice) {
     this._choice = {};
-    if (isObject(choice)) for (const k in choice) if (typeof choice[k] === 'boolean') this._choice[k] = choice[k];
+    if (isObject(choice)) this._choose(choice);
     this._applyPurposes();
+  }
+
+  /** Takes the purposes `choice` sets (true or false) into the visitor's choice. */
+  _choose(choice) {
+    for (const k in choice) if (typeof choice[k] === 'boolean') this._choice[k] = choice[k];
   }
 
   /**
@@ -1029,7 +1024,7 @@ export class Trailmark {
         this._readStored = true;
         this._rt.forget();
         this._gen = null;
-        const log = this._memLog.splice(0).filter((it) => !this._pending.includes(it)).map(({ kind, name, props, url, referrer, at, id }) => ({ kind, name, props, url, referrer, at, id }));
+        const log = this._memLog.splice(0).filter((it) => !this._pending.includes(it)).map((it) => ({ kind: 'track', ...touchpoint(it) }));
         for (const it of log) this._enqueue(it);
         if (!log.length) this._enqueue({ kind: 'sync' });
       }
@@ -1037,7 +1032,7 @@ export class Trailmark {
     if (before.personalization !== now.personalization && this._rt) {
       this._swapped = new WeakSet(); // the slots may change once more in this page view
       if (this.ready) this._decideAndRender();
-      if (this._rec) this._rec.refresh();
+      this._rec?.refresh();
     }
     this._exportSwitch();
   }
@@ -1050,16 +1045,13 @@ export class Trailmark {
     const s = this._store;
     this._wiped = true;
     for (const k of s.mem.keys()) if (k !== 'consent') s.mem.delete(k);
-    if (s.ls) eraseNamespace(s.ls, this._ns, ['consent']);
-    try {
-      eraseNamespace(globalThis.sessionStorage, this._ns);
-    } catch (e) {
-      /* no sessionStorage */
-    }
+    const pre = storageKey(this._ns, '');
+    eraseAll(s.ls, pre, ['consent']);
+    eraseAll(webStorage('sessionStorage'), pre);
     this._boxes.length = 0;
     // The export queue is stored data too: kept in memory by a running exporter, else dropped.
     if (this._exp) this._exp.memoryOnly().catch((e) => this._storageFailed(e));
-    else if (this._priv && this._priv.export) clearExportQueue(this._ns);
+    else if (this._priv.export) clearExportQueue(this._ns);
     this._chain = (this._chain || Promise.resolve()).then(async () => {
       // Only a database that exists is opened (opening would create one).
       const idb = s.ls && globalThis.indexedDB;
@@ -1072,7 +1064,7 @@ export class Trailmark {
 
   /** Starts the exporter (lazily loaded) when export is configured and allowed; stops it and drops its queue when not. */
   _exportSwitch() {
-    const on = !!(this._priv && this._priv.export) && this._purposes.measurement === true && !this.failed;
+    const on = !!(this._priv.export) && this._purposes.measurement === true && !this.failed;
     if (on && !this._exp && !this._expWait) {
       this._expWait = this._held.splice(0);
       import('./exporter.js').then((m) => {
@@ -1083,16 +1075,16 @@ export class Trailmark {
         for (const it of wait) this._exp.add(it);
       }).catch((e) => {
         this._expWait = null;
-        this._report(new TrailmarkError('export/load', 'the exporter could not be loaded: ' + ((e && e.message) || e)));
+        this._report(new TrailmarkError('export/load', 'the exporter could not be loaded: ' + (e?.message || e)));
       });
     } else if (!on) {
       this._expWait = null;
       if (this._signals.tcf !== PENDING) this._held.length = 0;
-      if (this._exp) this._exp.clear(true);
+      this._exp?.clear(true);
       this._exp = null;
       // A queue an earlier page left (e.g. consent withdrawn before the exporter loaded).
       // Not while a CMP decides: its grant sends that queue, its refusal drops it.
-      if (this._priv && this._priv.export && this._rt && this._signals.tcf !== PENDING) clearExportQueue(this._ns);
+      if (this._priv.export && this._rt && this._signals.tcf !== PENDING) clearExportQueue(this._ns);
     }
   }
 
@@ -1110,7 +1102,7 @@ export class Trailmark {
         global_privacy_control: this._gpc,
         cross_site_frame: this._frame,
         storage: this._store.durable ? 'browser' : 'memory',
-        export: this._priv && this._priv.export ? { url: this._priv.export.url, active: !!(this._exp || this._expWait) } : null,
+        export: this._priv.export ? { url: this._priv.export.url, active: !!(this._exp || this._expWait) } : null,
       },
     });
   }
@@ -1119,12 +1111,8 @@ export class Trailmark {
     const erase = async ({ clearDatabases }) => {
       const exp = this._exp;
       if (exp) await exp.clear(false);
-      eraseAll(localStore());
-      try {
-        eraseAll(globalThis.sessionStorage);
-      } catch (e) {
-        /* no sessionStorage */
-      }
+      eraseAll(webStorage());
+      eraseAll(webStorage('sessionStorage'));
       const db = globalThis.indexedDB ? await (this._dbp || openProfiles(() => {})) : null;
       await clearDatabases(globalThis, [db, exp && (await exp.db)]);
       this._forgetHere();
@@ -1136,7 +1124,7 @@ export class Trailmark {
     // the open connection and this site's export queue, which is every database Trailmark has
     // today; only databases it does not know by name would be left, so that is reported.
     const fallback = (e) => {
-      this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + ((e && e.message) || e) + '): the profiles and this site\'s export queue were erased without it; other trailmark-* IndexedDB databases, if any, were not'));
+      this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + (e?.message || e) + '): the profiles and this site\'s export queue were erased without it; other trailmark-* IndexedDB databases, if any, were not'));
       const clearDatabases = async (g, [db]) => {
         if (db) await clearProfiles(db);
         await clearExportQueue(this._ns);
@@ -1155,17 +1143,17 @@ export class Trailmark {
     this._held.length = 0;
     if (this._expWait) this._expWait.length = 0;
     this._memLog.length = 0;
-    if (this._promptsJs) this._promptsJs.then((m) => m.closeAll());
+    this._promptsJs?.then((m) => m.closeAll());
     for (const it of this._pending.splice(0)) it.done();
-    if (this._exp) this._exp.clear(false);
+    this._exp?.clear(false);
     if (this._store) this._store.mem.clear();
     this._boxes.length = 0;
-    if (this._rt) this._rt.forget();
+    this._rt?.forget();
     this._gen = null;
     this._traits = {};
     this._decisions = [];
     if (this._doc) restoreAll(this._doc);
-    if (this._rec) this._rec.refresh();
+    this._rec?.refresh();
   }
 
   /** The lazily loaded recommendations (js/recommend.js), started once. */

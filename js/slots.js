@@ -9,21 +9,6 @@
 
 const SLOTS = '[data-tm-slot]:not(template)';
 
-/** Parses a stored render plan `{slot: variant}`; anything else gives `{}`. */
-export function parsePlan(text) {
-  let v;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    return {};
-  }
-  const plan = {};
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    for (const k in v) if (typeof v[k] === 'string' && v[k]) plan[k] = v[k];
-  }
-  return plan;
-}
-
 /** The plan for a list of decisions: slots with a variant only. */
 export function planOf(decisions) {
   const plan = {};
@@ -31,14 +16,10 @@ export function planOf(decisions) {
   return plan;
 }
 
+/** The slot's template for `variant`: its own child first, else one anywhere naming the slot (as loader.js finds it). */
 export function findTemplate(doc, el, slot, variant) {
-  for (const c of el.children) {
-    if (c.localName === 'template' && c.getAttribute('data-tm-variant') === variant) return c;
-  }
-  for (const t of doc.querySelectorAll('template[data-tm-slot]')) {
-    if (t.getAttribute('data-tm-slot') === slot && t.getAttribute('data-tm-variant') === variant) return t;
-  }
-  return null;
+  const v = '[data-tm-variant="' + CSS.escape(variant) + '"]';
+  return el.querySelector(':scope>template' + v) || doc.querySelector('template[data-tm-slot="' + CSS.escape(slot) + '"]' + v);
 }
 
 const shown = (el) => [...el.childNodes].filter((c) => c.localName !== 'template');

@@ -10,16 +10,7 @@
 export const PREFIX = 'trailmark:';
 export const storageKey = (ns, k) => PREFIX + ns + ':' + k;
 
-/** Bytes to base64 (chunked: spreading a large array into fromCharCode overflows the stack). */
-export function toBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
-}
-
-/** base64 to bytes; throws on malformed input. */
+/** base64 (the compiled config's engine, a profile an earlier version stored) to bytes; throws on malformed input. */
 export function fromBase64(text) {
   const s = atob(text);
   const out = new Uint8Array(s.length);
@@ -27,35 +18,26 @@ export function fromBase64(text) {
   return out;
 }
 
-/** The page's localStorage, or null when reading it throws (blocked cookies, sandboxed frame). */
-export function localStore(g = globalThis) {
+/**
+ * The page's localStorage (or `kind`: sessionStorage), or null when reading it throws (blocked
+ * cookies, sandboxed frame).
+ */
+export function webStorage(kind = 'localStorage', g = globalThis) {
   try {
-    const ls = g.localStorage;
-    ls.getItem(PREFIX);
-    return ls;
+    const s = g[kind];
+    s.getItem(PREFIX);
+    return s;
   } catch (e) {
     return null;
   }
 }
 
-/** Erases every `trailmark:` key of a Storage (all namespaces). Never throws. */
-export function eraseAll(storage) {
-  try {
-    for (let i = storage.length - 1; i >= 0; i--) {
-      const k = storage.key(i);
-      if (k && k.startsWith(PREFIX)) storage.removeItem(k);
-    }
-  } catch (e) {
-    /* storage unavailable: nothing of ours can be in it */
-  }
-}
-
 /**
- * Erases namespace `ns`'s `trailmark:<ns>:` keys of a Storage except those in `keep`, whatever
- * their names (keys other features add are covered). Never throws.
+ * Erases the keys of a Storage (or null) that start with `pre` except `pre + k` for each `k` in
+ * `keep`: by default every `trailmark:` key (all namespaces); with `storageKey(ns, '')` namespace
+ * `ns`'s, whatever their names (keys other features add are covered). Never throws.
  */
-export function eraseNamespace(storage, ns, keep = []) {
-  const pre = storageKey(ns, '');
+export function eraseAll(storage, pre = PREFIX, keep = []) {
   try {
     for (let i = storage.length - 1; i >= 0; i--) {
       const k = storage.key(i);
@@ -193,7 +175,7 @@ export function updateProfile(db, ns, fn) {
     };
     tx.oncomplete = () => resolve(out);
     tx.onabort = tx.onerror = (ev) => {
-      if (ev && ev.preventDefault) ev.preventDefault();
+      ev?.preventDefault?.();
       reject(thrown ? thrown.e : tx.error || new Error('the profile transaction was aborted'));
     };
   });

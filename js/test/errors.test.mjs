@@ -22,9 +22,9 @@ test('wasm failures are classified', () => {
 
 test('monitor never throws and reports sync and async failures', async () => {
   const seen = [];
-  const f = monitor(() => { throw { code: 'input/invalid', message: 'no' }; }, (e) => seen.push(e.code), 'fallback');
+  const f = monitor(() => { throw { code: 'input/invalid', message: 'no' }; }, (e) => seen.push(e.code), () => 'fallback');
   assert.equal(f(), 'fallback');
-  const g = monitor(() => Promise.reject(new Error('late')), (e) => seen.push(e.code), 'fb');
+  const g = monitor(() => Promise.reject(new Error('late')), (e) => seen.push(e.code), () => 'fb');
   assert.equal(await g(), 'fb');
   assert.deepEqual(seen, ['input/invalid', 'internal/error']);
 });

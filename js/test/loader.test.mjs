@@ -10,13 +10,24 @@ import { Store } from '../store.js';
 
 globalThis.location ??= { href: 'https://shop.example/p/1', pathname: '/p/1' };
 
-function page() {
+function page(localStorage = {}) {
   const script = { src: 'https://shop.example/trailmark/loader.js', getAttribute: (a) => (a === 'data-namespace' ? 'test' : null) };
-  const document = { currentScript: script, createElement: () => ({}), head: { append() {} } };
+  const document = { currentScript: script, createElement: () => ({}), head: { append() {} }, documentElement: {}, addEventListener() {} };
   const window = {};
-  vm.runInNewContext(readFileSync(new URL('../loader.js', import.meta.url), 'utf8'), { window, document, URL, CSS: { escape: (s) => s } });
+  class MutationObserver {
+    observe() {}
+  }
+  vm.runInNewContext(readFileSync(new URL('../loader.js', import.meta.url), 'utf8'), { window, document, URL, CSS: { escape: (s) => s }, localStorage, MutationObserver });
   return window.trailmark;
 }
+
+test('loader: a stored plan or facts that are not what it wrote never stop the page', () => {
+  for (const [plan, facts, observes] of [['not json', undefined, false], ['{"hero":"loyalty"}', '{broken', true], ['{"hero":"loyalty"}', '{"visits":2}', true], ['[1,2]', 'null', true], ['null', undefined, false]]) {
+    const stub = page({ 'trailmark:test:plan': plan, 'trailmark:test:facts': facts });
+    assert.equal(typeof stub.track, 'function', plan);
+    assert.equal(!!stub._mo, observes, plan + ' ' + facts);
+  }
+});
 
 test('loader stub: forget() called before the runtime loads resolves only once the deletion is done', async () => {
   const stub = page();

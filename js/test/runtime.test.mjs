@@ -108,14 +108,31 @@ test('a bad config leaves a no-op instance with the JSON path', async () => {
   console.error = (...a) => printed.push(a[0]);
   let tm;
   try {
-    tm = await Trailmark.load({ config: { capture: { scroll: 'lots' } } });
+    // A compiled document without its engine (a JSON source's problems, `$.capture` included,
+    // are the config compiler's: capture-cases.test.mjs, e2e resilience.spec.mjs).
+    tm = await Trailmark.load({ config: { trailmark_compiled: 1, privacy: {} } });
   } finally {
     console.error = origError;
   }
   assert.equal(tm.failed.code, 'config/invalid');
-  assert.equal(tm.failed.path, '$.capture.scroll');
+  assert.equal(tm.failed.path, '$.engine');
   assert.equal(printed.length, 1);
   assert.doesNotThrow(() => tm.track('x'));
+});
+
+test('a compiled config whose capture section was edited into a shape trailmark compile never writes is refused with its path', async () => {
+  const origError = console.error;
+  console.error = () => {};
+  try {
+    for (const capture of [5, 'all', { scroll: 50 }]) {
+      const tm = await Trailmark.load({ config: { trailmark_compiled: 1, engine: '', privacy: {}, capture } });
+      assert.equal(tm.failed.code, 'config/invalid', JSON.stringify(capture));
+      assert.equal(tm.failed.path, '$.capture');
+      assert.doesNotThrow(() => tm.track('x'));
+    }
+  } finally {
+    console.error = origError;
+  }
 });
 
 test('identify keeps traits locally and export includes them', () => {

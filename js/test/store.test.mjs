@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toBase64, fromBase64, Store, eraseAll, storageKey } from '../store.js';
+import { fromBase64, Store, eraseAll, storageKey } from '../store.js';
+
+const toBase64 = (bytes) => Buffer.from(bytes).toString('base64');
 
 class FakeStorage {
   constructor() { this.m = new Map(); }

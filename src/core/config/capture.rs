@@ -1,7 +1,8 @@
 //! `$.capture`: what the browser runtime records automatically. The engine does not use it; it
 //! is validated here so that `trailmark lint` and the JSON Schema cover the whole document. The
-//! JavaScript runtime (`js/capture.js`) applies the same rules; both are checked against
-//! `tests/cases/capture.json`.
+//! JavaScript runtime (`js/capture.js`) trusts the section of a compiled config and only fills
+//! its defaults; the rows of `tests/cases/capture.json` are checked here and through the
+//! compiler wasm (`js/test/capture-cases.test.mjs`).
 
 use alloc::{format, string::String, vec, vec::Vec};
 use serde::Deserialize;
