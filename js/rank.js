@@ -148,6 +148,13 @@ function text(v, path, errors) {
   return undefined;
 }
 
+// A numeric id as text (`String(7)`): whole numbers to 2^53 - 1 only, as the Rust reader takes
+// them; a larger one has already lost digits in JSON.parse.
+function numericId(x, path, errors) {
+  if (Number.isSafeInteger(x) && x >= 0) return String(x);
+  errors.push({ path, message: Number.isInteger(x) && x > 0 ? 'numbers above 9007199254740991 lose digits in the browser; write the id as a string' : 'must be a string or a whole number >= 0' });
+}
+
 function product(v, path, errors) {
   if (!isObj(v)) return void errors.push({ path, message: 'must be an object' });
   const before = errors.length;
@@ -155,7 +162,7 @@ function product(v, path, errors) {
   for (const k of Object.keys(v).sort()) {
     const x = v[k];
     const at = path + '.' + k;
-    if (k === 'id') p.id = Number.isInteger(x) && x >= 0 ? String(x) : text(x, at, errors);
+    if (k === 'id') p.id = typeof x === 'number' ? numericId(x, at, errors) : text(x, at, errors);
     else if (k === 'title') p.title = text(x, at, errors);
     else if (k === 'url' || k === 'image') {
       if (x === null) continue;

@@ -18,7 +18,8 @@ test('rank cases give the Rust reference answers', () => {
   assert.ok(cases.rank.length >= 20);
   for (const [name, input, expected] of cases.rank) {
     const req = readRequest(input.request, 4);
-    const got = rank(input.model ? model : null, catalog, input.visitor, input.settings, req).map((r) => [r.product.id, because(r.reason, catalog)]);
+    const cat = input.catalog ? readCatalog(input.catalog) : catalog;
+    const got = rank(input.model ? model : null, cat, input.visitor, input.settings, req).map((r) => [r.product.id, because(r.reason, cat)]);
     assert.deepEqual(got, expected, name);
   }
 });

@@ -4,7 +4,8 @@
 //!
 //! Catalog format: an array of products, or `{"products": [...]}`. A product:
 //! `{"id", "title", "url", "image", "price", "currency", "categories": [..], "availability",
-//! "attributes": {..}}`; only `id` and `title` are required. `url` and `image` must be `https:`
+//! "attributes": {..}}`; only `id` and `title` are required. An `id` is a string or a whole
+//! number up to 2^53 - 1 (read as its text, `7` as `"7"`, as the browser reads it). `url` and `image` must be `https:`
 //! URLs or same-site paths (`/p/boots`); other schemes (`javascript:`, `data:`...) are rejected.
 //! Plain `http:` URLs pass here and are kept by the browser only when same-origin. Every field is
 //! rendered as text.
@@ -99,6 +100,40 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A numeric product id as the text the browser gives it (`String(7)`). Only whole numbers from 0
+/// to 2^53 - 1: the browser reads every JSON number as a double, so `1.0` is `1` there (and here),
+/// and a larger id would reach it with other digits than the site wrote.
+fn numeric_id(n: &serde_json::Number, path: &str, errors: &mut Vec<ConfigError>) -> Option<String> {
+    let whole = match n.as_u64() {
+        Some(u) => Some(u),
+        // `1.0`, `-0` and `1e3` are whole too; `as` only runs on values checked to fit.
+        None => n
+            .as_f64()
+            .filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f <= MAX_SAFE_INTEGER as f64)
+            .map(|f| f as u64),
+    };
+    match whole {
+        Some(u) if u <= MAX_SAFE_INTEGER => Some(u.to_string()),
+        Some(_) => {
+            errors.push(ConfigError::new(
+                path,
+                "numbers above 9007199254740991 lose digits in the browser; write the id as a string",
+            ));
+            None
+        }
+        None => {
+            errors.push(ConfigError::new(
+                path,
+                "must be a string or a whole number >= 0",
+            ));
+            None
+        }
+    }
+}
+
 fn text(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<String> {
     match v {
         Value::String(s) if !s.trim().is_empty() && s.len() <= MAX_TEXT => Some(s.clone()),
@@ -146,7 +181,7 @@ fn product(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<Produ
             "id" => {
                 has.0 = true;
                 let id = match v {
-                    Value::Number(n) if n.as_u64().is_some() => n.as_u64().map(|u| u.to_string()),
+                    Value::Number(n) => numeric_id(n, &path, errors),
                     _ => text(v, &path, errors),
                 };
                 if let Some(id) = id {

@@ -21,6 +21,7 @@ use super::catalog::{Catalog, Product};
 use super::model::Model;
 use super::order::sort;
 use alloc::{string::String, vec::Vec};
+use serde_json::Value;
 
 /// A recommendation strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -270,7 +271,7 @@ fn similar<'a>(catalog: &'a Catalog, anchor: &str, out: &mut Vec<(&'a str, f64, 
             }
         }
         for (k, v) in &p.attributes {
-            if a.attributes.get(k) == Some(v) {
+            if a.attributes.get(k).is_some_and(|w| same_value(v, w)) {
                 s += 1.0;
             }
         }
@@ -282,6 +283,14 @@ fn similar<'a>(catalog: &'a Catalog, anchor: &str, out: &mut Vec<(&'a str, f64, 
         if s > 0.0 {
             out.push((&p.id, s, Reason::Similar(anchor.into())));
         }
+    }
+}
+
+/// JSON values equal as the browser sees them: numbers by value (`1` is `1.0`, as in JavaScript).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
     }
 }
 
