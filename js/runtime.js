@@ -165,7 +165,7 @@ export class Trailmark {
     const g = globalThis;
     this._doc = g.document;
     this._stub = o.stub;
-    if (typeof g.WebAssembly !== 'object') throw new TrailmarkError('wasm/unsupported', 'this browser has no WebAssembly; Trailmark is off and default content stays');
+    if (typeof g.WebAssembly !== 'object') throw new TrailmarkError('wasm/unsupported', 'this browser has no WebAssembly; default content stays');
     let config = o.config !== undefined ? o.config : o.configUrl ? await fetchConfig(o.configUrl) : {};
     if (!isObject(config)) throw new TrailmarkError('config/invalid', 'the config must be a JSON object', [{ path: '$', message: 'must be an object' }]);
     // A compiled document (`trailmark compile`) is used as it is; a JSON source is validated
@@ -181,7 +181,7 @@ export class Trailmark {
       }
       compiled = compiler.compile(config);
       // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
-      console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip downloading the config compiler');
+      console.info('Trailmark: the config was compiled in the browser; serve `trailmark compile`\'s output as data-config to skip the compiler download');
     }
     for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)]]) {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
@@ -1130,7 +1130,7 @@ export class Trailmark {
     // the open connection and this site's export queue, which is every database Trailmark has
     // today; only databases it does not know by name would be left, so that is reported.
     const fallback = (e) => {
-      this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + (e?.message || e) + '): the profiles and this site\'s export queue were erased without it; other trailmark-* IndexedDB databases, if any, were not'));
+      this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + (e?.message || e) + '): erased the profiles and export queue without it, not other trailmark-* databases'));
       const clearDatabases = async (g, [db]) => {
         if (db) await clearProfiles(db);
         await clearExportQueue(this._ns);

@@ -70,6 +70,25 @@ const ENGINE_EXPORT: &str = "export const engine = ";
 /// `Runtime`; a wasm-bindgen that exports them no more fails the bundle).
 const ENGINE_BUNDLED: &str = "import init, { Runtime } from './pkg/trailmark.js';\n\
                               export const engine = async () => ({ default: init, Runtime });\n";
+/// Text replaced in the engine's glue that is bundled (not in `dist/pkg/`): wasm-bindgen's long
+/// console warnings, said shorter (-80 B brotli). The first is shown when a server sends the
+/// wasm with another MIME type than `application/wasm`; the second never is (the runtime passes
+/// `{ module_or_path }`). Each must be found exactly once: a wasm-bindgen that writes them
+/// otherwise fails the build, to have the edit updated or dropped.
+const GLUE_EDITS: [(&str, &str); 2] = [
+    (
+        "console.warn(\"`WebAssembly.instantiateStreaming` failed because your server does not \
+         serve Wasm with `application/wasm` MIME type. Falling back to \
+         `WebAssembly.instantiate` which is slower. Original error:\\n\", e);",
+        "console.warn('Trailmark: the wasm is not served as application/wasm; compiling it the \
+         slower way:', e);",
+    ),
+    (
+        "console.warn('using deprecated parameters for the initialization function; pass a \
+         single object instead')",
+        "console.warn('deprecated init parameters')",
+    ),
+];
 
 /// Lays out `dist/`'s JavaScript and package files from `js/`.
 pub fn assemble(js: &Path, dist: &Path) -> Outcome {
@@ -208,8 +227,25 @@ fn stage(dist: &Path, sources: &[(String, String)]) -> Outcome<PathBuf> {
         std::fs::write(&to, text).map_err(|e| io("write", &to, e))?;
     }
     let (from, to) = (dist.join(ENGINE_GLUE), stage.join(ENGINE_GLUE));
-    std::fs::copy(&from, &to).map_err(|e| io("copy", &from, e))?;
+    let glue = std::fs::read_to_string(&from).map_err(|e| io("read", &from, e))?;
+    let glue = edit_glue(glue).map_err(|e| Failure(format!("{}: {e}", from.display())))?;
+    std::fs::write(&to, glue).map_err(|e| io("write", &to, e))?;
     Ok(stage)
+}
+
+/// `glue` with [`GLUE_EDITS`] made, or which one it does not hold exactly once.
+fn edit_glue(mut glue: String) -> Result<String, String> {
+    for (from, to) in GLUE_EDITS {
+        let found = glue.matches(from).count();
+        if found != 1 {
+            return Err(format!(
+                "wasm-bindgen's glue holds {found} times, not once, the text GLUE_EDITS in \
+                 xtask/src/bundle.rs replaces: `{from}`; update or drop that edit"
+            ));
+        }
+        glue = glue.replacen(from, to, 1);
+    }
+    Ok(glue)
 }
 
 /// The engine's glue inside `runtime.js`, not imported from `pkg/`, and the wasm named beside
@@ -331,6 +367,29 @@ fn lazy_imports(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::lazy_imports;
+
+    #[test]
+    fn edits_the_glue_or_says_which_edit_no_longer_applies() {
+        let glue = format!(
+            "a\n{}\nb {}\n",
+            super::GLUE_EDITS[0].0,
+            super::GLUE_EDITS[1].0
+        );
+        let edited = super::edit_glue(glue).unwrap();
+        assert_eq!(
+            edited,
+            format!(
+                "a\n{}\nb {}\n",
+                super::GLUE_EDITS[0].1,
+                super::GLUE_EDITS[1].1
+            )
+        );
+        let twice = format!("{0}{0}{1}", super::GLUE_EDITS[0].0, super::GLUE_EDITS[1].0);
+        let err = super::edit_glue(twice).unwrap_err();
+        assert!(err.contains("2 times"), "{err}");
+        let err = super::edit_glue(String::from("no such text")).unwrap_err();
+        assert!(err.contains("0 times"), "{err}");
+    }
 
     #[test]
     fn finds_the_chunks_a_bundle_imports() {
