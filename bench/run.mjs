@@ -121,9 +121,11 @@ async function heapBytes(cdp) {
 async function wasmBytes(page) {
   return page.evaluate(async () => {
     try {
-      const m = await import('/trailmark/pkg/trailmark.js');
+      // The glue is inside runtime.js (the same module instance as the page's runtime).
+      const m = await (await import('/trailmark/runtime.js')).engine();
       const exports = await m.default(); // already initialised by the runtime: returns its exports
-      return exports.memory.buffer.byteLength;
+      // The wasm's export names are minified (xtask/src/names.rs): its one memory, by type.
+      return Object.values(exports).find((x) => x instanceof WebAssembly.Memory).buffer.byteLength;
     } catch (e) {
       return null;
     }

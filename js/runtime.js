@@ -5,6 +5,7 @@
 // content, logs one console error and turns the instance into a no-op.
 
 import { TrailmarkError, toError, isFatal, monitor } from './errors.js';
+import { engine } from './engine.js';
 import { Store, webStorage, eraseAll, clearExportQueue, clearProfiles, fromBase64, openProfiles, updateProfile, storageKey } from './store.js';
 import { render, restoreAll, planOf } from './slots.js';
 import { readCapture, installCapture, needsExtra, pageProducts } from './capture.js';
@@ -16,6 +17,9 @@ export { TrailmarkError };
 // external to them) instead of chunks every page would fetch besides runtime.js.
 export { toError, pageProducts };
 export { fillText } from './slots.js';
+// For the benchmark (bench/), which reads the wasm memory: the engine's glue, inside runtime.js
+// in dist/ (its init, run again, answers the running instance's exports).
+export { engine };
 
 const DONE = 500; // ids of stored touchpoints kept in the profile record
 const RETENTION_MS = 3600000; // retention limits are applied at start-up and hourly
@@ -161,7 +165,7 @@ export class Trailmark {
     const g = globalThis;
     this._doc = g.document;
     this._stub = o.stub;
-    if (typeof g.WebAssembly !== 'object') throw new TrailmarkError('wasm/unsupported', 'this browser has no WebAssembly; Trailmark is off and default content stays');
+    if (typeof g.WebAssembly !== 'object') throw new TrailmarkError('wasm/unsupported', 'this browser has no WebAssembly; default content stays');
     let config = o.config !== undefined ? o.config : o.configUrl ? await fetchConfig(o.configUrl) : {};
     if (!isObject(config)) throw new TrailmarkError('config/invalid', 'the config must be a JSON object', [{ path: '$', message: 'must be an object' }]);
     // A compiled document (`trailmark compile`) is used as it is; a JSON source is validated
@@ -177,7 +181,7 @@ export class Trailmark {
       }
       compiled = compiler.compile(config);
       // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
-      console.info('Trailmark: the config was compiled in the browser; serve the output of `trailmark compile` as data-config to skip downloading the config compiler');
+      console.info('Trailmark: the config was compiled in the browser; serve `trailmark compile`\'s output as data-config to skip the compiler download');
     }
     for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)]]) {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
@@ -200,11 +204,13 @@ export class Trailmark {
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
 
-    // `await import`, as `xtask size` looks for it: the engine is part of the first load.
+    // The engine is part of the first load: in dist/ its glue is inside this file (engine.js),
+    // and `xtask size` follows the `new URL` to its wasm, which is named here for that reason
+    // too (the glue's own default, beside itself, would not be beside a bundled glue).
     let wasm;
     try {
-      wasm = await import('./pkg/trailmark.js');
-      await instantiate(wasm, o.wasm);
+      wasm = await engine();
+      await instantiate(wasm, o.wasm !== undefined ? o.wasm : new URL('./pkg/trailmark_bg.wasm', import.meta.url));
     } catch (e) {
       throw wasmError(e, 'the engine');
     }
@@ -1124,7 +1130,7 @@ export class Trailmark {
     // the open connection and this site's export queue, which is every database Trailmark has
     // today; only databases it does not know by name would be left, so that is reported.
     const fallback = (e) => {
-      this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + (e?.message || e) + '): the profiles and this site\'s export queue were erased without it; other trailmark-* IndexedDB databases, if any, were not'));
+      this._report(new TrailmarkError('forget/fallback', 'cannot load forget.js (' + (e?.message || e) + '): erased the profiles and export queue without it, not other trailmark-* databases'));
       const clearDatabases = async (g, [db]) => {
         if (db) await clearProfiles(db);
         await clearExportQueue(this._ns);

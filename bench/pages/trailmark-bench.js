@@ -10,7 +10,7 @@
   });
   function ev(i) { return { product_id: 'p' + (i % 50), name: 'Trail boot ' + (i % 50), category: 'footwear', price: 129, currency: 'EUR', position: i % 10 }; }
   async function wasmBytes() {
-    try { return (await (await import('/trailmark/pkg/trailmark.js')).default()).memory.buffer.byteLength; } catch (e) { return null; }
+    try { return Object.values(await (await (await import('/trailmark/runtime.js')).engine()).default()).find(function (x) { return x instanceof WebAssembly.Memory; }).buffer.byteLength; } catch (e) { return null; }
   }
   async function run() {
     var tm = w.trailmark, r = { ready_ms: readyAt - t0, slots: document.querySelectorAll('[data-tm-slot]:not(template)').length };

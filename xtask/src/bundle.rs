@@ -10,8 +10,13 @@
 //!   fetches one runtime file instead of five. The lazy modules import what they share with
 //!   the runtime from `./runtime.js` itself (kept external: the loaded runtime), so no shared
 //!   chunk is split out of it; code only lazy modules share would go into a `chunk-*.js`.
-//!   The wasm-bindgen glue (`./pkg/trailmark.js`, `./pkg/trailmark_compiler.js`) stays external
-//!   (it finds its `.wasm` beside itself) and is minified in place;
+//!   The engine's wasm-bindgen glue (`pkg/trailmark.js`) is bundled into `runtime.js` too: the
+//!   sources reach it through `engine.js`, whose dynamic import keeps it out of the JS tests'
+//!   way; the bundle is made from a copy of `js/` whose `engine.js` imports the glue statically
+//!   instead ([`ENGINE_BUNDLED`]), so esbuild inlines it and drops the exports the runtime does
+//!   not use (`initSync`). The compiler's glue (`./pkg/trailmark_compiler.js`, lazy) stays
+//!   external (it finds its `.wasm` beside itself); both are minified in place in `dist/pkg/`
+//!   (the node tests load them from there);
 //! - `index.js`, the npm entry, only re-exports `runtime.js`: minified on its own;
 //! - every other file (`index.d.ts`, `package.json`, `README.md`) is copied.
 //!
@@ -23,7 +28,7 @@
 
 use crate::cmd;
 use crate::{Failure, Outcome};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Classic scripts (not modules): minified, never bundled.
 const CLASSIC: [&str; 2] = ["loader.js", "trailmark.js"];
@@ -49,9 +54,41 @@ const KEPT_PROPS: [&str; 10] = [
     "decideAndRender",
 ];
 
-/// The wasm-bindgen glue of the engine and of the config compiler, imported by `runtime.js`,
-/// built into `dist/pkg/`.
+/// The wasm-bindgen glue of the engine and of the config compiler, built into `dist/pkg/`.
 const GLUES: [&str; 2] = ["./pkg/trailmark.js", "./pkg/trailmark_compiler.js"];
+/// The glue `runtime.js` imports lazily, kept external: the config compiler's.
+const EXTERNAL_GLUE: &str = "./pkg/trailmark_compiler.js";
+/// The engine's glue, bundled into `runtime.js`.
+const ENGINE_GLUE: &str = "pkg/trailmark.js";
+/// The source module through which the runtime reaches the engine's glue.
+const ENGINE: &str = "engine.js";
+/// What `engine.js` exports, in the sources (a dynamic import of the glue) and in the copy the
+/// bundle is made from.
+const ENGINE_EXPORT: &str = "export const engine = ";
+/// `engine.js` in the copy of `js/` that is bundled: the glue imported statically, so it is
+/// inlined into `runtime.js`, with only what the runtime uses (its `default` init function and
+/// `Runtime`; a wasm-bindgen that exports them no more fails the bundle).
+const ENGINE_BUNDLED: &str = "import init, { Runtime } from './pkg/trailmark.js';\n\
+                              export const engine = async () => ({ default: init, Runtime });\n";
+/// Text replaced in the engine's glue that is bundled (not in `dist/pkg/`): wasm-bindgen's long
+/// console warnings, said shorter (-80 B brotli). The first is shown when a server sends the
+/// wasm with another MIME type than `application/wasm`; the second never is (the runtime passes
+/// `{ module_or_path }`). Each must be found exactly once: a wasm-bindgen that writes them
+/// otherwise fails the build, to have the edit updated or dropped.
+const GLUE_EDITS: [(&str, &str); 2] = [
+    (
+        "console.warn(\"`WebAssembly.instantiateStreaming` failed because your server does not \
+         serve Wasm with `application/wasm` MIME type. Falling back to \
+         `WebAssembly.instantiate` which is slower. Original error:\\n\", e);",
+        "console.warn('Trailmark: the wasm is not served as application/wasm; compiling it the \
+         slower way:', e);",
+    ),
+    (
+        "console.warn('using deprecated parameters for the initialization function; pass a \
+         single object instead')",
+        "console.warn('deprecated init parameters')",
+    ),
+];
 
 /// Lays out `dist/`'s JavaScript and package files from `js/`.
 pub fn assemble(js: &Path, dist: &Path) -> Outcome {
@@ -105,10 +142,11 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
         .map(|p| p.to_string())
         .chain(api)
         .collect();
+    let stage = stage(dist, &sources)?;
     println!("build: bundling {} with esbuild", entries.join(", "));
     cmd::run(
         cmd::new(&esbuild)
-            .current_dir(js)
+            .current_dir(&stage)
             .args(&entries)
             .args([
                 "--bundle",
@@ -121,7 +159,7 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
                 "--mangle-props=^_[a-zA-Z]",
             ])
             .arg(format!("--reserve-props=^_({})$", kept.join("|")))
-            .args(GLUES.map(|g| format!("--external:{g}")))
+            .arg(format!("--external:{EXTERNAL_GLUE}"))
             // Lazy modules import what they share with the runtime from `./runtime.js`, kept
             // as an import of the loaded runtime rather than bundled again or split out.
             .arg(format!("--external:./{RUNTIME}"))
@@ -139,6 +177,7 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
         }
     }
     runtime_imports_no_chunk(dist)?;
+    runtime_has_the_engine(dist)?;
     for glue in GLUES.map(|g| dist.join(g)) {
         if glue.is_file() {
             minify(&esbuild, &glue, &glue, true)?;
@@ -159,7 +198,74 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
     Ok(())
 }
 
-/// `trailmark.js` preloads `runtime.js` and the glue, not chunks: the lazy modules import what
+/// A fresh copy of `js/`'s top-level modules (`sources`) to bundle, under `target/`: the
+/// engine's glue from `dist/` (not yet minified) beside them, and `engine.js` importing it
+/// statically ([`ENGINE_BUNDLED`]). Fails when `js/engine.js` is not the module that
+/// [`ENGINE_BUNDLED`] stands in for.
+fn stage(dist: &Path, sources: &[(String, String)]) -> Outcome<PathBuf> {
+    let io = |what: &str, path: &Path, e: std::io::Error| {
+        Failure(format!("cannot {what} {}: {e}", path.display()))
+    };
+    match sources.iter().find(|(name, _)| name == ENGINE) {
+        Some((_, text)) if text.contains(ENGINE_EXPORT) => {}
+        _ => {
+            return Err(Failure(format!(
+                "js/{ENGINE} must exist and export `engine` (`{ENGINE_EXPORT}...`): the build \
+                 bundles the engine's glue into {RUNTIME} in its place"
+            )))
+        }
+    }
+    let stage = crate::wasm::target_dir().join("js-bundle");
+    if stage.exists() {
+        std::fs::remove_dir_all(&stage).map_err(|e| io("clean", &stage, e))?;
+    }
+    let pkg = stage.join("pkg");
+    std::fs::create_dir_all(&pkg).map_err(|e| io("create", &pkg, e))?;
+    for (name, text) in sources {
+        let text = if name == ENGINE { ENGINE_BUNDLED } else { text };
+        let to = stage.join(name);
+        std::fs::write(&to, text).map_err(|e| io("write", &to, e))?;
+    }
+    let (from, to) = (dist.join(ENGINE_GLUE), stage.join(ENGINE_GLUE));
+    let glue = std::fs::read_to_string(&from).map_err(|e| io("read", &from, e))?;
+    let glue = edit_glue(glue).map_err(|e| Failure(format!("{}: {e}", from.display())))?;
+    std::fs::write(&to, glue).map_err(|e| io("write", &to, e))?;
+    Ok(stage)
+}
+
+/// `glue` with [`GLUE_EDITS`] made, or which one it does not hold exactly once.
+fn edit_glue(mut glue: String) -> Result<String, String> {
+    for (from, to) in GLUE_EDITS {
+        let found = glue.matches(from).count();
+        if found != 1 {
+            return Err(format!(
+                "wasm-bindgen's glue holds {found} times, not once, the text GLUE_EDITS in \
+                 xtask/src/bundle.rs replaces: `{from}`; update or drop that edit"
+            ));
+        }
+        glue = glue.replacen(from, to, 1);
+    }
+    Ok(glue)
+}
+
+/// The engine's glue inside `runtime.js`, not imported from `pkg/`, and the wasm named beside
+/// it: else pages would fetch the glue after the runtime, or a wasm that is not there.
+fn runtime_has_the_engine(dist: &Path) -> Outcome {
+    let path = dist.join(RUNTIME);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
+    let glue = format!("\"./{ENGINE_GLUE}\"");
+    if text.contains(&glue) || !text.contains("new URL(\"./pkg/trailmark_bg.wasm\"") {
+        return Err(Failure(format!(
+            "{} does not carry the engine's glue (it imports {glue}, or does not name \
+             ./pkg/trailmark_bg.wasm): see js/{ENGINE}",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `trailmark.js` preloads `runtime.js` and the wasm, not chunks: the lazy modules import what
 /// they share with the runtime from `./runtime.js` (external to them), so esbuild has nothing
 /// to split out of it. Should that change, this fails the build rather than let every page
 /// fetch a chunk only after `runtime.js` has arrived.
@@ -261,6 +367,29 @@ fn lazy_imports(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::lazy_imports;
+
+    #[test]
+    fn edits_the_glue_or_says_which_edit_no_longer_applies() {
+        let glue = format!(
+            "a\n{}\nb {}\n",
+            super::GLUE_EDITS[0].0,
+            super::GLUE_EDITS[1].0
+        );
+        let edited = super::edit_glue(glue).unwrap();
+        assert_eq!(
+            edited,
+            format!(
+                "a\n{}\nb {}\n",
+                super::GLUE_EDITS[0].1,
+                super::GLUE_EDITS[1].1
+            )
+        );
+        let twice = format!("{0}{0}{1}", super::GLUE_EDITS[0].0, super::GLUE_EDITS[1].0);
+        let err = super::edit_glue(twice).unwrap_err();
+        assert!(err.contains("2 times"), "{err}");
+        let err = super::edit_glue(String::from("no such text")).unwrap_err();
+        assert!(err.contains("0 times"), "{err}");
+    }
 
     #[test]
     fn finds_the_chunks_a_bundle_imports() {

@@ -8,6 +8,7 @@ mod bench;
 mod bundle;
 mod cmd;
 mod demo;
+mod names;
 mod recs;
 mod serve;
 mod setup;

@@ -6,8 +6,8 @@
 //! - `first`: the first page view fetches it. Found by walking the references from the head
 //!   loader `loader.js`: static `import ... from './x.js'` / `export ... from './x.js'`,
 //!   `new URL('x.js', ...)` (the loader injecting `trailmark.js`, `trailmark.js` importing
-//!   `runtime.js`, the wasm-bindgen glue fetching `trailmark_bg.wasm`) and `await import('./x.js')`
-//!   (start-up waits for it: the engine glue `pkg/trailmark.js`);
+//!   `runtime.js`, `runtime.js`, which carries the engine's wasm-bindgen glue, naming
+//!   `pkg/trailmark_bg.wasm`) and `await import('./x.js')` (start-up waits for it);
 //! - `lazy`: only fetched on demand, through a dynamic `import('./x.js')` that start-up does not
 //!   await (`debug.js`), plus whatever only it imports; and the data files of [`LAZY_DATA`]
 //!   (the full channel source tables), fetched only when a visit needs them, even though the

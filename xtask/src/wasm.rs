@@ -1,7 +1,8 @@
 //! `cargo xtask build`: compiles the crate to wasm32 and assembles `dist/`, the directory a site
 //! serves (mounted at `/trailmark/` by the demo):
 //!
-//! - `dist/pkg/`: `wasm-bindgen --target web` output, its `_bg.wasm` shrunk by `wasm-opt -Oz`,
+//! - `dist/pkg/`: `wasm-bindgen --target web` output, its `_bg.wasm` shrunk by `wasm-opt -Oz`
+//!   and the names it shares with its glue made short (`names.rs`),
 //!   and the full channel source tables the browser fetches on demand (`sources.rs`);
 //! - `dist/*`: the JavaScript of the top level of `js/` (not `js/test/`), bundled and minified by
 //!   esbuild (see `bundle.rs`), plus the package's `package.json`, `index.d.ts` and README.
@@ -93,6 +94,7 @@ fn wasm(name: &str, features: &[&str], pkg: &Path) -> Outcome {
             wasm_opt.display()
         )));
     }
+    let features = wasm_opt_features()?;
     cmd::run(
         cmd::new(&wasm_opt)
             .args([
@@ -103,11 +105,14 @@ fn wasm(name: &str, features: &[&str], pkg: &Path) -> Outcome {
                 "--strip-producers",
                 "--strip-target-features",
             ])
-            .args(wasm_opt_features()?)
+            .args(&features)
             .arg(&bg)
             .arg("-o")
             .arg(&bg),
     )?;
+    // Short import and export names in the wasm and its glue (a run of its own: `--converge`
+    // would rename them again on each round).
+    crate::names::minify(&wasm_opt, &features, pkg, name)?;
     println!(
         "build: {} bytes -> {} bytes after wasm-opt",
         before,
