@@ -188,12 +188,24 @@ pub fn signed(v: i64) -> String {
     }
 }
 
+/// `n` zeros: pushed one by one rather than `"0".repeat(n)`, whose doubling copies cost the wasm
+/// more than this loop.
+fn zeros(n: usize) -> String {
+    let mut out = String::with_capacity(n);
+    for _ in 0..n {
+        out.push('0');
+    }
+    out
+}
+
 /// `m / 10^decimals` written out, trailing zeros of the fraction (and a bare point) dropped,
 /// with a minus sign when `negative` and not zero.
 fn point(m: u64, decimals: usize, negative: bool) -> String {
     let mut digits = integer(m);
     if digits.len() <= decimals {
-        digits.insert_str(0, &"0".repeat(decimals + 1 - digits.len()));
+        let mut padded = zeros(decimals + 1 - digits.len());
+        padded.push_str(&digits);
+        digits = padded;
     }
     let (whole, frac) = digits
         .split_at_checked(digits.len() - decimals)
@@ -251,15 +263,15 @@ pub fn short(n: f64) -> String {
         return s;
     }
     // Too large for decimals: significant digits, then zeros.
-    let (mut m, mut zeros) = (x, 0);
+    let (mut m, mut zeroes) = (x, 0);
     while m >= fits {
         m /= 10.0;
-        zeros += 1;
+        zeroes += 1;
     }
     let mut out = String::new();
     for dropped in (0..=16).rev() {
         let digits = libm::round(m / POW10[dropped]) as u64;
-        out = point(digits, 0, negative) + &"0".repeat(dropped + zeros);
+        out = point(digits, 0, negative) + &zeros(dropped + zeroes);
         if parse(&out) == Some(n) {
             break;
         }
