@@ -55,14 +55,13 @@ impl Explanation {
     pub fn describe(&self) -> String {
         match &self.condition {
             Some(c) => with_reads(c, &self.reads),
-            None => [
+            None => crate::core::text::concat(&[
                 "no rule matched (top stage: ",
                 &self.top_stage,
                 ", ",
                 &ValueDisplay::Number(self.probability).text(),
                 ")",
-            ]
-            .concat(),
+            ]),
         }
     }
 }

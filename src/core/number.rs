@@ -182,7 +182,7 @@ pub fn integer(mut v: u64) -> String {
 pub fn signed(v: i64) -> String {
     let digits = integer(v.unsigned_abs());
     if v < 0 {
-        ["-", &digits].concat()
+        crate::core::text::concat(&["-", &digits])
     } else {
         digits
     }

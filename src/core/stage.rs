@@ -43,7 +43,7 @@ impl Cause {
                 Fact::Lapsed => "back after a long absence".into(),
                 Fact::ProductRevisit => "viewed a product again".into(),
             },
-            Cause::Channel(c) => ["arrived from ", c].concat(),
+            Cause::Channel(c) => crate::core::text::concat(&["arrived from ", c]),
             Cause::Survey(s) => s.clone(),
         }
     }

@@ -83,20 +83,17 @@ impl PromptExplanation {
             None => s.push_str(": everyone"),
         }
         let n = |v: u32| integer(u64::from(v));
-        s.push_str(
-            &[
-                "; shown ",
-                &n(self.shown_session),
-                " this session, ",
-                &n(self.shown_total),
-                " in all; ",
-                &n(self.budget.0),
-                " of ",
-                &n(self.budget.1),
-                " prompts this session",
-            ]
-            .concat(),
-        );
+        s.push_str(&crate::core::text::concat(&[
+            "; shown ",
+            &n(self.shown_session),
+            " this session, ",
+            &n(self.shown_total),
+            " in all; ",
+            &n(self.budget.0),
+            " of ",
+            &n(self.budget.1),
+            " prompts this session",
+        ]));
         s
     }
 }
