@@ -79,16 +79,20 @@ fn unsigned(s: &[u8]) -> Option<f64> {
         if !matches!(s[i], b'e' | b'E') {
             return None;
         }
-        let rest = core::str::from_utf8(&s[i + 1..]).ok()?;
-        let digits = rest.strip_prefix(['+', '-']).unwrap_or(rest);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        // Bytes, not `strip_prefix(['+', '-'])`: its char searcher costs the wasm 0.3 KB.
+        let (negative, digits) = match s.get(i + 1..)? {
+            [b'-', rest @ ..] => (true, rest),
+            [b'+', rest @ ..] => (false, rest),
+            rest => (false, rest),
+        };
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
             return None;
         }
         // Saturate: anything this large is already 0 or infinity.
         let e = digits
-            .bytes()
+            .iter()
             .fold(0i64, |e, b| (e * 10 + i64::from(b - b'0')).min(100_000));
-        exponent += if rest.starts_with("-") { -e } else { e };
+        exponent += if negative { -e } else { e };
     }
     Some(scale(mantissa, exponent))
 }
@@ -327,7 +331,8 @@ mod tests {
         }
         assert!(parse("NaN").unwrap().is_nan());
         for bad in [
-            "", ".", "-", "e5", "1e", "1e+", "1.2.3", "1x", " 1", "0x10", "--1",
+            "", ".", "-", "e5", "1e", "1e+", "1e-", "1e+-3", "1e3x", "1.2.3", "1x", " 1", "0x10",
+            "--1",
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
             assert!(bad.parse::<f64>().is_err(), "{bad:?}");
