@@ -12,7 +12,7 @@
 
 use super::PromptHistory;
 use crate::core::condition::{Context, PageContext, ValueDisplay};
-use crate::core::config::{Config, PromptDef, PromptKind, PromptTrigger};
+use crate::core::config::{PromptDef, PromptKind, PromptTrigger};
 use crate::core::engine::Engine;
 use crate::core::event::EventKind;
 use crate::core::experiment::{self, ExperimentDecision};
@@ -190,7 +190,6 @@ fn blocked(
     None
 }
 
-/// The experiment testing prompt `id`, decided for this visitor.
 /// Why a prompt was passed over when its experiment holds the visitor out.
 pub const HELD_OUT: &str = "held out of its experiment";
 
@@ -211,7 +210,7 @@ impl Engine {
         let mut out = Vec::new();
         for (id, why) in passed {
             if *why == HELD_OUT {
-                if let Some(x) = prompt_experiment(&ctx, config, id) {
+                if let Some(x) = prompt_experiment(&ctx, id) {
                     if x.holdout && x.expose {
                         out.push(x);
                     }
@@ -222,31 +221,28 @@ impl Engine {
     }
 }
 
-fn prompt_experiment(ctx: &Context<'_>, config: &Config, id: &str) -> Option<ExperimentDecision> {
-    let d = &ctx.state().decisions;
-    if d.seed == 0 {
-        return None;
-    }
-    let (xid, def) = config
-        .experiments
-        .iter()
-        .find(|(_, x)| x.prompt.as_deref() == Some(id))?;
-    let session = ctx.state().profile.session.as_ref().map_or(0, |s| s.number);
-    experiment::decide(ctx, xid, def, d.seed, d.assignments.get(xid), session)
+/// The experiment testing prompt `id`, decided for this visitor.
+fn prompt_experiment(ctx: &Context<'_>, id: &str) -> Option<ExperimentDecision> {
+    experiment_on(ctx, id, false)
 }
 
 /// The experiment testing slot `slot`, decided for this visitor (`None` when there is none,
 /// no seed yet, or the visitor is not eligible).
 pub fn slot_experiment(ctx: &Context<'_>, slot: &str) -> Option<ExperimentDecision> {
+    experiment_on(ctx, slot, true)
+}
+
+/// The experiment on slot `id` (`on_slot`) or prompt `id`, decided for this visitor. One
+/// function for both kinds rather than two copies: less wasm.
+fn experiment_on(ctx: &Context<'_>, id: &str, on_slot: bool) -> Option<ExperimentDecision> {
     let d = &ctx.state().decisions;
     if d.seed == 0 {
         return None;
     }
-    let (xid, def) = ctx
-        .config()
-        .experiments
-        .iter()
-        .find(|(_, x)| x.slot.as_deref() == Some(slot))?;
+    let (xid, def) = ctx.config().experiments.iter().find(|(_, x)| {
+        let target = if on_slot { &x.slot } else { &x.prompt };
+        target.as_deref() == Some(id)
+    })?;
     let session = ctx.state().profile.session.as_ref().map_or(0, |s| s.number);
     experiment::decide(ctx, xid, def, d.seed, d.assignments.get(xid), session)
 }
@@ -302,7 +298,7 @@ impl Engine {
                 passed.push((id.clone(), r));
                 continue;
             }
-            let exp = prompt_experiment(&ctx, config, id);
+            let exp = prompt_experiment(&ctx, id);
             if exp.as_ref().is_some_and(|x| x.holdout) {
                 passed.push((id.clone(), HELD_OUT));
             } else if used >= budget {
