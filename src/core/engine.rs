@@ -475,10 +475,7 @@ impl Engine {
                     .path_prefix
                     .as_deref()
                     .is_none_or(|prefix| path.is_some_and(|p| p.starts_with(prefix)))
-                && def
-                    .where_props
-                    .iter()
-                    .all(|(k, v)| tp.str_prop(k).as_deref() == Some(v.as_str()))
+                && tp.has_props(&def.where_props)
         });
         self.apply_signals(&matching, now_ms, Cause::Event(tp.name.clone()));
     }

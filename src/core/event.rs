@@ -333,6 +333,14 @@ impl Touchpoint {
         text(self.props.get(key)?)
     }
 
+    /// Whether every `(key, value)` of `wanted` is a property of this touchpoint as text (a
+    /// signal's or step's `where`): one function for both, so the wasm has one copy.
+    pub(crate) fn has_props(&self, wanted: &crate::core::map::SortedMap<String, String>) -> bool {
+        wanted
+            .iter()
+            .all(|(k, v)| self.str_prop(k).as_deref() == Some(v.as_str()))
+    }
+
     /// A numeric property, also accepting numeric strings.
     pub fn num_prop(&self, key: &str) -> Option<f64> {
         let v = match self.props.get(key)? {
