@@ -204,24 +204,30 @@ impl StageState {
         // Loops rather than nested map / filter / collect chains: less wasm.
         let mut out = Vec::with_capacity(config.stages.len());
         for (i, s) in config.stages.iter().enumerate() {
-            let mut trail = Vec::new();
-            for e in self.trail.iter().rev() {
-                if e.stage as usize == i {
-                    trail.push(Contribution {
-                        cause: e.cause.clone(),
-                        at_ms: e.at_ms,
-                        weight: e.weight * Self::decay_factor(config, e.at_ms, now_ms.max(e.at_ms)),
-                    });
-                }
-            }
             out.push(StageEstimate {
                 stage: s.id.clone(),
                 probability: probabilities[i],
                 score: self.evidence[i] * f,
-                trail,
+                trail: self.contributions(config, i, now_ms),
             });
         }
         out
+    }
+
+    /// The trail entries of the stage at index `stage`, newest first, with their weight decayed
+    /// to `now_ms` (an estimate's `trail`).
+    pub fn contributions(&self, config: &Config, stage: usize, now_ms: u64) -> Vec<Contribution> {
+        let mut trail = Vec::new();
+        for e in self.trail.iter().rev() {
+            if e.stage as usize == stage {
+                trail.push(Contribution {
+                    cause: e.cause.clone(),
+                    at_ms: e.at_ms,
+                    weight: e.weight * Self::decay_factor(config, e.at_ms, now_ms.max(e.at_ms)),
+                });
+            }
+        }
+        trail
     }
 }
 

@@ -129,16 +129,17 @@ fn matches(configured: &Trigger, fired: &Trigger) -> bool {
 
 /// The evidence behind the likeliest stage at the context's moment, strongest first (at most 5).
 pub fn top_evidence(ctx: &Context<'_>) -> Vec<(String, f64)> {
-    let Some((top, _)) = ctx.top_stage() else {
+    let Some(top) = ctx.top_index() else {
         return Vec::new();
     };
-    let estimates = ctx.state().stages.estimates(ctx.config(), ctx.now_ms());
-    let Some(e) = estimates.into_iter().find(|e| e.stage == top) else {
-        return Vec::new();
-    };
+    // The top stage's trail alone, not every stage's estimate.
+    let trail = ctx
+        .state()
+        .stages
+        .contributions(ctx.config(), top, ctx.now_ms());
     // The five strongest, by insertion (no sort: it would cost the browser build kilobytes).
     let mut items: Vec<(String, f64)> = Vec::new();
-    for c in &e.trail {
+    for c in &trail {
         let w = c.weight.abs();
         let at = items
             .iter()
