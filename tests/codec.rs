@@ -4,11 +4,9 @@
 //! Version 1 is released: its golden file is never rewritten. Regenerate the version-2 golden
 //! file only while version 2 is unreleased: `TRAILMARK_BLESS=1 cargo test --test codec golden`.
 
-use std::collections::VecDeque;
-
 use trailmark::core::map::SortedMap;
 
-use proptest::collection::{btree_map, vec, vec_deque};
+use proptest::collection::{btree_map, vec};
 use proptest::option::of;
 use proptest::prelude::*;
 use trailmark::core::channel::ChannelTouch;
@@ -149,7 +147,7 @@ fn profile(nan: bool) -> impl Strategy<Value = Profile> {
         of(session()),
         of(time()),
         of(touch()),
-        vec_deque(touch(), 0..4),
+        vec(touch(), 0..4),
         btree_map(text(), any::<u32>(), 0..4),
         (any::<u32>(), float(nan), of(time())),
     );
@@ -157,7 +155,7 @@ fn profile(nan: bool) -> impl Strategy<Value = Profile> {
         vec((text(), float(nan), time()), 0..4),
         vec((text(), any::<u32>(), of(float(nan))), 0..4),
         vec((text(), text(), of(float(nan)), time()), 0..4),
-        vec_deque(recorded(nan), 0..8),
+        vec(recorded(nan), 0..8),
         btree_map(text(), any::<u64>(), 0..4),
         btree_map(text(), any::<u32>(), 0..4),
     );
@@ -231,7 +229,7 @@ fn stages(nan: bool) -> impl Strategy<Value = StageState> {
         vec(text(), 0..7),
         vec(float(nan), 0..7),
         time(),
-        vec_deque((time(), cause(), any::<u8>(), float(nan)), 0..8),
+        vec((time(), cause(), any::<u8>(), float(nan)), 0..8),
     )
         .prop_map(|(stage_ids, evidence, updated_ms, trail)| StageState {
             stage_ids,
@@ -514,7 +512,7 @@ fn golden_state() -> State {
         }),
         previous_visit_ms: Some(t0 + 20 * min),
         first_touch: Some(google.clone()),
-        touches: VecDeque::from([google, email]),
+        touches: Vec::from([google, email]),
         channel_counts: SortedMap::from([("Email".into(), 1), ("Organic Search".into(), 1)]),
         orders: 1,
         revenue: 129.95,
@@ -549,7 +547,7 @@ fn golden_state() -> State {
             score: Some(9.0),
             at_ms: t0 + 3 * 86_400_000 + 10 * min,
         }],
-        recent: VecDeque::from([
+        recent: Vec::from([
             RecordedTouchpoint {
                 at_ms: t0,
                 kind: EventKind::PageViewed,
@@ -609,7 +607,7 @@ fn golden_state() -> State {
         .to_vec(),
         evidence: vec![0.5, 1.25, -0.75, 6.0, 2.0, f64::EPSILON],
         updated_ms: t0 + 3 * 86_400_000 + 10 * min,
-        trail: VecDeque::from([
+        trail: Vec::from([
             Evidence {
                 at_ms: t0,
                 cause: Cause::Channel("Organic Search".into()),
@@ -675,7 +673,7 @@ fn golden_state() -> State {
 fn golden_state_v2() -> State {
     let mut s = golden_state();
     let t0: u64 = 1_735_689_600_000;
-    s.stages.trail.push_back(Evidence {
+    s.stages.trail.push(Evidence {
         at_ms: t0 + 5 * 86_400_000,
         cause: Cause::Survey("survey: NPS 10".into()),
         stage: 5,

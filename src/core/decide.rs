@@ -16,11 +16,7 @@ use super::config::SlotDef;
 use super::engine::Engine;
 use super::experiment::ExperimentDecision;
 use super::prompt::decide::{slot_experiment, top_evidence};
-use alloc::{
-    borrow::ToOwned,
-    string::{String, ToString},
-    vec::Vec,
-};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 /// The variant chosen for one slot.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,14 +55,13 @@ impl Explanation {
     pub fn describe(&self) -> String {
         match &self.condition {
             Some(c) => with_reads(c, &self.reads),
-            None => [
+            None => crate::core::text::concat(&[
                 "no rule matched (top stage: ",
                 &self.top_stage,
                 ", ",
-                &ValueDisplay::Number(self.probability).to_string(),
+                &ValueDisplay::Number(self.probability).text(),
                 ")",
-            ]
-            .concat(),
+            ]),
         }
     }
 }
@@ -83,7 +78,7 @@ pub(crate) fn with_reads(condition: &str, reads: &[(String, ValueDisplay)]) -> S
         }
         out.push_str(name);
         out.push_str(" = ");
-        out.push_str(&value.to_string());
+        out.push_str(&value.text());
     }
     out.push(')');
     out

@@ -269,12 +269,14 @@ impl Engine {
     /// The earliest moment at which [`Engine::tick`] would change something (a micro journey
     /// deadline), so the caller can set one timer.
     pub fn next_deadline(&self) -> Option<u64> {
-        self.state
-            .journeys
-            .iter()
-            .filter(|j| j.status.is_active())
-            .filter_map(|j| j.deadline_ms)
-            .min()
+        // A loop rather than `filter` / `filter_map` / `min`: less wasm.
+        let mut next: Option<u64> = None;
+        for j in &self.state.journeys {
+            if let Some(d) = j.deadline_ms.filter(|_| j.status.is_active()) {
+                next = Some(next.map_or(d, |n| n.min(d)));
+            }
+        }
+        next
     }
 
     /// Advances time without a touchpoint: abandons micro journeys whose deadline passed.
@@ -473,10 +475,7 @@ impl Engine {
                     .path_prefix
                     .as_deref()
                     .is_none_or(|prefix| path.is_some_and(|p| p.starts_with(prefix)))
-                && def
-                    .where_props
-                    .iter()
-                    .all(|(k, v)| tp.str_prop(k).as_deref() == Some(v.as_str()))
+                && tp.has_props(&def.where_props)
         });
         self.apply_signals(&matching, now_ms, Cause::Event(tp.name.clone()));
     }

@@ -5,6 +5,7 @@ use alloc::{string::String, vec::Vec};
 use core::fmt;
 
 use crate::core::number::integer;
+use crate::core::text::concat;
 
 /// One problem found in a config document, at a JSON path such as
 /// `$.micro_journeys[1].steps[0].event`.
@@ -56,15 +57,14 @@ impl CodecError {
     pub fn message(&self) -> String {
         match self {
             CodecError::NotTrailmark => "stored state is not Trailmark state".into(),
-            CodecError::FutureVersion(v) => [
+            CodecError::FutureVersion(v) => crate::core::text::concat(&[
                 "stored state has format version ",
                 &integer(u64::from(*v)),
                 ", newer than this build reads",
-            ]
-            .concat(),
+            ]),
             CodecError::Truncated => "stored state is truncated".into(),
             CodecError::Checksum => "stored state fails its checksum".into(),
-            CodecError::Invalid(what) => ["stored state has an invalid ", what].concat(),
+            CodecError::Invalid(what) => concat(&["stored state has an invalid ", what]),
         }
     }
 }
@@ -109,7 +109,7 @@ impl Error {
         match self {
             Error::Config(errors) => {
                 let mut out =
-                    ["config has ", &integer(errors.len() as u64), " problem(s)"].concat();
+                    concat(&["config has ", &integer(errors.len() as u64), " problem(s)"]);
                 for e in errors {
                     out.push_str("\n  ");
                     out.push_str(&e.path);
@@ -119,7 +119,7 @@ impl Error {
                 out
             }
             Error::Codec(e) => e.message(),
-            Error::InvalidInput { field, message } => [field, ": ", message].concat(),
+            Error::InvalidInput { field, message } => concat(&[field, ": ", message]),
         }
     }
 }

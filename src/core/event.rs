@@ -9,6 +9,7 @@ use alloc::{borrow::ToOwned, string::String};
 use serde_json::{Map, Value};
 
 use super::props::{self, Prop, Props};
+use super::text::split;
 
 /// What kind of interaction a touchpoint records.
 ///
@@ -100,168 +101,123 @@ pub enum EventKind {
     Custom,
 }
 
-/// Canonical name and accepted aliases of every known kind, in one table so that parsing and
-/// naming can never disagree.
-const NAMES: &[(EventKind, &str, &[&str])] = &[
-    (
-        EventKind::PageViewed,
-        "Page Viewed",
-        &["page_view", "page", "pageview"],
-    ),
-    (
-        EventKind::ProductListViewed,
-        "Product List Viewed",
-        &["view_item_list", "catalog"],
-    ),
-    (
-        EventKind::ProductListFiltered,
-        "Product List Filtered",
-        &["filter_results"],
-    ),
-    (
-        EventKind::ProductClicked,
-        "Product Clicked",
-        &["select_item"],
-    ),
-    (
-        EventKind::ProductViewed,
-        "Product Viewed",
-        &["view_item", "product_view"],
-    ),
-    (
-        EventKind::ProductsCompared,
-        "Products Compared",
-        &["compare"],
-    ),
-    (
-        EventKind::ProductsSearched,
-        "Products Searched",
-        &["search", "view_search_results"],
-    ),
-    (EventKind::ProductAdded, "Product Added", &["add_to_cart"]),
-    (
-        EventKind::ProductRemoved,
-        "Product Removed",
-        &["remove_from_cart"],
-    ),
-    (EventKind::CartViewed, "Cart Viewed", &["view_cart", "cart"]),
-    (
-        EventKind::CheckoutStarted,
-        "Checkout Started",
-        &["begin_checkout"],
-    ),
-    (EventKind::CheckoutStepViewed, "Checkout Step Viewed", &[]),
-    (
-        EventKind::CheckoutStepCompleted,
-        "Checkout Step Completed",
-        &["add_shipping_info", "shipping_details"],
-    ),
-    (
-        EventKind::PaymentInfoEntered,
-        "Payment Info Entered",
-        &["add_payment_info", "payment_details"],
-    ),
-    (
-        EventKind::PaymentFailed,
-        "Payment Failed",
-        &["payment_error", "payment_failed"],
-    ),
-    (EventKind::OrderCompleted, "Order Completed", &["purchase"]),
-    (EventKind::OrderRefunded, "Order Refunded", &["refund"]),
-    (EventKind::OrderCancelled, "Order Cancelled", &[]),
-    (EventKind::CouponApplied, "Coupon Applied", &[]),
-    (
-        EventKind::ProductAddedToWishlist,
-        "Product Added to Wishlist",
-        &["add_to_wishlist", "wishlist_add"],
-    ),
-    (EventKind::ProductShared, "Product Shared", &["share"]),
-    (
-        EventKind::ReviewsViewed,
-        "Reviews Viewed",
-        &["review_page", "view_reviews"],
-    ),
-    (
-        EventKind::ProductReviewed,
-        "Product Reviewed",
-        &["write_review"],
-    ),
-    (
-        EventKind::PromotionViewed,
-        "Promotion Viewed",
-        &["view_promotion", "promo_page"],
-    ),
-    (
-        EventKind::PromotionClicked,
-        "Promotion Clicked",
-        &["select_promotion"],
-    ),
-    (EventKind::SignedUp, "Signed Up", &["sign_up"]),
-    (EventKind::SignedIn, "Signed In", &["login"]),
-    (
-        EventKind::FormSubmitted,
-        "Form Submitted",
-        &["generate_lead", "form_submit"],
-    ),
-    (EventKind::ElementClicked, "Element Clicked", &["click"]),
-    (EventKind::ScrollDepth, "Scroll Depth Reached", &["scroll"]),
-    (EventKind::Engaged, "Engaged", &["user_engagement"]),
-    (
-        EventKind::VideoPlayed,
-        "Video Playback Started",
-        &["video_start"],
-    ),
-    (
-        EventKind::SupportContacted,
-        "Support Contacted",
-        &["support_chat", "contact"],
-    ),
-    (EventKind::HelpViewed, "Help Viewed", &["view_help"]),
-    (
-        EventKind::SurveyAnswered,
-        "Survey Answered",
-        &["survey_answer"],
-    ),
-    (EventKind::PromptShown, "Prompt Shown", &["prompt_shown"]),
-    (
-        EventKind::PromptClicked,
-        "Prompt Clicked",
-        &["prompt_clicked"],
-    ),
-    (
-        EventKind::PromptDismissed,
-        "Prompt Dismissed",
-        &["prompt_dismissed"],
-    ),
-    (EventKind::ReferralSent, "Referral Sent", &["refer_friend"]),
-    (
-        EventKind::AccountViewed,
-        "Account Viewed",
-        &["account_page"],
-    ),
-];
+/// Every known kind in declaration order: its position is its [`EventKind::code`] and its line
+/// in [`NAMES`].
+const KINDS: [EventKind; 40] = {
+    use EventKind::*;
+    [
+        PageViewed,
+        ProductListViewed,
+        ProductListFiltered,
+        ProductClicked,
+        ProductViewed,
+        ProductsCompared,
+        ProductsSearched,
+        ProductAdded,
+        ProductRemoved,
+        CartViewed,
+        CheckoutStarted,
+        CheckoutStepViewed,
+        CheckoutStepCompleted,
+        PaymentInfoEntered,
+        PaymentFailed,
+        OrderCompleted,
+        OrderRefunded,
+        OrderCancelled,
+        CouponApplied,
+        ProductAddedToWishlist,
+        ProductShared,
+        ReviewsViewed,
+        ProductReviewed,
+        PromotionViewed,
+        PromotionClicked,
+        SignedUp,
+        SignedIn,
+        FormSubmitted,
+        ElementClicked,
+        ScrollDepth,
+        Engaged,
+        VideoPlayed,
+        SupportContacted,
+        HelpViewed,
+        SurveyAnswered,
+        PromptShown,
+        PromptClicked,
+        PromptDismissed,
+        ReferralSent,
+        AccountViewed,
+    ]
+};
+
+/// Canonical name and accepted aliases of every known kind, `|`-separated, one line per kind in
+/// [`KINDS`] order: one table, so that parsing and naming can never disagree. Text rather than a
+/// table of `&str`s: their pointers and lengths cost the wasm over 1 KB that compresses poorly.
+/// The last line has no newline, so `Custom` (past it) has no line.
+const NAMES: &str = concat!(
+    "Page Viewed|page_view|page|pageview\n",
+    "Product List Viewed|view_item_list|catalog\n",
+    "Product List Filtered|filter_results\n",
+    "Product Clicked|select_item\n",
+    "Product Viewed|view_item|product_view\n",
+    "Products Compared|compare\n",
+    "Products Searched|search|view_search_results\n",
+    "Product Added|add_to_cart\n",
+    "Product Removed|remove_from_cart\n",
+    "Cart Viewed|view_cart|cart\n",
+    "Checkout Started|begin_checkout\n",
+    "Checkout Step Viewed\n",
+    "Checkout Step Completed|add_shipping_info|shipping_details\n",
+    "Payment Info Entered|add_payment_info|payment_details\n",
+    "Payment Failed|payment_error|payment_failed\n",
+    "Order Completed|purchase\n",
+    "Order Refunded|refund\n",
+    "Order Cancelled\n",
+    "Coupon Applied\n",
+    "Product Added to Wishlist|add_to_wishlist|wishlist_add\n",
+    "Product Shared|share\n",
+    "Reviews Viewed|review_page|view_reviews\n",
+    "Product Reviewed|write_review\n",
+    "Promotion Viewed|view_promotion|promo_page\n",
+    "Promotion Clicked|select_promotion\n",
+    "Signed Up|sign_up\n",
+    "Signed In|login\n",
+    "Form Submitted|generate_lead|form_submit\n",
+    "Element Clicked|click\n",
+    "Scroll Depth Reached|scroll\n",
+    "Engaged|user_engagement\n",
+    "Video Playback Started|video_start\n",
+    "Support Contacted|support_chat|contact\n",
+    "Help Viewed|view_help\n",
+    "Survey Answered|survey_answer\n",
+    "Prompt Shown|prompt_shown\n",
+    "Prompt Clicked|prompt_clicked\n",
+    "Prompt Dismissed|prompt_dismissed\n",
+    "Referral Sent|refer_friend\n",
+    "Account Viewed|account_page",
+);
 
 impl EventKind {
     /// Every known kind, in declaration order (excluding [`EventKind::Custom`]).
     pub fn all() -> impl Iterator<Item = EventKind> {
-        NAMES.iter().map(|(k, _, _)| *k)
+        KINDS.into_iter()
     }
 
     /// The canonical (Segment-style) name, e.g. `"Product Viewed"`; `"Custom"` for custom events.
     pub fn name(self) -> &'static str {
-        NAMES
-            .iter()
-            .find(|(k, _, _)| *k == self)
-            .map_or("Custom", |(_, n, _)| n)
+        // `Custom` is past the last line.
+        split(NAMES, b'\n')
+            .nth(self as usize)
+            .and_then(|line| split(line, b'|').next())
+            .unwrap_or("Custom")
     }
 
     /// Parses a canonical name or alias, ignoring ASCII case and treating `_`, `-` and space
     /// alike (`"product_viewed"`, `"Product Viewed"` and `"view_item"` all give
     /// [`EventKind::ProductViewed`]). Unknown names give `None`.
     pub fn parse(name: &str) -> Option<EventKind> {
-        NAMES.iter().find_map(|(k, canonical, aliases)| {
-            (loose_eq(canonical, name) || aliases.iter().any(|a| loose_eq(a, name))).then_some(*k)
-        })
+        let line =
+            split(NAMES, b'\n').position(|line| split(line, b'|').any(|n| loose_eq(n, name)))?;
+        KINDS.get(line).copied()
     }
 
     /// Stable small number used by the persisted-state codec. Never reorder: append new kinds.
@@ -269,7 +225,7 @@ impl EventKind {
         if self == EventKind::Custom {
             return 255;
         }
-        NAMES.iter().position(|(k, _, _)| *k == self).unwrap_or(0) as u8
+        self as u8
     }
 
     /// Inverse of [`EventKind::code`].
@@ -277,7 +233,7 @@ impl EventKind {
         if code == 255 {
             return Some(EventKind::Custom);
         }
-        NAMES.get(code as usize).map(|(k, _, _)| *k)
+        KINDS.get(code as usize).copied()
     }
 }
 
@@ -375,6 +331,14 @@ impl Touchpoint {
     /// A string property, also accepting numbers (ids are often numeric).
     pub fn str_prop(&self, key: &str) -> Option<String> {
         text(self.props.get(key)?)
+    }
+
+    /// Whether every `(key, value)` of `wanted` is a property of this touchpoint as text (a
+    /// signal's or step's `where`): one function for both, so the wasm has one copy.
+    pub(crate) fn has_props(&self, wanted: &crate::core::map::SortedMap<String, String>) -> bool {
+        wanted
+            .iter()
+            .all(|(k, v)| self.str_prop(k).as_deref() == Some(v.as_str()))
     }
 
     /// A numeric property, also accepting numeric strings.
@@ -522,6 +486,23 @@ mod tests {
             Some(EventKind::CheckoutStarted)
         );
         assert_eq!(EventKind::parse("chekout"), None);
+    }
+
+    #[test]
+    fn every_kind_has_its_line() {
+        assert_eq!(NAMES.lines().count(), KINDS.len());
+        for (i, k) in KINDS.into_iter().enumerate() {
+            assert_eq!(k as usize, i, "{k:?} is out of declaration order");
+        }
+        assert_eq!(EventKind::PageViewed.name(), "Page Viewed");
+        assert_eq!(EventKind::AccountViewed.name(), "Account Viewed");
+        assert_eq!(EventKind::Custom.name(), "Custom");
+        assert_eq!(
+            EventKind::parse("account_page"),
+            Some(EventKind::AccountViewed)
+        );
+        assert_eq!(EventKind::parse("Custom"), None);
+        assert_eq!(EventKind::parse(""), None);
     }
 
     #[test]

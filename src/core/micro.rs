@@ -231,11 +231,7 @@ fn deadline(def: &MicroJourneyDef, from: usize, now_ms: u64) -> u64 {
 }
 
 fn matches(step: &StepDef, tp: &Touchpoint) -> bool {
-    names_event(&step.event, tp)
-        && step
-            .where_props
-            .iter()
-            .all(|(k, v)| tp.str_prop(k).as_deref() == Some(v.as_str()))
+    names_event(&step.event, tp) && tp.has_props(&step.where_props)
 }
 
 /// True when a config event name denotes this touchpoint (same kind, or same custom name).

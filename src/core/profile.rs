@@ -5,7 +5,7 @@
 //! retention limits survive only as per-name counts, channel touches beyond their limit only as
 //! per-group counts.
 
-use alloc::{borrow::ToOwned, collections::VecDeque, string::String, vec::Vec};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 use crate::core::map::SortedMap;
 
@@ -117,7 +117,7 @@ pub struct Profile {
     /// The very first channel touch; never rolled up.
     pub first_touch: Option<ChannelTouch>,
     /// Recent channel touches, oldest first; the last is the last touch.
-    pub touches: VecDeque<ChannelTouch>,
+    pub touches: Vec<ChannelTouch>,
     /// Every touch ever, counted per channel group.
     pub channel_counts: SortedMap<String, u32>,
     /// Orders placed.
@@ -133,7 +133,7 @@ pub struct Profile {
     /// Survey answers, oldest first.
     pub surveys: Vec<SurveyAnswer>,
     /// Recent touchpoints, oldest first.
-    pub recent: VecDeque<RecordedTouchpoint>,
+    pub recent: Vec<RecordedTouchpoint>,
     /// Every touchpoint ever, counted per name.
     pub counts: SortedMap<String, u64>,
     /// Products viewed, with the session number of the latest view (for revisits).
@@ -160,7 +160,7 @@ impl Profile {
 
     /// The latest channel touch.
     pub fn last_touch(&self) -> Option<&ChannelTouch> {
-        self.touches.back()
+        self.touches.last()
     }
 
     /// Value of the cart (lines without a price count as zero).
@@ -187,10 +187,8 @@ impl Profile {
         if self.first_touch.is_none() {
             self.first_touch = Some(touch.clone());
         }
-        self.touches.push_back(touch);
-        while self.touches.len() > max.max(1) as usize {
-            self.touches.pop_front();
-        }
+        self.touches.push(touch);
+        keep_last(&mut self.touches, max.max(1) as usize);
     }
 
     /// Records a touchpoint in history and updates cart, orders, interests and surveys.
@@ -210,7 +208,7 @@ impl Profile {
         *self.counts.get_or_insert(name, 0) += 1;
         let product_id = tp.product_id();
         let category = tp.category();
-        self.recent.push_back(RecordedTouchpoint {
+        self.recent.push(RecordedTouchpoint {
             at_ms: now_ms,
             kind: tp.kind,
             custom_name: (tp.kind == EventKind::Custom).then(|| truncate(&tp.name, 100)),
@@ -339,22 +337,36 @@ impl Profile {
     pub(crate) fn apply_retention(&mut self, now_ms: u64, retention: &RetentionConfig) -> bool {
         let sizes = (self.recent.len(), self.surveys.len(), self.touches.len());
         let max_age = u64::from(retention.touchpoint_days) * DAY_MS;
-        while self.recent.len() > retention.max_touchpoints as usize
-            || self
-                .recent
-                .front()
-                .is_some_and(|t| now_ms.saturating_sub(t.at_ms) > max_age)
+        // Past the limit, then any older than `max_age` (oldest first).
+        let mut old = self
+            .recent
+            .len()
+            .saturating_sub(retention.max_touchpoints as usize);
+        while self
+            .recent
+            .get(old)
+            .is_some_and(|t| now_ms.saturating_sub(t.at_ms) > max_age)
         {
-            self.recent.pop_front();
+            old += 1;
         }
+        self.recent.drain(..old);
         let survey_age = u64::from(retention.survey_days) * DAY_MS;
         self.surveys
             .retain(|s| now_ms.saturating_sub(s.at_ms) <= survey_age);
-        while self.touches.len() > retention.max_channel_touches.max(1) as usize {
-            self.touches.pop_front();
-        }
+        keep_last(
+            &mut self.touches,
+            retention.max_channel_touches.max(1) as usize,
+        );
         sizes != (self.recent.len(), self.surveys.len(), self.touches.len())
     }
+}
+
+/// Drops the oldest entries of `list` so that at most `max` remain. The bounded histories are
+/// plain vectors, not `VecDeque`s (whose ring-buffer code costs the wasm 0.6 KB brotli):
+/// dropping from the front moves the rest, once per call, which costs less than the encode
+/// that follows every change.
+pub(crate) fn keep_last<T>(list: &mut Vec<T>, max: usize) {
+    list.drain(..list.len().saturating_sub(max));
 }
 
 /// An interest's score decayed to `now_ms` (shared by ranking and updating, so the wasm carries
@@ -474,6 +486,26 @@ mod tests {
         assert_eq!(p.counts["Page Viewed"], 10);
         p.apply_retention(200 * DAY_MS, &r);
         assert!(p.recent.is_empty());
+    }
+
+    #[test]
+    fn retention_drops_past_the_limit_then_by_age_from_the_oldest() {
+        let r = RetentionConfig {
+            max_touchpoints: 3,
+            touchpoint_days: 1,
+            ..RetentionConfig::default()
+        };
+        let now = 10 * DAY_MS;
+        // Oldest first: too old, recent, too old, recent, recent.
+        let mut p = Profile::default();
+        for at in [0, now, 1, now, now] {
+            p.record(&Touchpoint::of(EventKind::PageViewed), at, &lc());
+        }
+        assert!(p.apply_retention(now, &r));
+        // Two over the limit go whatever their age; then the old one now at the front.
+        assert_eq!(p.recent.len(), 2);
+        assert!(p.recent.iter().all(|t| t.at_ms == now));
+        assert!(!p.apply_retention(now, &r));
     }
 
     #[test]

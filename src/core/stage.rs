@@ -13,7 +13,7 @@
 //! lazily because decay is multiplicative); and weights in log-odds units are easy to reason
 //! about ("+1 makes this stage e times likelier") and to tune in config.
 
-use alloc::{collections::VecDeque, string::String, vec, vec::Vec};
+use alloc::{string::String, vec, vec::Vec};
 
 use super::config::{Config, Fact};
 
@@ -43,7 +43,7 @@ impl Cause {
                 Fact::Lapsed => "back after a long absence".into(),
                 Fact::ProductRevisit => "viewed a product again".into(),
             },
-            Cause::Channel(c) => ["arrived from ", c].concat(),
+            Cause::Channel(c) => crate::core::text::concat(&["arrived from ", c]),
             Cause::Survey(s) => s.clone(),
         }
     }
@@ -72,7 +72,7 @@ pub struct StageState {
     /// When the accumulators were last decayed.
     pub updated_ms: u64,
     /// The most recent evidence, oldest first, bounded by `inference.trail_length`.
-    pub trail: VecDeque<Evidence>,
+    pub trail: Vec<Evidence>,
 }
 
 /// A stage with its current probability and the evidence behind it.
@@ -106,7 +106,7 @@ impl StageState {
             stage_ids: config.stages.iter().map(|s| s.id.clone()).collect(),
             evidence: vec![0.0; config.stages.len()],
             updated_ms: 0,
-            trail: VecDeque::new(),
+            trail: Vec::new(),
         }
     }
 
@@ -132,11 +132,11 @@ impl StageState {
                 fresh.evidence[*new] = *v;
             }
         }
-        // A loop rather than `filter_map(..).collect()` into a `VecDeque`: ~1 KB less wasm.
+        // A loop rather than `filter_map(..).collect()`: ~1 KB less wasm.
         for mut e in self.trail {
             if let Some(&Some(new)) = map.get(e.stage as usize) {
                 e.stage = new as u8;
-                fresh.trail.push_back(e);
+                fresh.trail.push(e);
             }
         }
         fresh
@@ -166,15 +166,13 @@ impl StageState {
         };
         let cap = config.inference.max_evidence;
         *a = crate::core::number::clamp(*a + weight, -cap, cap);
-        self.trail.push_back(Evidence {
+        self.trail.push(Evidence {
             at_ms: now_ms,
             cause,
             stage: stage as u8,
             weight,
         });
-        while self.trail.len() > config.inference.trail_length as usize {
-            self.trail.pop_front();
-        }
+        crate::core::profile::keep_last(&mut self.trail, config.inference.trail_length as usize);
     }
 
     /// Probabilities per stage at `now_ms`, in config order; they sum to 1.
@@ -206,24 +204,30 @@ impl StageState {
         // Loops rather than nested map / filter / collect chains: less wasm.
         let mut out = Vec::with_capacity(config.stages.len());
         for (i, s) in config.stages.iter().enumerate() {
-            let mut trail = Vec::new();
-            for e in self.trail.iter().rev() {
-                if e.stage as usize == i {
-                    trail.push(Contribution {
-                        cause: e.cause.clone(),
-                        at_ms: e.at_ms,
-                        weight: e.weight * Self::decay_factor(config, e.at_ms, now_ms.max(e.at_ms)),
-                    });
-                }
-            }
             out.push(StageEstimate {
                 stage: s.id.clone(),
                 probability: probabilities[i],
                 score: self.evidence[i] * f,
-                trail,
+                trail: self.contributions(config, i, now_ms),
             });
         }
         out
+    }
+
+    /// The trail entries of the stage at index `stage`, newest first, with their weight decayed
+    /// to `now_ms` (an estimate's `trail`).
+    pub fn contributions(&self, config: &Config, stage: usize, now_ms: u64) -> Vec<Contribution> {
+        let mut trail = Vec::new();
+        for e in self.trail.iter().rev() {
+            if e.stage as usize == stage {
+                trail.push(Contribution {
+                    cause: e.cause.clone(),
+                    at_ms: e.at_ms,
+                    weight: e.weight * Self::decay_factor(config, e.at_ms, now_ms.max(e.at_ms)),
+                });
+            }
+        }
+        trail
     }
 }
 

@@ -201,8 +201,23 @@ fn split_port(authority: &str) -> (&str, Option<u16>) {
     let (host, rest) = authority
         .split_at_checked(host_end)
         .unwrap_or((authority, ""));
-    let port = rest.strip_prefix(":").and_then(|p| p.parse().ok());
+    let port = rest.strip_prefix(":").and_then(port);
     (host, port)
+}
+
+/// `p` as a port, as `p.parse::<u16>().ok()` reads it (an optional `+`, then decimal digits),
+/// without core's integer parser and its error kinds, which cost the wasm more than this loop.
+fn port(p: &str) -> Option<u16> {
+    let digits = p.strip_prefix("+").unwrap_or(p);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0u16, |n, b| {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u16::from(b - b'0'))
+    })
 }
 
 #[cfg(test)]
@@ -261,6 +276,16 @@ mod tests {
     }
 
     #[test]
+    fn ports_parse_as_u16_does() {
+        for p in [
+            "", "0", "80", "+80", "0080", "65535", "65536", "99999", "+", "-1", "-0", "8a", " 8",
+            "8 ", "++1", "1_0", "٣",
+        ] {
+            assert_eq!(port(p), p.parse::<u16>().ok(), "{p:?}");
+        }
+    }
+
+    #[test]
     fn www_is_stripped_only_at_the_start() {
         assert_eq!(strip_www("WWW.example.com"), "example.com");
         assert_eq!(strip_www("wwwexample.com"), "wwwexample.com");
@@ -296,6 +321,11 @@ mod tests {
             0..24,
         )) {
             prop_assert_eq!(lossy(&bytes), String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn ports_agree_with_u16_parse(p in "[+-]?[0-9a]{0,7}") {
+            prop_assert_eq!(port(&p), p.parse::<u16>().ok());
         }
 
         #[test]

@@ -125,8 +125,12 @@ impl Tree for Value {
 
 /// A JavaScript value as JSON (`undefined` and `null` become `null`).
 pub fn from_js<T: Tree>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    read(&value, 0)
-        .ok_or_else(|| error("input/invalid", &[what, " is not plain JSON data"].concat()))
+    read(&value, 0).ok_or_else(|| {
+        error(
+            "input/invalid",
+            &crate::core::text::concat(&[what, " is not plain JSON data"]),
+        )
+    })
 }
 
 fn read<T: Tree>(v: &JsValue, depth: usize) -> Option<T> {

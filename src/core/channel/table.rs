@@ -32,7 +32,7 @@
 //! `de.pinterest.com`), but search never does so, because search companies host non-search
 //! products on subdomains (`mail.google.com`).
 
-use crate::core::text::{find, split, split_once};
+use crate::core::text::{concat, find, split, split_once};
 use alloc::{
     string::{String, ToString},
     vec::Vec,
@@ -399,9 +399,9 @@ fn host_keys(host: &str) -> Vec<String> {
             _ => false,
         };
         if tld {
-            keys.push([prefix, ".{}"].concat());
+            keys.push(concat(&[prefix, ".{}"]));
         }
-        keys.push(["{}.", suffix].concat());
+        keys.push(concat(&["{}.", suffix]));
     }
     keys
 }

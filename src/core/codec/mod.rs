@@ -317,7 +317,7 @@ fn read_profile(r: &mut Reader<'_>) -> Profile {
         session: r.opt(read_session),
         previous_visit_ms: r.opt(Reader::time),
         first_touch: r.opt(read_touch),
-        touches: r.list(read_touch).into(),
+        touches: r.list(read_touch),
         channel_counts: read_map(r, Reader::string, Reader::u32),
         orders: r.u32(),
         revenue: r.f64(),
@@ -338,21 +338,19 @@ fn read_profile(r: &mut Reader<'_>) -> Profile {
             score: r.opt(Reader::f64),
             at_ms: r.time(),
         }),
-        recent: r
-            .list(|r| {
-                let at_ms = r.time();
-                let code = r.byte();
-                RecordedTouchpoint {
-                    at_ms,
-                    kind: r.code(EventKind::from_code(code), EventKind::Custom, "event kind"),
-                    custom_name: r.opt(Reader::string),
-                    path: r.opt(Reader::string),
-                    product_id: r.opt(Reader::string),
-                    category: r.opt(Reader::string),
-                    value: r.opt(Reader::f64),
-                }
-            })
-            .into(),
+        recent: r.list(|r| {
+            let at_ms = r.time();
+            let code = r.byte();
+            RecordedTouchpoint {
+                at_ms,
+                kind: r.code(EventKind::from_code(code), EventKind::Custom, "event kind"),
+                custom_name: r.opt(Reader::string),
+                path: r.opt(Reader::string),
+                product_id: r.opt(Reader::string),
+                category: r.opt(Reader::string),
+                value: r.opt(Reader::f64),
+            }
+        }),
         counts: read_map(r, Reader::string, Reader::varint),
         viewed_products: read_map(r, Reader::string, Reader::u32),
     }
@@ -463,14 +461,12 @@ fn read_stages(r: &mut Reader<'_>, v2: bool) -> StageState {
         stage_ids: r.list(Reader::string),
         evidence: r.list(Reader::f64),
         updated_ms: r.time(),
-        trail: r
-            .list(|r| Evidence {
-                at_ms: r.time(),
-                cause: read_cause(r, v2),
-                stage: r.byte(),
-                weight: r.f64(),
-            })
-            .into(),
+        trail: r.list(|r| Evidence {
+            at_ms: r.time(),
+            cause: read_cause(r, v2),
+            stage: r.byte(),
+            weight: r.f64(),
+        }),
     }
 }
 

@@ -20,7 +20,12 @@ impl Writer {
     }
 
     pub(super) fn bytes(&mut self, b: &[u8]) {
-        self.buf.extend_from_slice(b);
+        // Reserved, then byte by byte through `push`, whose code the wasm has anyway:
+        // `extend_from_slice` would be a second copy of the growth code (0.3 KB).
+        self.buf.reserve(b.len());
+        for &x in b {
+            self.buf.push(x);
+        }
     }
 
     /// Unsigned LEB128: 7 bits a byte, low group first, high bit set on all but the last.

@@ -117,6 +117,11 @@ impl<'a> Context<'a> {
         ))
     }
 
+    /// The index of the likeliest stage in the config (`None` only without stages).
+    pub(crate) fn top_index(&self) -> Option<usize> {
+        self.top
+    }
+
     /// The config conditions are read under.
     pub fn config(&self) -> &'a Config {
         self.config

@@ -3,11 +3,7 @@
 //! variables read, for explanations.
 
 use crate::core::error::quote;
-use alloc::{
-    borrow::ToOwned,
-    string::{String, ToString},
-    vec::Vec,
-};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 use core::fmt;
 
 use super::context::{Context, Val};
@@ -30,16 +26,22 @@ pub enum ValueDisplay {
 impl fmt::Display for ValueDisplay {
     /// Numbers with at most four decimals, text quoted, missing as `(none)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ValueDisplay::Missing => f.write_str("(none)"),
-            ValueDisplay::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
-            ValueDisplay::Text(s) => f.write_str(&quote(s)),
-            ValueDisplay::Number(n) => f.write_str(&crate::core::number::fixed4(*n)),
-        }
+        f.write_str(&self.text())
     }
 }
 
 impl ValueDisplay {
+    /// What `Display` writes, as a `String` (`to_string` would bring a `Formatter` into the
+    /// wasm).
+    pub fn text(&self) -> String {
+        match self {
+            ValueDisplay::Missing => "(none)".into(),
+            ValueDisplay::Bool(b) => (if *b { "true" } else { "false" }).into(),
+            ValueDisplay::Text(s) => quote(s),
+            ValueDisplay::Number(n) => crate::core::number::fixed4(*n),
+        }
+    }
+
     fn of(v: &Val<'_>) -> ValueDisplay {
         match v {
             Val::Missing | Val::List(_) => ValueDisplay::Missing,
@@ -102,7 +104,7 @@ fn value<'c>(o: &'c Operand, ctx: &'c Context<'_>, reads: &mut Option<&mut Reads
 }
 
 fn record(reads: &mut Reads, var: &Var, val: &Val<'_>) {
-    let name = var.to_string();
+    let name = var.name();
     if !reads.iter().any(|(n, _)| *n == name) {
         reads.push((name, ValueDisplay::of(val)));
     }

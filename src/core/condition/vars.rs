@@ -253,32 +253,34 @@ fn unknown(s: &[&str], col: usize) -> ConditionError {
     ConditionError::new(col, what)
 }
 
-impl fmt::Display for Var {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Var {
+    /// The name as a condition writes it (`stage.research`, `survey["my id"].score`), for
+    /// explanations. Built in a `String`: through `Display` (`to_string`), the wasm would
+    /// carry a `Formatter` and its dispatch for this alone.
+    pub(crate) fn name(&self) -> String {
         use Var::*;
-        let seg = |f: &mut fmt::Formatter<'_>, root: &str, id: &str, tail: &str| {
-            // Written piece by piece, not `write!`n: formatting arguments would keep
-            // `core::fmt`'s padding code in the wasm, which names variables in explanations.
-            f.write_str(root)?;
+        let seg = |root: &str, id: &str, tail: &str| {
+            let mut out = String::from(root);
             if is_segment(id) {
-                f.write_str(".")?;
-                f.write_str(id)?;
+                out.push('.');
+                out.push_str(id);
             } else {
-                f.write_str("[")?;
-                f.write_str(&quote(id))?;
-                f.write_str("]")?;
+                out.push('[');
+                out.push_str(&quote(id));
+                out.push(']');
             }
-            f.write_str(tail)
+            out.push_str(tail);
+            out
         };
         match self {
-            Stage(id) => seg(f, "stage", id, ""),
-            Journey(id) => seg(f, "journey", id, ""),
-            JourneyStep(id) => seg(f, "journey", id, ".step"),
-            Interest(c) => seg(f, "interest", c, ""),
-            Survey(id) => seg(f, "survey", id, ""),
-            SurveyScore(id) => seg(f, "survey", id, ".score"),
-            Consent(p) => seg(f, "consent", p, ""),
-            other => f.write_str(match other {
+            Stage(id) => seg("stage", id, ""),
+            Journey(id) => seg("journey", id, ""),
+            JourneyStep(id) => seg("journey", id, ".step"),
+            Interest(c) => seg("interest", c, ""),
+            Survey(id) => seg("survey", id, ""),
+            SurveyScore(id) => seg("survey", id, ".score"),
+            Consent(p) => seg("consent", p, ""),
+            other => String::from(match other {
                 TopStage => "top_stage",
                 Visits => "visits",
                 Returning => "returning",
@@ -309,6 +311,12 @@ impl fmt::Display for Var {
                 _ => "weekday",
             }),
         }
+    }
+}
+
+impl fmt::Display for Var {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
     }
 }
 

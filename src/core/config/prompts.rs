@@ -121,11 +121,10 @@ impl PromptTrigger {
         // Messages concatenated, not `format!`ed: the browser build parses triggers too, and
         // formatting arguments would keep `core::fmt`'s padding code in the wasm.
         let bad = || {
-            [
+            crate::core::text::concat(&[
                 &quote(s),
                 " is not a trigger (page_view, exit_intent, event:<name>, scroll:<percent>, idle:<seconds>, abandoned:<journey>)",
-            ]
-            .concat()
+            ])
         };
         Ok(match crate::core::text::split_once(s, b':') {
             None if s == "page_view" => PromptTrigger::PageView,
@@ -141,7 +140,10 @@ impl PromptTrigger {
                 digits(n)
                     .filter(|s| (1..=MAX_IDLE_S).contains(s))
                     .ok_or_else(|| {
-                        [&quote(s), ": idle:<seconds> takes 1 to 86400 seconds"].concat()
+                        crate::core::text::concat(&[
+                            &quote(s),
+                            ": idle:<seconds> takes 1 to 86400 seconds",
+                        ])
                     })?,
             ),
             _ => return Err(bad()),

@@ -12,7 +12,7 @@
 
 use super::PromptHistory;
 use crate::core::condition::{Context, PageContext, ValueDisplay};
-use crate::core::config::{Config, PromptDef, PromptKind, PromptTrigger};
+use crate::core::config::{PromptDef, PromptKind, PromptTrigger};
 use crate::core::engine::Engine;
 use crate::core::event::EventKind;
 use crate::core::experiment::{self, ExperimentDecision};
@@ -83,20 +83,17 @@ impl PromptExplanation {
             None => s.push_str(": everyone"),
         }
         let n = |v: u32| integer(u64::from(v));
-        s.push_str(
-            &[
-                "; shown ",
-                &n(self.shown_session),
-                " this session, ",
-                &n(self.shown_total),
-                " in all; ",
-                &n(self.budget.0),
-                " of ",
-                &n(self.budget.1),
-                " prompts this session",
-            ]
-            .concat(),
-        );
+        s.push_str(&crate::core::text::concat(&[
+            "; shown ",
+            &n(self.shown_session),
+            " this session, ",
+            &n(self.shown_total),
+            " in all; ",
+            &n(self.budget.0),
+            " of ",
+            &n(self.budget.1),
+            " prompts this session",
+        ]));
         s
     }
 }
@@ -132,16 +129,17 @@ fn matches(configured: &Trigger, fired: &Trigger) -> bool {
 
 /// The evidence behind the likeliest stage at the context's moment, strongest first (at most 5).
 pub fn top_evidence(ctx: &Context<'_>) -> Vec<(String, f64)> {
-    let Some((top, _)) = ctx.top_stage() else {
+    let Some(top) = ctx.top_index() else {
         return Vec::new();
     };
-    let estimates = ctx.state().stages.estimates(ctx.config(), ctx.now_ms());
-    let Some(e) = estimates.into_iter().find(|e| e.stage == top) else {
-        return Vec::new();
-    };
+    // The top stage's trail alone, not every stage's estimate.
+    let trail = ctx
+        .state()
+        .stages
+        .contributions(ctx.config(), top, ctx.now_ms());
     // The five strongest, by insertion (no sort: it would cost the browser build kilobytes).
     let mut items: Vec<(String, f64)> = Vec::new();
-    for c in &e.trail {
+    for c in &trail {
         let w = c.weight.abs();
         let at = items
             .iter()
@@ -193,7 +191,6 @@ fn blocked(
     None
 }
 
-/// The experiment testing prompt `id`, decided for this visitor.
 /// Why a prompt was passed over when its experiment holds the visitor out.
 pub const HELD_OUT: &str = "held out of its experiment";
 
@@ -214,7 +211,7 @@ impl Engine {
         let mut out = Vec::new();
         for (id, why) in passed {
             if *why == HELD_OUT {
-                if let Some(x) = prompt_experiment(&ctx, config, id) {
+                if let Some(x) = prompt_experiment(&ctx, id) {
                     if x.holdout && x.expose {
                         out.push(x);
                     }
@@ -225,31 +222,28 @@ impl Engine {
     }
 }
 
-fn prompt_experiment(ctx: &Context<'_>, config: &Config, id: &str) -> Option<ExperimentDecision> {
-    let d = &ctx.state().decisions;
-    if d.seed == 0 {
-        return None;
-    }
-    let (xid, def) = config
-        .experiments
-        .iter()
-        .find(|(_, x)| x.prompt.as_deref() == Some(id))?;
-    let session = ctx.state().profile.session.as_ref().map_or(0, |s| s.number);
-    experiment::decide(ctx, xid, def, d.seed, d.assignments.get(xid), session)
+/// The experiment testing prompt `id`, decided for this visitor.
+fn prompt_experiment(ctx: &Context<'_>, id: &str) -> Option<ExperimentDecision> {
+    experiment_on(ctx, id, false)
 }
 
 /// The experiment testing slot `slot`, decided for this visitor (`None` when there is none,
 /// no seed yet, or the visitor is not eligible).
 pub fn slot_experiment(ctx: &Context<'_>, slot: &str) -> Option<ExperimentDecision> {
+    experiment_on(ctx, slot, true)
+}
+
+/// The experiment on slot `id` (`on_slot`) or prompt `id`, decided for this visitor. One
+/// function for both kinds rather than two copies: less wasm.
+fn experiment_on(ctx: &Context<'_>, id: &str, on_slot: bool) -> Option<ExperimentDecision> {
     let d = &ctx.state().decisions;
     if d.seed == 0 {
         return None;
     }
-    let (xid, def) = ctx
-        .config()
-        .experiments
-        .iter()
-        .find(|(_, x)| x.slot.as_deref() == Some(slot))?;
+    let (xid, def) = ctx.config().experiments.iter().find(|(_, x)| {
+        let target = if on_slot { &x.slot } else { &x.prompt };
+        target.as_deref() == Some(id)
+    })?;
     let session = ctx.state().profile.session.as_ref().map_or(0, |s| s.number);
     experiment::decide(ctx, xid, def, d.seed, d.assignments.get(xid), session)
 }
@@ -305,7 +299,7 @@ impl Engine {
                 passed.push((id.clone(), r));
                 continue;
             }
-            let exp = prompt_experiment(&ctx, config, id);
+            let exp = prompt_experiment(&ctx, id);
             if exp.as_ref().is_some_and(|x| x.holdout) {
                 passed.push((id.clone(), HELD_OUT));
             } else if used >= budget {
