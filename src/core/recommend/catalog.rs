@@ -112,7 +112,7 @@ fn numeric_id(n: &serde_json::Number, path: &str, errors: &mut Vec<ConfigError>)
         // `1.0`, `-0` and `1e3` are whole too; `as` only runs on values checked to fit.
         None => n
             .as_f64()
-            .filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f <= MAX_SAFE_INTEGER as f64)
+            .filter(|f| *f >= 0.0 && libm::trunc(*f) == *f && *f <= MAX_SAFE_INTEGER as f64)
             .map(|f| f as u64),
     };
     match whole {
