@@ -275,10 +275,10 @@ impl<'a> SourceTable<'a> {
             (Some(i), _) => Ok(Some(i)),
             (None, None) => Ok(None),
             (None, Some(zones)) => {
+                // Nested `any`s rather than `flat_map`: less wasm.
                 let covered = crate::core::text::contains(k, "{}")
                     || split(k, b'.')
-                        .flat_map(|part| split(part, b' '))
-                        .any(|w| split(zones, b' ').any(|z| z == w));
+                        .any(|part| split(part, b' ').any(|w| split(zones, b' ').any(|z| z == w)));
                 if covered {
                     Ok(None)
                 } else {
