@@ -214,6 +214,13 @@ impl StageState {
         out
     }
 
+    /// The accumulated evidence of the stage at index `stage`, decayed to `now_ms` (an
+    /// estimate's `score`).
+    pub(crate) fn score(&self, config: &Config, stage: usize, now_ms: u64) -> f64 {
+        let f = Self::decay_factor(config, self.updated_ms, now_ms.max(self.updated_ms));
+        self.evidence[stage] * f
+    }
+
     /// The trail entries of the stage at index `stage`, newest first, with their weight decayed
     /// to `now_ms` (an estimate's `trail`).
     pub fn contributions(&self, config: &Config, stage: usize, now_ms: u64) -> Vec<Contribution> {

@@ -164,27 +164,28 @@ fn counts<J: Json, N: Copy + Into<Item<'static, J>>>(counts: &SortedMap<String, 
 /// at, weight}]}]`.
 pub fn stages<J: Json>(engine: &Engine, now_ms: u64) -> J {
     let config = engine.config();
-    list(
-        engine.stage(now_ms).into_iter().zip(&config.stages),
-        |(e, def)| {
-            obj!(
-                ("stage", &e.stage),
-                ("label", def.label.as_ref().unwrap_or(&def.id)),
-                ("probability", e.probability),
-                ("score", e.score),
-                (
-                    "evidence",
-                    list(&e.trail, |c| {
-                        obj!(
-                            ("cause", &c.cause.describe()),
-                            ("at", c.at_ms),
-                            ("weight", c.weight),
-                        )
-                    }),
-                ),
-            )
-        },
-    )
+    let state = &engine.state().stages;
+    // Read from the state, not through `Engine::stage`: its estimates clone every stage id
+    // only for this view to drop them (less wasm, less work). Same numbers.
+    let probabilities = state.probabilities(config, now_ms);
+    list(config.stages.iter().enumerate(), |(i, def)| {
+        obj!(
+            ("stage", &def.id),
+            ("label", def.label.as_ref().unwrap_or(&def.id)),
+            ("probability", probabilities[i]),
+            ("score", state.score(config, i, now_ms)),
+            (
+                "evidence",
+                list(&state.contributions(config, i, now_ms), |c| {
+                    obj!(
+                        ("cause", &c.cause.describe()),
+                        ("at", c.at_ms),
+                        ("weight", c.weight),
+                    )
+                }),
+            ),
+        )
+    })
 }
 
 /// Micro journeys by id: `{checkout: {status, step, step_label, started, updated, deadline,
