@@ -4,7 +4,7 @@
 //! splits at one ASCII byte ([`split_once`], [`split`]...): `str`'s `char` patterns bring in
 //! its char searcher, `memchr` and UTF-8 encoding of the pattern (1.8 KB of wasm, 0.8 KB
 //! brotli), for separators that are all ASCII (`?`, `&`, `=`, `.`, tab, newline). And
-//! [`concat`], which the browser build uses instead of `[&str]::concat`.
+//! [`concat()`], which the browser build uses instead of `[&str]::concat`.
 
 use alloc::string::String;
 
