@@ -404,7 +404,7 @@ impl Touchpoint {
     pub fn num_prop(&self, key: &str) -> Option<f64> {
         let v = match self.props.get(key)? {
             Prop::Number(n) => n.as_f64(),
-            Prop::Text(s) => crate::core::number::parse(s.trim()),
+            Prop::Text(s) => crate::core::number::parse(s.trim_ascii()),
             _ => None,
         }?;
         v.is_finite().then_some(v)

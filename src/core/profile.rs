@@ -373,7 +373,7 @@ pub(crate) fn keep_last<T>(list: &mut Vec<T>, max: usize) {
 /// the computation once).
 fn decayed(i: &Interest, now_ms: u64, lc: &LifecycleConfig) -> f64 {
     let days = now_ms.saturating_sub(i.updated_ms) as f64 / DAY_MS as f64;
-    i.score * libm::pow(0.5, days / lc.interest_half_life_days)
+    i.score * crate::core::number::halved(days / lc.interest_half_life_days)
 }
 
 fn decayed_scores(interests: &[Interest], now_ms: u64, lc: &LifecycleConfig) -> Vec<f64> {

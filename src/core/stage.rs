@@ -144,7 +144,7 @@ impl StageState {
 
     fn decay_factor(config: &Config, from_ms: u64, to_ms: u64) -> f64 {
         let hours = to_ms.saturating_sub(from_ms) as f64 / 3_600_000.0;
-        libm::pow(0.5, hours / config.inference.half_life_hours)
+        crate::core::number::halved(hours / config.inference.half_life_hours)
     }
 
     /// Decays the accumulators to `now_ms` (never backwards).

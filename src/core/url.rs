@@ -43,7 +43,7 @@ impl<'a> Url<'a> {
     /// assert_eq!(u.param("Q").as_deref(), Some("running shoes"));
     /// ```
     pub fn parse(input: &'a str) -> Url<'a> {
-        let input = input.trim();
+        let input = input.trim_ascii();
         // Splits at ASCII bytes (`text`), not `char` patterns: less wasm.
         let input = text::split_once(input, b'#').map_or(input, |(before, _)| before);
         let (scheme, rest) = split_scheme(input);

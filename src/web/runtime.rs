@@ -53,7 +53,7 @@ impl Runtime {
         referrer: Option<String>,
         now: f64,
     ) -> Result<JsValue, JsValue> {
-        if name.trim().is_empty() || name.len() > 200 {
+        if name.trim_ascii().is_empty() || name.len() > 200 {
             return Err(error(
                 "input/invalid",
                 "event name must be a non-empty string of at most 200 characters",

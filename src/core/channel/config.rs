@@ -189,8 +189,8 @@ fn check_host(path: &str, host: &str, errors: &mut Vec<ConfigError>) {
 
 /// Whether `value` (a source or host) is `entry` or a subdomain of it, ignoring case and `www.`.
 pub(super) fn host_matches(value: &str, entry: &str) -> bool {
-    let value = crate::core::url::strip_www(value.trim());
-    let entry = crate::core::url::strip_www(entry.trim());
+    let value = crate::core::url::strip_www(value.trim_ascii());
+    let entry = crate::core::url::strip_www(entry.trim_ascii());
     if entry.is_empty() {
         return false;
     }

@@ -97,7 +97,7 @@ impl CampaignParams {
     pub fn read(page: &Url<'_>) -> CampaignParams {
         let utm = |name: &str| {
             page.param(name)
-                .map(|v| v.trim().to_string())
+                .map(|v| v.trim_ascii().to_string())
                 .filter(|v| !v.is_empty())
         };
         CampaignParams {
@@ -107,9 +107,10 @@ impl CampaignParams {
             term: utm("utm_term"),
             content: utm("utm_content"),
             campaign_id: utm("utm_id"),
-            click_id: CLICK_IDS
-                .iter()
-                .find(|c| page.param(c.name).is_some_and(|v| !v.trim().is_empty())),
+            click_id: CLICK_IDS.iter().find(|c| {
+                page.param(c.name)
+                    .is_some_and(|v| !v.trim_ascii().is_empty())
+            }),
         }
     }
 

@@ -50,7 +50,7 @@ fn keyword(referrer: &Url<'_>, param: &str) -> Option<String> {
         }
         None => referrer.param(param)?,
     };
-    let term = raw.trim();
+    let term = raw.trim_ascii();
     (!term.is_empty()).then(|| term.to_string())
 }
 

@@ -51,12 +51,12 @@ pub(super) fn group(
     // An unknown category reads as none here; the answer is withdrawn below.
     let known = || category().ok().flatten();
     let group = if let Some(rule) = config.rules.iter().find(|r| rule_matches(r, tags, known)) {
-        rule.group.trim().to_string()
+        rule.group.trim_ascii().to_string()
     } else if config.default_rules {
         let lower = Tags {
-            source: &tags.source.trim().to_ascii_lowercase(),
-            medium: &tags.medium.trim().to_ascii_lowercase(),
-            campaign: &tags.campaign.trim().to_ascii_lowercase(),
+            source: &tags.source.trim_ascii().to_ascii_lowercase(),
+            medium: &tags.medium.trim_ascii().to_ascii_lowercase(),
+            campaign: &tags.campaign.trim_ascii().to_ascii_lowercase(),
         };
         ga4_default_group(&lower, known()).to_string()
     } else {
@@ -73,9 +73,12 @@ fn rule_matches(
     tags: &Tags<'_>,
     category: impl Fn() -> Option<SourceCategory>,
 ) -> bool {
-    let eq = |a: &str, b: &String| a.trim().eq_ignore_ascii_case(b.trim());
+    let eq = |a: &str, b: &String| a.trim_ascii().eq_ignore_ascii_case(b.trim_ascii());
     let contains = |a: &str, b: &String| {
-        text::contains(&a.to_ascii_lowercase(), &b.trim().to_ascii_lowercase())
+        text::contains(
+            &a.to_ascii_lowercase(),
+            &b.trim_ascii().to_ascii_lowercase(),
+        )
     };
     (rule.source.is_empty() || rule.source.iter().any(|s| host_matches(tags.source, s)))
         && rule.source_category.is_none_or(|c| category() == Some(c))

@@ -377,7 +377,7 @@ fn info(keys: &str, k: &str) -> Option<u16> {
 
 /// Lowercases (ASCII) and drops `www.`: the form keys are stored in.
 pub(super) fn normalize(source: &str) -> String {
-    crate::core::url::strip_www(source.trim()).to_ascii_lowercase()
+    crate::core::url::strip_www(source.trim_ascii()).to_ascii_lowercase()
 }
 
 /// The keys a (normalised) `host` is looked up under, in order: the host itself, then `{}`

@@ -139,7 +139,7 @@ impl<'a> Context<'a> {
 
     fn interest(&self, i: &crate::core::profile::Interest) -> f64 {
         let days = self.now_ms.saturating_sub(i.updated_ms) as f64 / DAY_MS;
-        i.score * libm::pow(0.5, days / self.config.lifecycle.interest_half_life_days)
+        i.score * crate::core::number::halved(days / self.config.lifecycle.interest_half_life_days)
     }
 
     /// The current value of a variable.
