@@ -69,11 +69,8 @@ async function fetchConfig(url) {
   }
 }
 
-/** Instantiates a wasm-bindgen glue module's wasm (`input`: where the `.wasm` is, default beside the glue). */
-const instantiate = (glue, input) => glue.default(input !== undefined ? { module_or_path: input } : undefined);
-
-/** A failure to import or instantiate `what`'s wasm, as a `wasm/*` error. */
-function wasmError(e, what) {
+/** A failure to import or instantiate `what`'s wasm, as a `wasm/*` error (compile.js's too). */
+export function wasmError(e, what) {
   const err = toError(e);
   return err.code.startsWith('wasm/') ? err : new TrailmarkError('wasm/load', what + ' could not be loaded: ' + err.message);
 }
@@ -169,19 +166,12 @@ export class Trailmark {
     let config = o.config !== undefined ? o.config : o.configUrl ? await fetchConfig(o.configUrl) : {};
     if (!isObject(config)) throw new TrailmarkError('config/invalid', 'the config must be a JSON object', [{ path: '$', message: 'must be an object' }]);
     // A compiled document (`trailmark compile`) is used as it is; a JSON source is validated
-    // (every section, `capture` too) and compiled here by the compiler wasm, fetched only for it.
+    // (every section, `capture` too) and compiled here by the compiler wasm, fetched only for it
+    // (compile.js; the compiler's glue is fetched beside it, not after it).
     let compiled = config;
     if (config.trailmark_compiled === undefined) {
-      let compiler;
-      try {
-        compiler = await import('./pkg/trailmark_compiler.js');
-        await instantiate(compiler, o.compilerWasm);
-      } catch (e) {
-        throw wasmError(e, 'the config compiler');
-      }
-      compiled = compiler.compile(config);
-      // Works, but costs every visitor the compiler's download: say how to avoid it, once a page.
-      console.info('Trailmark: the config was compiled in the browser; serve `trailmark compile`\'s output as data-config to skip the compiler download');
+      import('./pkg/trailmark_compiler.js').catch(() => {});
+      compiled = await (await needed(import('./compile.js'), 'compile.js')).compile(config, o.compilerWasm);
     }
     for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)]]) {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
@@ -210,7 +200,7 @@ export class Trailmark {
     let wasm;
     try {
       wasm = await engine();
-      await instantiate(wasm, o.wasm !== undefined ? o.wasm : new URL('./pkg/trailmark_bg.wasm', import.meta.url));
+      await wasm.default({ module_or_path: o.wasm !== undefined ? o.wasm : new URL('./pkg/trailmark_bg.wasm', import.meta.url) });
     } catch (e) {
       throw wasmError(e, 'the engine');
     }

@@ -130,6 +130,7 @@ for (const [name, body] of [
       // Only a JSON source is compiled in the browser: the compiler is fetched for it alone.
       const compiler = server.requests.some((r) => r.path.endsWith('/trailmark_compiler_bg.wasm'));
       assert.equal(compiler, name === 'an invalid config', 'the config compiler is fetched only for a JSON source');
+      assert.equal(server.requests.some((r) => r.path === '/trailmark/compile.js'), compiler, 'and compile.js with it');
       assert.deepEqual(await callsAreHarmless(page), []);
       await shopWorks(page, server.url);
       await page.goto(server.url);
@@ -143,6 +144,45 @@ for (const [name, body] of [
     }
   });
 }
+
+test('a JSON source config: compile.js and the compiler\'s glue are fetched side by side; without compile.js, defaults and one wasm/load error', async () => {
+  const CONFIG = JSON.parse(readFileSync(join(SHOP_DIR, 'trailmark.json'), 'utf8'));
+  const server = await startServer();
+  server.override('/trailmark.compiled.json', { body: JSON.stringify(CONFIG), type: 'application/json' });
+  server.delay('/trailmark/compile.js', 600);
+  let { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitReady(page);
+    const at = (path) => server.requests.find((r) => r.path === path)?.at;
+    const compile = at('/trailmark/compile.js');
+    const glue = at('/trailmark/pkg/trailmark_compiler.js');
+    assert.ok(compile && glue, 'both fetched');
+    assert.ok(glue < compile + 600, 'the glue requested while compile.js was on its way, not after it');
+    assert.equal(server.requests.filter((r) => r.path === '/trailmark/compile.js').length, 1);
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+  server.reset();
+  server.override('/trailmark.compiled.json', { body: JSON.stringify(CONFIG), type: 'application/json' });
+  server.fail('/trailmark/compile.js', 404);
+  ({ context, log } = await visitor(browser));
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    assert.equal((await waitReady(page, 10_000, { allowFailed: true })).failed, 'wasm/load');
+    await settleAfterError(page, log);
+    await assertDefaults(page);
+    assert.match(lastLoadErrors(log).join('\n'), /compile\.js/);
+    assert.deepEqual(await callsAreHarmless(page), []);
+    assertClean(log, { maxTrailmarkErrors: 1, expect: /^Trailmark: wasm\/load/, allowFailedLoads: true });
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
 
 test('a blocked wasm file leaves defaults and one clear error', async () => {
   const server = await startServer();

@@ -302,8 +302,8 @@ fn lazy_targets<'a>(graph: &Graph, files: impl Iterator<Item = &'a String>) -> V
 }
 
 /// Modules start-up awaits only in some set-ups: the config compiler is imported only when
-/// `data-config` is a JSON source, never for a compiled document (`js/runtime.js`,
-/// `compileConfig`), so it is a lazy part with its own budget, not part of the first load.
+/// `data-config` is a JSON source, never for a compiled document (`js/compile.js`, which the
+/// runtime imports only then), so it is a lazy part with its own budget, not part of the first load.
 const ON_DEMAND: [&str; 1] = ["./pkg/trailmark_compiler.js"];
 
 /// The relative module and file references of a JavaScript source: `(specifier, at start-up)`.
