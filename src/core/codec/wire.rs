@@ -222,9 +222,9 @@ impl<'a> Reader<'a> {
     pub(super) fn string(&mut self) -> String {
         let n = self.len();
         let b = self.take(n);
-        match core::str::from_utf8(b) {
-            Ok(s) => s.to_owned(),
-            Err(_) => {
+        match crate::core::text::utf8(b) {
+            Some(s) => s.to_owned(),
+            None => {
                 self.fail(CodecError::Invalid("string"));
                 String::new()
             }

@@ -227,9 +227,9 @@ impl Wire for String {
     }
     fn get(r: &mut In<'_>) -> String {
         let n = r.len();
-        match core::str::from_utf8(r.take(n)) {
-            Ok(s) => s.to_owned(),
-            Err(_) => {
+        match crate::core::text::utf8(r.take(n)) {
+            Some(s) => s.to_owned(),
+            None => {
                 r.fail();
                 String::new()
             }
