@@ -537,6 +537,11 @@ impl Config {
         r.at = 4;
         let config = Config::get(&mut r);
         if !r.done() {
+            // In the browser a damaged config is leaked, not dropped: the engine wasm drops no
+            // `Config` anywhere else (`web::Runtime` never drops its engine), so it carries no
+            // drop code for one (0.9 KB), and the page's runtime gives up on this error anyway.
+            #[cfg(target_arch = "wasm32")]
+            core::mem::forget(config);
             return err(
                 "the compiled config is damaged (it does not decode); compile trailmark.json again",
             );
