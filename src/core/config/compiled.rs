@@ -308,6 +308,11 @@ impl<K: Wire + Ord, V: Wire> Wire for SortedMap<K, V> {
             }
             let v = V::get(r);
             if r.bad {
+                // Leaked in the browser, like the damaged config in `from_compiled`: this was
+                // the engine wasm's last place that dropped config values (conditions, prompt
+                // triggers), so it carries no drop code for them (0.9 KB, 0.4 KB brotli).
+                #[cfg(target_arch = "wasm32")]
+                core::mem::forget((k, v));
                 break;
             }
             // In order, checked above: appended without a search.
