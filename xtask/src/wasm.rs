@@ -111,6 +111,10 @@ fn wasm(name: &str, features: &[&str], pkg: &Path) -> Outcome {
                 // so wasm-opt may fold constant pointer offsets into the loads' and stores'
                 // offsets (0.25 KB brotli).
                 "--low-memory-unused",
+                // Inline functions of up to 4 bytes everywhere (wasm-opt's default is 2): 50 to
+                // 110 B brotli less, measured before and after the changes of its round.
+                "--always-inline-max-function-size",
+                "4",
                 "--strip-debug",
                 "--strip-producers",
                 "--strip-target-features",
