@@ -9,7 +9,8 @@
 // our own handler below, that formatting is dead code at every panic site. Native builds (CLI,
 // tests, benches) keep std.
 #![cfg_attr(target_arch = "wasm32", no_std)]
-// wasm-bindgen's generated glue needs `unsafe`; the rest of the crate has none.
+// `unsafe` is for wasm32 alone: wasm-bindgen's generated glue, the allocator below, and
+// `core::text::utf8_prefix`'s conversion of bytes it has checked. Native builds have none.
 #![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
 
 extern crate alloc;
