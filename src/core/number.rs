@@ -20,6 +20,36 @@ pub fn halved(n: f64) -> f64 {
     libm::exp(-core::f64::consts::LN_2 * n)
 }
 
+/// `x` rounded toward zero, as `libm::trunc` (bit for bit: the sign of a zero is kept). Through
+/// a saturating cast to `i64` and back, which the wasm does in two instructions: `libm`'s
+/// rounding functions are software (they use wasm's `f64.floor` and `f64.trunc` only on
+/// nightly), 0.2 KB of wasm for `trunc`, [`floor`] and [`round`].
+pub fn trunc(x: f64) -> f64 {
+    // From 2^52 on every `f64` is whole (and infinities and `NaN` stay as they are).
+    if x.abs() < 4_503_599_627_370_496.0 {
+        (x as i64 as f64).copysign(x)
+    } else {
+        x
+    }
+}
+
+/// The largest whole number not above `x`, as `libm::floor`.
+pub fn floor(x: f64) -> f64 {
+    let t = trunc(x);
+    // Below 2^52 the subtraction is exact.
+    if t > x {
+        t - 1.0
+    } else {
+        t
+    }
+}
+
+/// `x` rounded to the nearest whole number, halfway cases away from zero, as `libm::round`
+/// (whose own method this is: just under one half added, then truncated).
+pub fn round(x: f64) -> f64 {
+    trunc(x + (0.5 - 0.25 * f64::EPSILON).copysign(x))
+}
+
 /// `v` limited to `lo..=hi`, `NaN` staying `NaN`, as `f64::clamp` for `lo <= hi` (which callers
 /// guarantee); never panics.
 pub fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
@@ -152,14 +182,14 @@ fn times_10k_rounded(x: f64) -> u64 {
     if p < 4_503_599_627_370_496.0 {
         // Below 2^52 `p` has a fraction; a halfway point is representable at its scale, so `err`
         // (at most half an ulp) only decides exact ties.
-        let whole = libm::floor(p);
+        let whole = floor(p);
         let frac = p - whole;
         let whole = whole as u64;
         let up = frac > 0.5 || (frac == 0.5 && (err > 0.0 || (err == 0.0 && whole % 2 == 1)));
         whole + u64::from(up)
     } else {
         // From 2^52 on `p` is whole and `err` holds the exact fraction.
-        let low = libm::floor(err);
+        let low = floor(err);
         let whole = (p as u64).wrapping_add_signed(low as i64);
         let rest = err - low;
         whole + u64::from(rest > 0.5 || (rest == 0.5 && whole % 2 == 1))
@@ -262,7 +292,7 @@ pub fn short(n: f64) -> String {
         } else {
             1e22 * POW10[decimals - 22]
         };
-        let scaled = libm::round(x * pow);
+        let scaled = round(x * pow);
         if scaled >= fits {
             break;
         }
@@ -284,7 +314,7 @@ pub fn short(n: f64) -> String {
     }
     let mut out = String::new();
     for dropped in (0..=16).rev() {
-        let digits = libm::round(m / POW10[dropped]) as u64;
+        let digits = round(m / POW10[dropped]) as u64;
         out = point(digits, 0, negative) + &zeros(dropped + zeroes);
         if parse(&out) == Some(n) {
             break;
@@ -296,6 +326,56 @@ pub fn short(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `trunc`, `floor` and `round` give `libm`'s bits (so `-0.0` stays `-0.0`) for `x`.
+    fn assert_rounds_as_libm(x: f64) {
+        let bits = |v: f64| if v.is_nan() { u64::MAX } else { v.to_bits() };
+        assert_eq!(bits(trunc(x)), bits(libm::trunc(x)), "trunc({x:e})");
+        assert_eq!(bits(floor(x)), bits(libm::floor(x)), "floor({x:e})");
+        assert_eq!(bits(round(x)), bits(libm::round(x)), "round({x:e})");
+    }
+
+    #[test]
+    fn rounding_agrees_with_libm_at_the_edges() {
+        let two52 = 4_503_599_627_370_496.0_f64;
+        let mut xs = vec![
+            0.0,
+            0.5,
+            0.49999999999999994,
+            1.5,
+            2.5,
+            1.0 - f64::EPSILON / 2.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            two52,
+            two52 - 0.5,
+            two52 + 1.0,
+            two52 * 2.0 - 1.0,
+            9.223372036854775e18,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NAN,
+        ];
+        for i in 0..2000 {
+            xs.push(i as f64 * 0.25);
+            xs.push(i as f64 * 0.1);
+        }
+        for x in xs {
+            assert_rounds_as_libm(x);
+            assert_rounds_as_libm(-x);
+            assert_rounds_as_libm(f64::from_bits(x.to_bits().wrapping_add(1)));
+            assert_rounds_as_libm(f64::from_bits(x.to_bits().wrapping_sub(1)));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rounding_agrees_with_libm(bits in proptest::prelude::any::<u64>(), x in -1e17f64..1e17) {
+            assert_rounds_as_libm(f64::from_bits(bits));
+            assert_rounds_as_libm(x);
+        }
+    }
 
     #[test]
     fn halved_is_pow_of_a_half_to_13_digits() {

@@ -4,7 +4,8 @@
 //! splits at one ASCII byte ([`split_once`], [`split`]...): `str`'s `char` patterns bring in
 //! its char searcher, `memchr` and UTF-8 encoding of the pattern (1.8 KB of wasm, 0.8 KB
 //! brotli), for separators that are all ASCII (`?`, `&`, `=`, `.`, tab, newline). And
-//! [`concat()`], which the browser build uses instead of `[&str]::concat`.
+//! [`concat()`], which the browser build uses instead of `[&str]::concat`, and [`utf8`] /
+//! [`utf8_prefix`], which it uses instead of `core::str::from_utf8`.
 
 use alloc::string::String;
 
@@ -16,6 +17,76 @@ pub fn concat(parts: &[&str]) -> String {
         out.push_str(p);
     }
     out
+}
+
+/// `bytes` as text when they are valid UTF-8, as `core::str::from_utf8(bytes).ok()`.
+pub fn utf8(bytes: &[u8]) -> Option<&str> {
+    match utf8_prefix(bytes) {
+        (text, None) => Some(text),
+        _ => None,
+    }
+}
+
+/// The longest valid UTF-8 prefix of `bytes` as text and, when that is not all of them, the
+/// length of the invalid sequence after it: `Utf8Error`'s `valid_up_to` and `error_len`
+/// (counted to the end for a sequence cut short, where `error_len` is `None`).
+///
+/// The check is a byte-at-a-time loop rather than `core::str::from_utf8`, whose word-at-a-time
+/// ASCII scan costs the wasm 0.7 KB; the browser's texts (compiled config, stored state,
+/// source tables, decoded URL parameters) are short or read once. The tests hold it to
+/// `core::str::from_utf8` on every sequence of up to three bytes and on every four-byte lead.
+pub fn utf8_prefix(bytes: &[u8]) -> (&str, Option<usize>) {
+    let (valid, bad) = utf8_check(bytes);
+    let head = bytes.get(..valid).unwrap_or_default();
+    // SAFETY: `utf8_check` accepted `head`: it is well-formed UTF-8 (RFC 3629: no overlong
+    // forms, no surrogates, nothing above U+10FFFF), which the tests check against
+    // `core::str::from_utf8`, the function native builds still convert with.
+    #[cfg(target_arch = "wasm32")]
+    let text = unsafe { core::str::from_utf8_unchecked(head) };
+    #[cfg(not(target_arch = "wasm32"))]
+    let text = core::str::from_utf8(head).unwrap_or_default();
+    (text, bad)
+}
+
+/// How many bytes of `bytes` form valid UTF-8 from the start, and the length of the invalid
+/// sequence after them, if any (see [`utf8_prefix`]).
+fn utf8_check(bytes: &[u8]) -> (usize, Option<usize>) {
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        // The sequence's length, then the range of its second byte (RFC 3629's table): ranges
+        // computed rather than matched on the lead byte, so no 256-entry table is generated.
+        let width = match lead {
+            0..=0x7F => 1,
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return (i, Some(1)),
+        };
+        let low = match lead {
+            0xE0 => 0xA0,
+            0xF0 => 0x90,
+            _ => 0x80,
+        };
+        let high = match lead {
+            0xED => 0x9F,
+            0xF4 => 0x8F,
+            _ => 0xBF,
+        };
+        let mut k = 1;
+        while k < width {
+            let ok = match bytes.get(i + k) {
+                Some(&b) if k == 1 => low <= b && b <= high,
+                Some(&b) => b & 0xC0 == 0x80,
+                None => false,
+            };
+            if !ok {
+                return (i, Some(k));
+            }
+            k += 1;
+        }
+        i += width;
+    }
+    (i, None)
 }
 
 /// Byte offsets where `needle` starts in `hay`, left to right, overlapping (an empty needle
@@ -87,6 +158,73 @@ mod tests {
     fn concat_agrees_with_slice_concat() {
         for parts in [&[][..], &[""], &["a"], &["a", "", "bc", "é"]] {
             assert_eq!(concat(parts), parts.concat(), "{parts:?}");
+        }
+    }
+
+    /// `utf8_check` as `core::str::from_utf8` reports it.
+    fn std_check(bytes: &[u8]) -> (usize, Option<usize>) {
+        match core::str::from_utf8(bytes) {
+            Ok(_) => (bytes.len(), None),
+            Err(e) => (
+                e.valid_up_to(),
+                Some(e.error_len().unwrap_or(bytes.len() - e.valid_up_to())),
+            ),
+        }
+    }
+
+    #[test]
+    fn utf8_agrees_with_from_utf8_on_every_short_sequence() {
+        assert_eq!(utf8_check(b""), (0, None));
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                for seq in [&[a][..], &[a, b]] {
+                    assert_eq!(utf8_check(seq), std_check(seq), "{seq:x?}");
+                }
+                for c in 0..=255u8 {
+                    let seq = [a, b, c];
+                    assert_eq!(utf8_check(&seq), std_check(&seq), "{seq:x?}");
+                }
+            }
+        }
+        // Four bytes: every non-ASCII lead and every second byte, the later bytes at the edges
+        // of the continuation range and beyond.
+        let edges = [
+            0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xF4, 0xFF,
+        ];
+        for a in 0xC0..=255u8 {
+            for b in 0..=255u8 {
+                for c in edges {
+                    for d in edges {
+                        let seq = [a, b, c, d];
+                        assert_eq!(utf8_check(&seq), std_check(&seq), "{seq:x?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_returns_the_text_and_the_valid_prefix() {
+        assert_eq!(utf8("é日本x𝄞".as_bytes()), Some("é日本x𝄞"));
+        assert_eq!(utf8(b"ab\xffc"), None);
+        assert_eq!(utf8_prefix(b"ab\xffc"), ("ab", Some(1)));
+        assert_eq!(utf8_prefix(b"ab\xe6\x97"), ("ab", Some(2)));
+        assert_eq!(utf8_prefix("ü".as_bytes()), ("ü", None));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn utf8_agrees_with_from_utf8(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            proptest::prop_assert_eq!(utf8_check(&bytes), std_check(&bytes));
+            proptest::prop_assert_eq!(utf8(&bytes), core::str::from_utf8(&bytes).ok());
+        }
+
+        #[test]
+        fn utf8_agrees_with_from_utf8_on_text(text in "\\PC{0,20}", cut in 0usize..80, junk in 0u8..=255) {
+            let bytes = text.as_bytes();
+            // Cut anywhere (possibly inside a character), then any byte.
+            let bytes = [&bytes[..cut.min(bytes.len())], &[junk]].concat();
+            proptest::prop_assert_eq!(utf8_check(&bytes), std_check(&bytes));
         }
     }
 

@@ -130,10 +130,7 @@ pub fn decode(raw: &str) -> Cow<'_, str> {
         }
         i += 1;
     }
-    match String::from_utf8(out) {
-        Ok(s) => Cow::Owned(s),
-        Err(e) => Cow::Owned(lossy(e.as_bytes())),
-    }
+    Cow::Owned(lossy(&out))
 }
 
 /// `bytes` as text with each invalid sequence replaced by U+FFFD, as `String::from_utf8_lossy`
@@ -142,20 +139,13 @@ pub fn decode(raw: &str) -> Cow<'_, str> {
 fn lossy(mut bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + 2);
     loop {
-        match core::str::from_utf8(bytes) {
-            Ok(s) => {
-                out.push_str(s);
-                return out;
-            }
-            Err(e) => {
-                let (valid, rest) = bytes
-                    .split_at_checked(e.valid_up_to())
-                    .unwrap_or((&[], &[]));
-                out.push_str(core::str::from_utf8(valid).unwrap_or_default());
+        let (valid, bad) = text::utf8_prefix(bytes);
+        out.push_str(valid);
+        match bad {
+            None => return out,
+            Some(n) => {
                 out.push(char::REPLACEMENT_CHARACTER);
-                bytes = rest
-                    .get(e.error_len().unwrap_or(rest.len())..)
-                    .unwrap_or_default();
+                bytes = bytes.get(valid.len() + n..).unwrap_or_default();
             }
         }
     }

@@ -16,6 +16,7 @@ use wasm_bindgen::prelude::*;
 #[cfg(not(feature = "compiler"))]
 use crate::core::condition::Device;
 use crate::core::error::Error;
+use crate::core::number;
 use crate::core::props::{Prop, Props};
 use crate::core::view::{Item, Json};
 #[cfg(not(feature = "compiler"))]
@@ -182,7 +183,7 @@ pub fn page_context(page: &JsValue) -> PageContext {
     let field = |k: &str| reflect_get(page, &JsValue::from_str(k));
     let small = |v: JsValue| {
         v.as_f64()
-            .filter(|&n| n == libm::trunc(n) && (0.0..=255.0).contains(&n))
+            .filter(|&n| n == number::trunc(n) && (0.0..=255.0).contains(&n))
             .map(|n| n as u8)
     };
     p.url = field("url").as_string();
@@ -220,7 +221,7 @@ fn length(array: &JsValue) -> Option<u32> {
 /// Safe integers become integer numbers (as `serde_json` reads `5`, so `u32` fields accept
 /// them), others floats; `NaN` and infinities are none (`null`, as in `JSON.stringify`).
 fn number(n: f64) -> Option<Number> {
-    if n == libm::trunc(n) && n.abs() <= MAX_SAFE_INTEGER {
+    if n == number::trunc(n) && n.abs() <= MAX_SAFE_INTEGER {
         if n < 0.0 {
             Some(Number::from(n as i64))
         } else {

@@ -98,9 +98,23 @@ fn wasm(name: &str, features: &[&str], pkg: &Path) -> Outcome {
     cmd::run(
         cmd::new(&wasm_opt)
             .args([
+                // Flattening and re-relooping the control flow first, then two rounds of `-Oz`,
+                // finds more to merge and fold than `-Oz` alone (0.2 KB brotli).
+                "--flatten",
+                "--rereloop",
+                "-Oz",
                 "-Oz",
                 // Repeat the passes until the module stops shrinking (about 0.3 KB brotli).
                 "--converge",
+                // Rust's wasm puts the stack first (it grows down from 1 MiB towards 0, the data
+                // follows it) and no pointer arithmetic wraps around past 0 into the low 1 KiB,
+                // so wasm-opt may fold constant pointer offsets into the loads' and stores'
+                // offsets (0.25 KB brotli).
+                "--low-memory-unused",
+                // Inline functions of up to 4 bytes everywhere (wasm-opt's default is 2): 50 to
+                // 110 B brotli less, measured before and after the changes of its round.
+                "--always-inline-max-function-size",
+                "4",
                 "--strip-debug",
                 "--strip-producers",
                 "--strip-target-features",

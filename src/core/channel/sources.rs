@@ -34,7 +34,7 @@ impl SourceTables {
     /// Checks `bytes` (the contents of `trailmark_sources.txt`) and, when they are valid full
     /// tables, classifies with them from now on. Invalid bytes change nothing.
     pub fn load(&mut self, bytes: &[u8]) -> Result<(), SourceTableError> {
-        let text = core::str::from_utf8(bytes).map_err(|_| SourceTableError::NotText)?;
+        let text = crate::core::text::utf8(bytes).ok_or(SourceTableError::NotText)?;
         let sections = SourceTable::sections(text)?;
         self.loaded = Some((text.to_string(), sections));
         Ok(())

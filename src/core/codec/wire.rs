@@ -222,9 +222,9 @@ impl<'a> Reader<'a> {
     pub(super) fn string(&mut self) -> String {
         let n = self.len();
         let b = self.take(n);
-        match core::str::from_utf8(b) {
-            Ok(s) => s.to_owned(),
-            Err(_) => {
+        match crate::core::text::utf8(b) {
+            Some(s) => s.to_owned(),
+            None => {
                 self.fail(CodecError::Invalid("string"));
                 String::new()
             }
@@ -241,12 +241,22 @@ impl<'a> Reader<'a> {
 
     /// Inverse of [`Writer::opt`]; a presence byte other than 0 or 1 is invalid.
     pub(super) fn opt<T>(&mut self, f: impl FnOnce(&mut Reader<'a>) -> T) -> Option<T> {
+        // The presence byte read once for every `T`, not once per monomorphised copy.
+        if self.present() {
+            Some(f(self))
+        } else {
+            None
+        }
+    }
+
+    /// The presence byte of [`Reader::opt`].
+    fn present(&mut self) -> bool {
         match self.byte() {
-            0 => None,
-            1 => Some(f(self)),
+            0 => false,
+            1 => true,
             _ => {
                 self.fail(CodecError::Invalid("presence byte"));
-                None
+                false
             }
         }
     }
