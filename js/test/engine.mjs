@@ -12,17 +12,20 @@ export const skip = !built && 'no wasm build (run cargo xtask build)';
 
 let engine;
 let compiler;
+let exports;
 
-/** Loads both modules once; returns `{Runtime, compile, newRuntime(config, now = 0)}`. */
+/** Loads both modules once; returns `{Runtime, compile, newRuntime(config, now = 0), memory}`. */
 export async function load() {
   if (!engine) {
     engine = await import(files[0].href);
-    engine.initSync({ module: readFileSync(files[1]) });
+    exports = engine.initSync({ module: readFileSync(files[1]) });
     compiler = await import(files[2].href);
     compiler.initSync({ module: readFileSync(files[3]) });
   }
   const newRuntime = (config = {}, now = 0) => new engine.Runtime(engineBytes(compiler.compile(config)), now);
-  return { Runtime: engine.Runtime, compile: compiler.compile, newRuntime };
+  // The engine's linear memory (its export name is minified, so found by type).
+  const memory = Object.values(exports).find((v) => v instanceof WebAssembly.Memory);
+  return { Runtime: engine.Runtime, compile: compiler.compile, newRuntime, memory };
 }
 
 /** The compiled document's engine bytes (base64, as the browser's runtime decodes them). */
