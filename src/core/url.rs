@@ -144,7 +144,9 @@ fn lossy(mut bytes: &[u8]) -> String {
         match bad {
             None => return out,
             Some(n) => {
-                // As text, not `push(char)`: the wasm then needs no UTF-8 encoder of a `char`.
+                // As text rather than `push(char::REPLACEMENT_CHARACTER)`: 6 B less raw wasm,
+                // yet 72 B less brotli (layout).
+                #[allow(clippy::single_char_add_str)]
                 out.push_str("\u{FFFD}");
                 bytes = bytes.get(valid.len() + n..).unwrap_or_default();
             }
