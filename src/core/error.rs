@@ -142,36 +142,59 @@ impl From<CodecError> for Error {
 /// it except that other characters are left as they are (the browser build then needs no
 /// Unicode printability tables).
 pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                out.push_str("\\u{");
-                // Lowercase hex without leading zeros, as `{:x}` writes it.
-                let code = u32::from(c);
-                let mut shift = (31 - (code | 1).leading_zeros()) / 4 * 4;
-                loop {
-                    out.push(char::from(
-                        b"0123456789abcdef"[(code >> shift & 15) as usize],
-                    ));
-                    if shift == 0 {
-                        break;
-                    }
-                    shift -= 4;
+    // Byte by byte: no `char` decoder or encoder in the wasm. The control characters are
+    // U+0000 to U+001F and U+007F (one byte each) and U+0080 to U+009F (the two bytes C2 80 to
+    // C2 9F); no other byte of UTF-8 text is one of these, so every other byte is copied.
+    let mut out = Vec::with_capacity(s.len() + 2);
+    out.push(b'"');
+    let mut bytes = s.bytes();
+    while let Some(b) = bytes.next() {
+        let code = match b {
+            0xc2 => match bytes.clone().next() {
+                Some(c @ 0x80..=0x9f) => {
+                    bytes.next();
+                    c
                 }
-                out.push('}');
+                _ => {
+                    out.push(b);
+                    continue;
+                }
+            },
+            // Any other byte of a multi-byte character.
+            0x80.. => {
+                out.push(b);
+                continue;
             }
-            c => out.push(c),
+            _ => b,
+        };
+        let escape: &[u8] = match code {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1f | 0x7f..=0x9f => b"\\u{",
+            _ => {
+                out.push(b);
+                continue;
+            }
+        };
+        for &e in escape {
+            out.push(e);
+        }
+        if escape.len() == 3 {
+            // Lowercase hex without leading zeros, as `{:x}` writes it.
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            if code >= 16 {
+                out.push(HEX[usize::from(code >> 4)]);
+            }
+            out.push(HEX[usize::from(code & 15)]);
+            out.push(b'}');
         }
     }
-    out.push('"');
-    out
+    out.push(b'"');
+    // Always valid: escapes are ASCII and everything else was copied from `s` whole.
+    crate::core::text::utf8(&out).unwrap_or_default().into()
 }
 
 #[cfg(test)]
@@ -190,6 +213,32 @@ mod tests {
             "\u{2}\u{1b}\u{85}\u{9f}",
         ] {
             assert_eq!(quote(s), format!("{s:?}"));
+        }
+    }
+
+    /// The `char`-by-`char` escaping `quote` did before it went by bytes.
+    fn by_chars(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn quote_escapes_every_char_as_char_by_char_escaping_did() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("a{c}\u{85}{c}");
+            assert_eq!(quote(&s), by_chars(&s), "{:x}", u32::from(c));
         }
     }
 }

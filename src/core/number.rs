@@ -219,7 +219,11 @@ pub fn integer(mut v: u64) -> String {
             break;
         }
     }
-    digits[at..].iter().map(|&d| char::from(d)).collect()
+    // Through the byte check rather than `char`s collected: the wasm then needs no `char`
+    // encoder (the digits are ASCII, so the check always passes).
+    crate::core::text::utf8(digits.get(at..).unwrap_or_default())
+        .unwrap_or_default()
+        .into()
 }
 
 /// `v` in decimal with a minus sign when negative, as `v.to_string()`.

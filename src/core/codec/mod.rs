@@ -100,7 +100,7 @@
 //! **Compatibility rule:** never change a released layout. Add sections (new tags), or fields at
 //! the end of a section; anything else is a new version, with the older decoders kept.
 
-mod wire;
+pub(crate) mod wire;
 
 use crate::core::map::SortedMap;
 use alloc::vec::Vec;

@@ -77,7 +77,7 @@ impl Writer {
 /// at the end ([`Reader::finish`]). Why: a `?` on each of the decoder's hundreds of reads made
 /// the wasm carry an early-return path (with drops of the half-built state) for each, ~10 KB.
 #[derive(Debug)]
-pub(super) struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     rest: &'a [u8],
     last_time: u64,
     /// The first error met; once set, `rest` is empty.
@@ -85,7 +85,7 @@ pub(super) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    pub(super) fn new(bytes: &'a [u8]) -> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
         Reader {
             rest: bytes,
             last_time: 0,
@@ -95,7 +95,7 @@ impl<'a> Reader<'a> {
 
     /// Records `e` unless an earlier error is recorded, and drops the rest of the input.
     #[inline(never)]
-    pub(super) fn fail(&mut self, e: CodecError) {
+    pub(crate) fn fail(&mut self, e: CodecError) {
         if self.err.is_none() {
             self.err = Some(e);
         }
@@ -103,8 +103,13 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether an error has been recorded.
-    pub(super) fn failed(&self) -> bool {
+    pub(crate) fn failed(&self) -> bool {
         self.err.is_some()
+    }
+
+    /// Whether every byte was read and nothing failed.
+    pub(crate) fn done(&self) -> bool {
+        self.err.is_none() && self.rest.is_empty()
     }
 
     /// The first error recorded, if any; otherwise, trailing bytes are an error.
@@ -120,7 +125,7 @@ impl<'a> Reader<'a> {
         self.err.clone()
     }
 
-    pub(super) fn byte(&mut self) -> u8 {
+    pub(crate) fn byte(&mut self) -> u8 {
         match self.rest.split_first() {
             Some((&b, rest)) => {
                 self.rest = rest;
@@ -189,7 +194,7 @@ impl<'a> Reader<'a> {
 
     /// A count of items that each take at least one byte: a count larger than the bytes left
     /// cannot be honest, so it is rejected before anything is allocated for it.
-    pub(super) fn len(&mut self) -> usize {
+    pub(crate) fn len(&mut self) -> usize {
         let n = self.varint();
         if n > self.rest.len() as u64 {
             self.fail(CodecError::Truncated);
@@ -215,11 +220,11 @@ impl<'a> Reader<'a> {
         u64::from_le_bytes(a)
     }
 
-    pub(super) fn f64(&mut self) -> f64 {
+    pub(crate) fn f64(&mut self) -> f64 {
         f64::from_bits(self.u64_le())
     }
 
-    pub(super) fn string(&mut self) -> String {
+    pub(crate) fn string(&mut self) -> String {
         let n = self.len();
         let b = self.take(n);
         match crate::core::text::utf8(b) {

@@ -323,6 +323,7 @@ impl fmt::Display for Var {
 /// True when `s` can be written as a bare path segment (else it needs `["..."]`).
 pub(super) fn is_segment(s: &str) -> bool {
     !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        // Bytes, not `chars()`: a non-ASCII `char`'s bytes fail the same tests.
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }

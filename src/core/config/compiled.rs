@@ -17,7 +17,7 @@
 //! names what went wrong; a compiled config is tied to its format version, so an old file gives
 //! a clear "recompile" error rather than a misread.
 
-use alloc::{borrow::ToOwned, boxed::Box, string::String, vec::Vec};
+use alloc::{boxed::Box, string::String, vec::Vec};
 use serde_json::Value;
 
 use super::{
@@ -27,8 +27,9 @@ use super::{
     SlotDef, SlotRule, StageDef, StepDef, SurveyKind, Thresholds,
 };
 use crate::core::channel::{ChannelConfig, ChannelRule, SourceCategory, SourceLists};
+use crate::core::codec::wire::Reader;
 use crate::core::condition::Condition;
-use crate::core::error::ConfigError;
+use crate::core::error::{CodecError, ConfigError};
 use crate::core::map::SortedMap;
 
 const MAGIC: &[u8; 3] = b"TMC";
@@ -39,15 +40,12 @@ pub const FORMAT: u8 = 1;
 #[derive(Default)]
 pub(crate) struct Out(Vec<u8>);
 
-/// Reads compiled values. Malformed input sets `bad` and reads as zeros and empties from then
-/// on, rather than returning early: early returns from half-built structs cost the wasm a
-/// drop path per field (about 10 KB over the whole config).
-pub(crate) struct In<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    bad: bool,
-}
-
+/// Reads compiled values: the persisted state's [`Reader`] (one copy of its byte, length and
+/// slice reads in the wasm), with this format's own varints. Malformed input marks it failed and
+/// reads as zeros and empties from then on, rather than returning early: early returns from
+/// half-built structs cost the wasm a drop path per field (about 10 KB over the whole config).
+/// Which error the reader records does not matter: any makes the config "damaged".
+pub(crate) struct In<'a>(Reader<'a>);
 /// A type with a compiled form. `get` never panics; on malformed input it sets the reader's
 /// `bad` flag and returns some value, which the caller then discards.
 pub(crate) trait Wire: Sized {
@@ -76,35 +74,26 @@ impl Out {
 
 impl<'a> In<'a> {
     pub(crate) fn new(bytes: &'a [u8]) -> In<'a> {
-        In {
-            bytes,
-            at: 0,
-            bad: false,
-        }
+        In(Reader::new(bytes))
     }
 
     /// Whether everything read so far was well-formed and every byte was read.
     pub(crate) fn done(&self) -> bool {
-        !self.bad && self.at == self.bytes.len()
+        self.0.done()
+    }
+
+    /// Whether something read so far was malformed.
+    fn bad(&self) -> bool {
+        self.0.failed()
     }
 
     /// Marks the input malformed; reads return zeros from now on.
     pub(crate) fn fail(&mut self) {
-        self.bad = true;
-        self.at = self.bytes.len();
+        self.0.fail(CodecError::Truncated);
     }
 
     pub(crate) fn byte(&mut self) -> u8 {
-        match self.bytes.get(self.at) {
-            Some(b) => {
-                self.at += 1;
-                *b
-            }
-            None => {
-                self.fail();
-                0
-            }
-        }
+        self.0.byte()
     }
 
     pub(crate) fn varint(&mut self) -> u64 {
@@ -123,12 +112,7 @@ impl<'a> In<'a> {
     /// A length, refused when fewer bytes are left than items (every item takes at least one
     /// byte), so hostile input cannot make the decoder allocate more than its own size.
     pub(crate) fn len(&mut self) -> usize {
-        let n = self.varint();
-        if n > (self.bytes.len() - self.at) as u64 {
-            self.fail();
-            return 0;
-        }
-        n as usize
+        self.0.len()
     }
 
     /// A tag below `n`; anything else marks the input malformed (and reads as 0).
@@ -139,19 +123,6 @@ impl<'a> In<'a> {
         } else {
             self.fail();
             0
-        }
-    }
-
-    fn take(&mut self, n: usize) -> &'a [u8] {
-        match self.bytes.get(self.at..self.at.saturating_add(n)) {
-            Some(s) => {
-                self.at += n;
-                s
-            }
-            None => {
-                self.fail();
-                &[]
-            }
         }
     }
 }
@@ -212,11 +183,7 @@ impl Wire for f64 {
         o.0.extend_from_slice(&self.to_bits().to_le_bytes());
     }
     fn get(r: &mut In<'_>) -> f64 {
-        let mut a = [0u8; 8];
-        if let Ok(b) = <[u8; 8]>::try_from(r.take(8)) {
-            a = b;
-        }
-        f64::from_bits(u64::from_le_bytes(a))
+        r.0.f64()
     }
 }
 
@@ -226,14 +193,7 @@ impl Wire for String {
         o.0.extend_from_slice(self.as_bytes());
     }
     fn get(r: &mut In<'_>) -> String {
-        let n = r.len();
-        match crate::core::text::utf8(r.take(n)) {
-            Some(s) => s.to_owned(),
-            None => {
-                r.fail();
-                String::new()
-            }
-        }
+        r.0.string()
     }
 }
 
@@ -307,7 +267,7 @@ impl<K: Wire + Ord, V: Wire> Wire for SortedMap<K, V> {
                 r.fail();
             }
             let v = V::get(r);
-            if r.bad {
+            if r.bad() {
                 // Leaked in the browser, like the damaged config in `from_compiled`: this was
                 // the engine wasm's last place that dropped config values (conditions, prompt
                 // triggers), so it carries no drop code for them (0.9 KB, 0.4 KB brotli).
@@ -538,8 +498,7 @@ impl Config {
                 "the compiled config is damaged (checksum mismatch); compile trailmark.json again",
             );
         }
-        let mut r = In::new(body);
-        r.at = 4;
+        let mut r = In::new(body.get(4..).unwrap_or_default());
         let config = Config::get(&mut r);
         if !r.done() {
             // In the browser a damaged config is leaked, not dropped: the engine wasm drops no
