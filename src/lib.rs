@@ -29,9 +29,10 @@ static ALLOCATOR: SizeClasses = SizeClasses;
 /// list of its size when there is one, else cut from the end of the heap (grown a page at a time
 /// with `memory.grow`); a freed block goes back on its size's list. Blocks are never split or
 /// merged, so allocation and freeing are a few instructions each (ingest measured 7% faster
-/// than with talc in node) at the price of up to half a block unused; the heap of the node
+/// than with talc in node) at the price of up to half a block unused: the heap of a node
 /// micro-bench (10,000 events, decisions, encode and reload) needed as many 64 KiB pages as
-/// with talc. Grows in place never (`GlobalAlloc`'s default `realloc`: allocate, copy, free).
+/// with talc, but the browser bench's page starts one page larger (1,216 against 1,152 KiB)
+/// and loading the source tables takes two more. Grows in place never (`GlobalAlloc`'s default `realloc`: allocate, copy, free).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 struct SizeClasses;
 

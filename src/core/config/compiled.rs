@@ -46,8 +46,9 @@ pub(crate) struct Out(Vec<u8>);
 /// half-built structs cost the wasm a drop path per field (about 10 KB over the whole config).
 /// Which error the reader records does not matter: any makes the config "damaged".
 pub(crate) struct In<'a>(Reader<'a>);
-/// A type with a compiled form. `get` never panics; on malformed input it sets the reader's
-/// `bad` flag and returns some value, which the caller then discards.
+
+/// A type with a compiled form. `get` never panics; on malformed input it marks the reader
+/// failed ([`In::fail`]) and returns some value, which the caller then discards.
 pub(crate) trait Wire: Sized {
     fn put(&self, o: &mut Out);
     fn get(r: &mut In<'_>) -> Self;
