@@ -217,8 +217,11 @@ async function sample(browser, origin, subject, warmOnly = false) {
       done += N_AWAITED;
       // Decisions: the public `decide()` (returns the current decisions), the engine's decision
       // for the 10 slots with explanations (what each batch runs), and decide + render + plan.
-      Object.assign(s, await inTask(page, (n) => {
+      Object.assign(s, await inTask(page, async (n) => {
         const tm = window.trailmark;
+        // prompts.js decides prompts (from the engine's facts); fetched at start-up on a page
+        // whose config has prompts.
+        const prompts = tm._promptsJs && (await tm._promptsJs);
         const time = (f) => {
           const t0 = performance.now();
           for (let i = 0; i < n; i++) f();
@@ -229,11 +232,12 @@ async function sample(browser, origin, subject, warmOnly = false) {
           r.engine_decide_us = time(() => tm._rt.decide(Date.now(), tm._pageContext()));
           r.decisions = tm._rt.decide(Date.now(), tm._pageContext()).length;
         }
-        if (tm._rt && typeof tm._rt.decidePrompt === 'function') {
+        if (tm._rt && prompts && typeof prompts.decide === 'function') {
           // The 20 prompts (all on exit intent): the prompt decision with its explanation, and a
           // whole page's decisions (10 slots + 20 prompts).
-          r.engine_prompt_us = time(() => tm._rt.decidePrompt(Date.now(), tm._pageContext(), 'exit_intent'));
-          r.engine_page_us = time(() => (tm._rt.decide(Date.now(), tm._pageContext()), tm._rt.decidePrompt(Date.now(), tm._pageContext(), 'exit_intent')));
+          const ask = () => prompts.decide(tm, Date.now(), tm._pageContext(), 'exit_intent');
+          r.engine_prompt_us = time(ask);
+          r.engine_page_us = time(() => (tm._rt.decide(Date.now(), tm._pageContext()), ask()));
         }
         if (typeof tm._decideAndRender === 'function') r.decide_render_us = time(() => tm._decideAndRender());
         return r;

@@ -1,6 +1,7 @@
 // Prompts and micro-surveys in the page, loaded lazily by runtime.js on sites whose config has
-// any. The engine decides (which prompt, why); this file only watches the page for the triggers
-// the config names (exit intent, scroll depth, idle time) and shows a decided prompt from the
+// any. It decides which prompt to show, and why, from the engine's facts (`decide`, a port of
+// the engine's reference, see there), watches the page for the triggers the config names (exit
+// intent, scroll depth, idle time) and shows a decided prompt from the
 // site's own `<template data-tm-prompt="...">`, filled with text only (textContent and
 // allow-listed attributes set here, never HTML built from data).
 //
@@ -17,7 +18,7 @@
 // Escape closes a modal (focus returns where it was), and a banner or toast when focus is in it
 // or nowhere in particular. Without personalisation consent nothing is decided or shown.
 
-import { fillText } from './runtime.js';
+import { fillText, TrailmarkError } from './runtime.js';
 
 const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
 const SCALES = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
@@ -182,7 +183,7 @@ export function ask(tm, trigger) {
     // personalisation consent none is decided or shown, as slots keep their default content.
     if (!tm._mayPersonalize()) return { prompt: null, passed_over: [] };
     tm._seed();
-    const d = tm._rt.decidePrompt(Date.now(), tm._pageContext(), trigger);
+    const d = decide(tm, Date.now(), tm._pageContext(), trigger);
     // A visitor held out of a prompt's experiment is exposed (to the holdout) when the prompt
     // would have shown, once per session, like the arms: the holdout can then be measured.
     for (const x of d.held_out || []) tm.track('Experiment Viewed', { experiment_id: x.id, variant_id: x.arm });
@@ -196,6 +197,106 @@ export function ask(tm, trigger) {
   return (chain = chain.then(run, run));
 }
 
+const HIGHER = 'a higher-priority prompt was chosen';
+const HELD_OUT = 'held out of its experiment';
+const TRIGGER = /^(?:page_view|exit_intent|(event|abandoned):([^]+)|(scroll|idle):(\d{1,9}))$/;
+
+/**
+ * A fired trigger read as the engine's `PromptTrigger::parse` reads it: `[text, key]`, `text`
+ * as the explanation writes it and `key` the form the decision table names (an event's
+ * canonical name; scroll and idle as numbers, matched by threshold). Throws on a malformed one.
+ */
+function fired(tm, t) {
+  const m = typeof t === 'string' && TRIGGER.exec(t);
+  const n = m && m[4] !== undefined ? Number(m[4]) : 0;
+  if (!m || (m[3] === 'scroll' && n > 100)) throw new TrailmarkError('input/invalid', JSON.stringify(t) + ' is not a trigger (page_view, exit_intent, event:<name>, scroll:<percent>, idle:<seconds>, abandoned:<journey>)');
+  if (m[3] === 'idle' && !(n >= 1 && n <= 86400)) throw new TrailmarkError('input/invalid', JSON.stringify(t) + ': idle:<seconds> takes 1 to 86400 seconds');
+  if (m[3]) return [m[3] + ':' + n, [m[3], n]];
+  return [t, m[1] === 'event' ? 'event:' + (tm._rt.kind(m[2]) || m[2]) : t];
+}
+
+/** Whether a configured trigger (the decision table's form) matches the fired one's key. */
+function matches(c, key) {
+  if (typeof key === 'string') return c === key;
+  const i = c.indexOf(':');
+  return c.slice(0, i) === key[0] && key[1] >= Number(c.slice(i + 1));
+}
+
+/** Why prompt `p` (a decision-table row) cannot be shown now, given its facts `x`; '' when it can. */
+function blocked(p, x, now) {
+  if (!x.holds) return 'condition not met';
+  if (p.survey && x.answered) return 'already answered';
+  if (x.session >= p.session) return 'shown enough this session';
+  if (p.day != null && x.day >= p.day) return 'shown enough today';
+  if (p.total != null && x.total >= p.total) return 'shown enough in all';
+  if (x.dismissed != null && Math.max(0, now - x.dismissed) < p.cooldown_hours * 3600000) return 'dismissed recently (cooling down)';
+  return '';
+}
+
+/**
+ * The prompt or survey to show now that `trigger` fired: the browser's port of the engine's
+ * `Engine::decide_prompt` (src/core/prompt/decide.rs, the reference; `tests/cases/prompts.json`
+ * holds both to the same answers). The compiled config's decision table gives each prompt's
+ * triggers, priority, caps and cool-down; the engine gives, for those whose trigger matched,
+ * their condition, shows, dismissal and experiment (`promptFacts`). Among them the highest
+ * priority (ties: the lower id) that passes its condition, "not answered yet" (surveys), caps,
+ * cool-down, experiment (a held-out visitor sees nothing) and the fatigue budget is shown;
+ * every other one is passed over with the reason. Returns `{prompt, kind, template, survey,
+ * experiment, held_out, explanation}`, or `{prompt: null, passed_over, held_out}`; `held_out`
+ * lists the prompt experiments whose holdout exposure the caller tracks.
+ */
+export function decide(tm, now, page, trigger) {
+  const [text, key] = fired(tm, trigger);
+  const table = tm._config.decide;
+  const rows = table.prompts.filter((p) => p.on.some((c) => matches(c, key)));
+  const f = rows.length ? tm._rt.promptFacts(now, page, rows.map((p) => p.id).join('\n')) : { prompts: {} };
+  const passed = [];
+  let best = null;
+  for (const p of rows) {
+    const x = f.prompts[p.id];
+    const why = x ? blocked(p, x, now) : 'condition not met';
+    if (why) passed.push([p.id, why]);
+    else if (x.experiment && x.experiment.holdout) passed.push([p.id, HELD_OUT]);
+    else if (f.used >= table.fatigue) passed.push([p.id, 'fatigue budget used up this session']);
+    else if (best && (best.p.priority > p.priority || (best.p.priority === p.priority && best.p.id < p.id))) passed.push([p.id, HIGHER]);
+    else {
+      if (best) passed.push([best.p.id, HIGHER]);
+      best = { p, x };
+    }
+  }
+  const passed_over = passed.map(([prompt, reason]) => ({ prompt, reason }));
+  const held_out = [];
+  for (const [id, why] of passed) {
+    const e = why === HELD_OUT && f.prompts[id].experiment;
+    if (e && e.expose) held_out.push(e);
+  }
+  if (!best) return { prompt: null, passed_over, held_out };
+  const { p, x } = best;
+  const e = x.experiment;
+  return {
+    prompt: p.id,
+    kind: p.kind,
+    template: e && e.variant != null ? e.variant : p.template,
+    survey: p.survey,
+    experiment: e,
+    held_out,
+    explanation: {
+      text: text + ': ' + (x.text || 'everyone') + '; shown ' + x.session + ' this session, ' + x.total + ' in all; ' + f.used + ' of ' + table.fatigue + ' prompts this session',
+      trigger: text,
+      condition: p.when,
+      reads: x.reads || [],
+      shown_session: x.session,
+      shown_total: x.total,
+      budget_used: f.used,
+      budget: table.fatigue,
+      top_stage: f.top_stage,
+      probability: f.probability,
+      evidence: f.evidence,
+      passed_over,
+    },
+  };
+}
+
 /** Removes the prompts on screen without a touchpoint (forget(), a failed SDK). */
 export function closeAll() {
   if (open) open.close(null);
@@ -203,7 +304,7 @@ export function closeAll() {
 }
 
 /**
- * Shows a decided prompt (`decidePrompt`'s result). Returns the promise of its `Prompt Shown`
+ * Shows a decided prompt (`decide`'s result). Returns the promise of its `Prompt Shown`
  * touchpoint, or null when it cannot be shown: an overlay is already on screen, or the page has
  * no template (or inline target) for it.
  */

@@ -173,7 +173,10 @@ export class Trailmark {
       import('./pkg/trailmark_compiler.js').catch(() => {});
       compiled = await (await needed(import('./compile.js'), 'compile.js')).compile(config, o.compilerWasm);
     }
-    for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)]]) {
+    this._promptsOn = [compiled.prompts, compiled.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
+    // prompts.js decides prompts from the compiled decision table (a compiled file from before
+    // it had one is refused with the same advice).
+    for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)], ['decide', !this._promptsOn || (isObject(compiled.decide) && Array.isArray(compiled.decide.prompts))]]) {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
     }
     // `$.capture` is checked by the compiler; a compiled file edited into a shape it never
@@ -190,7 +193,6 @@ export class Trailmark {
     const extra = this._cap && needsExtra(capture) ? needed(import('./capture-extra.js'), 'capture-extra.js') : null;
     if (extra) extra.catch(() => {});
     this._config = compiled;
-    this._promptsOn = [compiled.prompts, compiled.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
 

@@ -75,6 +75,44 @@ fn prompt_cases() {
     }
 }
 
+/// Every prompt case's whole decision as the browser gets it (`view::prompt_decision`: the chosen
+/// prompt with its explanation, or `prompt: null`; what was passed over and why; the held-out
+/// exposures to track), kept in `tests/cases/prompt-decisions.json`, which
+/// `js/test/prompt-cases.test.mjs` holds `js/prompts.js`'s port of the decision to.
+/// `TRAILMARK_BLESS=1` rewrites it.
+#[test]
+fn prompt_decisions_match_their_golden_file() {
+    let mut all = serde_json::Map::new();
+    for (name, input, _) in cases("prompts.json") {
+        let (engine, at) = run(&input, &name);
+        let trigger = Trigger::parse(input["trigger"].as_str().unwrap()).unwrap();
+        let page: PageContext = input
+            .get("page")
+            .map(|p| PageContext::from_json(p).unwrap())
+            .unwrap_or_default();
+        let (shown, passed) = engine.decide_prompt(at, &page, &trigger);
+        let held = engine.held_out_exposures(at, &page, &passed);
+        let view: Value = trailmark::core::view::prompt_decision(shown.as_ref(), &passed, &held);
+        assert!(
+            all.insert(name.clone(), view).is_none(),
+            "{name}: two cases of that name"
+        );
+    }
+    let path = format!(
+        "{}/tests/cases/prompt-decisions.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let got = serde_json::to_string_pretty(&Value::Object(all)).unwrap() + "\n";
+    if std::env::var_os("TRAILMARK_BLESS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        got == want,
+        "{path} differs from the decisions (TRAILMARK_BLESS=1 rewrites it)"
+    );
+}
+
 #[test]
 fn survey_cases() {
     for (name, input, expected) in cases("surveys.json") {

@@ -33,14 +33,15 @@
       for (i = 0; i < 1000; i++) tm._rt.decide(Date.now(), tm._pageContext());
       r.engine_decide_us = (performance.now() - a) * 1000 / 1000;
     }
-    if (tm._rt && tm._rt.decidePrompt) { // 20 prompts, all on exit intent (never fired here)
+    var prompts = tm._promptsJs && await tm._promptsJs; // prompts.js decides prompts
+    if (tm._rt && prompts && prompts.decide) { // 20 prompts, all on exit intent (never fired here)
       var ctx = tm._pageContext();
       r.prompts = Object.keys(tm._config.prompts || {}).length;
       a = performance.now();
-      for (i = 0; i < 1000; i++) tm._rt.decidePrompt(Date.now(), ctx, 'exit_intent');
+      for (i = 0; i < 1000; i++) prompts.decide(tm, Date.now(), ctx, 'exit_intent');
       r.engine_prompt_us = (performance.now() - a) * 1000 / 1000;
       a = performance.now();
-      for (i = 0; i < 1000; i++) { tm._rt.decide(Date.now(), ctx); tm._rt.decidePrompt(Date.now(), ctx, 'exit_intent'); }
+      for (i = 0; i < 1000; i++) { tm._rt.decide(Date.now(), ctx); prompts.decide(tm, Date.now(), ctx, 'exit_intent'); }
       r.engine_page_us = (performance.now() - a) * 1000 / 1000;
     }
     for (i = n + 100; i < 10000; i += 1000) {

@@ -2,6 +2,7 @@
 // compiler turns a JSON config into the compiled document, and the engine starts from it, as
 // the browser runtime does for a JSON source config.
 import { existsSync, readFileSync } from 'node:fs';
+import { decide } from '../prompts.js';
 
 const root = new URL('../../', import.meta.url);
 const files = ['trailmark.js', 'trailmark_bg.wasm', 'trailmark_compiler.js', 'trailmark_compiler_bg.wasm'].map((f) => new URL(`dist/pkg/${f}`, root));
@@ -22,11 +23,25 @@ export async function load() {
     compiler = await import(files[2].href);
     compiler.initSync({ module: readFileSync(files[3]) });
   }
-  const newRuntime = (config = {}, now = 0) => new engine.Runtime(engineBytes(compiler.compile(config)), now);
+  const newRuntime = (config = {}, now = 0) => {
+    const doc = compiler.compile(config);
+    const rt = new engine.Runtime(engineBytes(doc), now);
+    docs.set(rt, doc);
+    return rt;
+  };
   // The engine's linear memory (its export name is minified, so found by type).
   const memory = Object.values(exports).find((v) => v instanceof WebAssembly.Memory);
   return { Runtime: engine.Runtime, compile: compiler.compile, newRuntime, memory };
 }
+
+/** Each runtime `newRuntime` made, with its compiled document. */
+const docs = new WeakMap();
+
+/**
+ * A prompt decision as the browser makes it: js/prompts.js's `decide`, from the facts of a
+ * runtime `newRuntime` made and its compiled document's decision table.
+ */
+export const decidePrompt = (rt, now, page, trigger) => decide({ _rt: rt, _config: docs.get(rt) }, now, page, trigger);
 
 /** The compiled document's engine bytes (base64, as the browser's runtime decodes them). */
 export function engineBytes(doc) {

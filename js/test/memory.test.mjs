@@ -22,7 +22,7 @@ function batch(rt, i, at) {
   if (i % 29 === 0) rt.ingest('Order Completed', { order_id: `o${i}`, revenue: 30 }, page, referrer, at + 5000);
   if (i % 7 === 0) rt.ingest(`custom event ${i % 13}`, { n: i }, page, referrer, at + 6000);
   rt.decide(at + 7000, { url: page });
-  rt.decidePrompt(at + 7000, { url: page }, 'page_view');
+  engine.decidePrompt(rt, at + 7000, { url: page }, 'page_view');
   rt.stage(at + 7000);
   rt.journey();
   rt.lifecycle(at + 7000);

@@ -1,6 +1,7 @@
 // The language-neutral prompt, experiment and survey cases (tests/cases/prompts.json,
 // experiments.json, surveys.json; run natively by tests/prompts.rs) through the built wasm
-// `Runtime` (dist/pkg, made by `cargo xtask build`): the browser build must decide the same.
+// `Runtime` (dist/pkg, made by `cargo xtask build`) and, for prompts, js/prompts.js's port of the
+// decision: the browser build must decide the same.
 import * as engine from './engine.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ const { skip } = engine;
 const UNITS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
 
 const cases = (file) => JSON.parse(readFileSync(new URL(`tests/cases/${file}`, root), 'utf8'));
+const decisions = cases('prompt-decisions.json');
 
 let newRuntime;
 async function load() {
@@ -31,14 +33,17 @@ function run(input) {
   return { rt, at };
 }
 
-test('prompt cases decide the same in wasm', { skip }, async () => {
+test('prompt cases decide the same in the browser (prompts.js from the wasm facts)', { skip }, async () => {
   await load();
   for (const [name, input, want] of cases('prompts.json')) {
     const { rt, at } = run(input);
-    const d = rt.decidePrompt(at, input.page || {}, input.trigger);
+    const d = engine.decidePrompt(rt, at, input.page || {}, input.trigger);
     assert.equal(d.prompt, want.prompt, name);
     const passed = d.prompt ? d.explanation.passed_over : d.passed_over;
     assert.deepEqual(Object.fromEntries(passed.map((p) => [p.prompt, p.reason])), want.passed_over, name);
+    // The whole decision (explanation text, reads, evidence, experiment, held-out exposures) as
+    // the engine's reference writes it (tests/prompts.rs keeps that file).
+    assert.deepEqual(JSON.parse(JSON.stringify(d)), decisions[name], name);
     rt.free();
   }
 });

@@ -120,6 +120,21 @@ test('a bad config leaves a no-op instance with the JSON path', async () => {
   assert.doesNotThrow(() => tm.track('x'));
 });
 
+test('a compiled config with prompts but no decision table (compiled before it had one) is refused with its path', async () => {
+  const origError = console.error;
+  console.error = () => {};
+  try {
+    for (const decide of [undefined, { fatigue: 2 }]) {
+      const tm = await Trailmark.load({ config: { trailmark_compiled: 1, engine: '', privacy: {}, prompts: { p: { kind: 'toast' } }, decide } });
+      assert.equal(tm.failed.code, 'config/invalid', JSON.stringify(decide));
+      assert.equal(tm.failed.path, '$.decide');
+      assert.doesNotThrow(() => tm.track('x'));
+    }
+  } finally {
+    console.error = origError;
+  }
+});
+
 test('a compiled config whose capture section was edited into a shape trailmark compile never writes is refused with its path', async () => {
   const origError = console.error;
   console.error = () => {};

@@ -10,11 +10,13 @@ use serde_json::{Map, Value};
 
 use super::channel::ChannelTouch;
 use super::condition::ValueDisplay;
+use super::condition::{Context, PageContext};
 use super::decide::SlotDecision;
 use super::engine::{Effect, Engine};
 use super::experiment::ExperimentDecision;
 use super::profile::Profile;
-use super::prompt::PromptDecision;
+use super::prompt::decide;
+use super::prompt::{PromptDecision, PromptHistory};
 
 /// Where a view writes: a `serde_json::Value` tree (the CLI, the tests) or, in the browser,
 /// JavaScript objects built directly (`src/web/convert.rs`), so there is one view code and no
@@ -427,7 +429,9 @@ pub fn decisions<J: Json>(decisions: &[SlotDecision]) -> J {
 /// A prompt decision as JSON: `{prompt, kind, template, survey, experiment, explanation:
 /// {text, trigger, condition, reads, shown_session, shown_total, budget_used, budget, top_stage,
 /// probability, evidence, passed_over: [{prompt, reason}]}}`, or, when nothing is shown,
-/// `{prompt: null, passed_over}`.
+/// `{prompt: null, passed_over}`; either way `held_out`, the experiments whose holdout exposure
+/// the caller tracks. The browser computes this in `js/prompts.js` from [`prompt_facts`];
+/// `tests/cases/prompt-decisions.json` holds this form for every prompt case, and both to it.
 pub fn prompt_decision<J: Json>(
     shown: Option<&PromptDecision>,
     passed: &[(String, &str)],
@@ -469,6 +473,60 @@ pub fn prompt_decision<J: Json>(
                 ("passed_over", passed),
             ),
         ),
+    )
+}
+
+/// What `js/prompts.js` needs to decide which prompt to show (the browser's port of
+/// [`Engine::decide_prompt`]) for the prompts and surveys `ids` (`\n`-separated; those whose
+/// trigger matched): `{used, top_stage, probability, evidence, prompts: {id: {holds, text, reads,
+/// answered, session, day, total, dismissed, experiment}}}`. `used` counts prompts shown this
+/// session; per prompt, `holds` is its condition (true without one), `text` the condition with
+/// the values it read, `session` / `day` / `total` its shows this session, in the last 24 hours
+/// and ever, `dismissed` when it was last dismissed, `experiment` the experiment on it.
+pub fn prompt_facts<J: Json>(engine: &Engine, now_ms: u64, page: &PageContext, ids: &str) -> J {
+    let state = engine.state();
+    let ctx = Context::new(engine.config(), state, now_ms, page);
+    let start = decide::session_start(engine, now_ms);
+    let mut prompts = J::object();
+    for id in crate::core::text::split(ids, b'\n') {
+        let Some(def) = engine.config().prompt(id) else {
+            continue;
+        };
+        let eval = def.when.as_ref().map(|c| (c, c.evaluate(&ctx)));
+        let empty = PromptHistory::default();
+        let h = state.decisions.prompts.get(id).unwrap_or(&empty);
+        let x = decide::prompt_experiment(&ctx, id);
+        let mut answered = false;
+        for a in &state.profile.surveys {
+            answered |= a.survey == id;
+        }
+        prompts.set(
+            id,
+            Item::Node(obj!(
+                ("holds", eval.as_ref().is_none_or(|(_, e)| e.matched)),
+                (
+                    "text",
+                    eval.as_ref()
+                        .map(|(c, e)| crate::core::decide::with_reads(c.text(), &e.reads))
+                        .as_ref()
+                ),
+                ("reads", eval.as_ref().map(|(_, e)| reads::<J>(&e.reads))),
+                ("answered", answered),
+                ("session", h.shown_since(start)),
+                ("day", h.shown_since(decide::day_start(now_ms))),
+                ("total", h.total),
+                ("dismissed", h.dismissed_ms),
+                ("experiment", x.as_ref().map(experiment::<J>)),
+            )),
+        );
+    }
+    let (top, probability) = ctx.top_stage().unwrap_or(("", 0.0));
+    obj!(
+        ("used", state.decisions.shown_since(start)),
+        ("top_stage", top),
+        ("probability", probability),
+        ("evidence", evidence::<J>(&decide::top_evidence(&ctx))),
+        ("prompts", prompts),
     )
 }
 

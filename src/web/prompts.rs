@@ -1,12 +1,14 @@
 //! Prompts, surveys and experiments as the JavaScript runtime sees them (`js/prompts.js` renders
-//! them): the experiment seed the browser draws, prompt decisions for a trigger, and what the
-//! engine remembers about them. Converts and calls the engine; decides nothing.
+//! them): the experiment seed the browser draws, and the facts `js/prompts.js` decides a prompt
+//! from (its port of `Engine::decide_prompt`, held to it by `tests/cases/prompts.json`). Converts
+//! and calls the engine; decides nothing.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{error, millis, page_context};
+use super::convert::{millis, page_context};
 use super::runtime::Runtime;
-use crate::core::config::PromptTrigger;
+use crate::core::event::EventKind;
 use crate::core::view;
 
 #[wasm_bindgen]
@@ -24,22 +26,16 @@ impl Runtime {
         self.engine.state().decisions.seed == 0
     }
 
-    /// The prompt or survey to show now that `trigger` fired (`page_view`, `exit_intent`,
-    /// `event:<name>`, `scroll:<percent>`, `idle:<seconds>`, `abandoned:<journey>`) on `page`
-    /// (as for `decide`). Returns `{prompt, kind, template, survey, experiment, held_out,
-    /// explanation}`, or `{prompt: null, passed_over, held_out}` when nothing is shown;
-    /// `held_out` lists the prompt experiments whose holdout exposure the caller should track.
-    #[wasm_bindgen(js_name = decidePrompt)]
-    pub fn decide_prompt(
-        &self,
-        now: f64,
-        page: JsValue,
-        trigger: &str,
-    ) -> Result<JsValue, JsValue> {
-        let page = page_context(&page);
-        let trigger = PromptTrigger::parse(trigger).map_err(|e| error("input/invalid", &e))?;
-        let (shown, passed) = self.engine.decide_prompt(millis(now), &page, &trigger);
-        let held_out = self.engine.held_out_exposures(millis(now), &page, &passed);
-        Ok(view::prompt_decision(shown.as_ref(), &passed, &held_out))
+    /// What `js/prompts.js` decides a prompt from, for the prompts and surveys `ids`
+    /// (`\n`-separated) on `page` (as for `decide`): see [`view::prompt_facts`].
+    #[wasm_bindgen(js_name = promptFacts)]
+    pub fn prompt_facts(&self, now: f64, page: JsValue, ids: &str) -> JsValue {
+        view::prompt_facts(&self.engine, millis(now), &page_context(&page), ids)
+    }
+
+    /// The canonical name of a known event name or alias (`add_to_cart` gives `Product
+    /// Added`), or `undefined` for a custom event: prompt triggers match by kind.
+    pub fn kind(&self, name: &str) -> Option<String> {
+        EventKind::parse(name).map(|k| k.name().into())
     }
 }

@@ -518,7 +518,8 @@ impl Config {
 /// The document `trailmark compile` writes and `data-config` may point at: the engine's config
 /// compiled, plus what the browser's JavaScript reads itself: the storage namespace, the
 /// privacy settings with their defaults filled, and (copied from the source, so both read the
-/// same values) capture settings, recommendation URLs, the prompts' and surveys' texts.
+/// same values) capture settings, recommendation URLs, the prompts' and surveys' texts; and the
+/// prompt decision table (`decide`, see [`decide_table`]).
 pub fn compiled_document(source: &Value, config: &Config) -> Value {
     let mut doc = serde_json::Map::new();
     doc.insert("trailmark_compiled".into(), Value::from(FORMAT));
@@ -531,8 +532,41 @@ pub fn compiled_document(source: &Value, config: &Config) -> Value {
             doc.insert(key.into(), v.clone());
         }
     }
+    doc.insert("decide".into(), decide_table(config));
     doc.insert("engine".into(), Value::from(base64(&config.to_compiled())));
     Value::Object(doc)
+}
+
+/// What `js/prompts.js` needs to decide a prompt as [`crate::core::Engine::decide_prompt`]
+/// does, from the validated config with its defaults filled: `{fatigue, prompts: [{id, on,
+/// priority, session, day, total, cooldown_hours, kind, template, survey, when}]}`, prompts then
+/// surveys, each by id (the engine's order). An `event:` trigger naming a known event is written
+/// with its canonical name (`event:add_to_cart` as `event:Product Added`), since triggers match
+/// by event kind.
+pub fn decide_table(config: &Config) -> Value {
+    let mut prompts = Vec::new();
+    for (id, def) in config.prompts.iter().chain(config.surveys.iter()) {
+        let mut on = Vec::new();
+        for t in &def.on {
+            on.push(Value::from(crate::core::prompt::decide::canonical_trigger(
+                t,
+            )));
+        }
+        prompts.push(serde_json::json!({
+            "id": id,
+            "on": on,
+            "priority": def.priority,
+            "session": def.max_per_session.unwrap_or(1),
+            "day": def.max_per_day,
+            "total": def.max_total,
+            "cooldown_hours": def.cooldown_hours,
+            "kind": def.kind.name(),
+            "template": def.template_or(id),
+            "survey": def.survey.is_some(),
+            "when": def.when.as_ref().map(|c| c.text()),
+        }));
+    }
+    serde_json::json!({"fatigue": config.fatigue.max_per_session, "prompts": prompts})
 }
 
 /// Standard base64 with padding (what the browser's `atob` reads).
@@ -674,6 +708,32 @@ mod tests {
     }
 
     #[test]
+    fn the_decision_table_has_defaults_filled_and_canonical_event_triggers() {
+        let src = json!({
+            "fatigue": {"max_per_session": 3},
+            "prompts": {
+                "b": {"kind": "toast", "on": ["event:add_to_cart", "event:my thing", "scroll:50"], "priority": 2,
+                      "max_per_day": 4, "max_total": 9, "cooldown_hours": 1.5, "template": "t", "when": "visits >= 2"},
+                "a": {"kind": "banner"}
+            },
+            "surveys": {"nps": {"kind": "modal", "type": "nps", "question": "?"}}
+        });
+        let table = decide_table(&Config::parse(&src).unwrap());
+        assert_eq!(
+            table,
+            json!({"fatigue": 3, "prompts": [
+                {"id": "a", "on": ["page_view"], "priority": 0, "session": 1, "day": null, "total": null,
+                 "cooldown_hours": 24.0, "kind": "banner", "template": "a", "survey": false, "when": null},
+                {"id": "b", "on": ["event:Product Added", "event:my thing", "scroll:50"], "priority": 2, "session": 1,
+                 "day": 4, "total": 9, "cooldown_hours": 1.5, "kind": "toast", "template": "t", "survey": false,
+                 "when": "visits >= 2"},
+                {"id": "nps", "on": ["page_view"], "priority": 0, "session": 1, "day": null, "total": null,
+                 "cooldown_hours": 24.0, "kind": "modal", "template": "nps", "survey": true, "when": null}
+            ]})
+        );
+    }
+
+    #[test]
     fn the_document_carries_what_the_browser_reads() {
         let src = json!({"namespace": "n", "capture": {"clicks": false}, "prompts": {"p": {"kind": "banner", "on": ["page_view"]}}});
         let c = Config::parse(&src).unwrap();
@@ -684,6 +744,7 @@ mod tests {
         assert_eq!(doc["prompts"], src["prompts"]);
         assert!(doc.get("recommend").is_none());
         assert_eq!(doc["privacy"], c.privacy.to_json());
+        assert_eq!(doc["decide"]["prompts"][0]["id"], "p");
         assert_eq!(base64(b"Man"), "TWFu");
         assert_eq!(base64(b"Ma"), "TWE=");
         assert_eq!(base64(b"M"), "TQ==");

@@ -113,6 +113,18 @@ pub fn trigger_text(t: &Trigger) -> String {
     s
 }
 
+/// Trigger text with a known event's canonical name (`event:add_to_cart` as `event:Product
+/// Added`): the form `js/prompts.js` matches fired triggers against.
+pub fn canonical_trigger(t: &Trigger) -> String {
+    match t {
+        PromptTrigger::Event(n) => match EventKind::parse(n) {
+            Some(k) if k != EventKind::Custom => crate::core::text::concat(&["event:", k.name()]),
+            _ => trigger_text(t),
+        },
+        _ => trigger_text(t),
+    }
+}
+
 /// Whether a configured trigger matches the one that fired.
 fn matches(configured: &Trigger, fired: &Trigger) -> bool {
     match (configured, fired) {
@@ -174,9 +186,7 @@ fn blocked(
     if session >= def.max_per_session.unwrap_or(1) {
         return Some("shown enough this session");
     }
-    let day_start = now.saturating_sub(DAY_MS);
-    // `> day_start` as `>= day_start + 1` (no overflow: `day_start <= u64::MAX - DAY_MS`).
-    let day = h.shown_since(day_start + 1);
+    let day = h.shown_since(day_start(now));
     if def.max_per_day.is_some_and(|m| day >= m) {
         return Some("shown enough today");
     }
@@ -189,6 +199,23 @@ fn blocked(
         }
     }
     None
+}
+
+/// When the session that a prompt shown at `now_ms` belongs to started. A session that timed
+/// out is over: the `Prompt Shown` that follows starts the next one, so nothing shown before
+/// counts against it.
+pub fn session_start(engine: &Engine, now_ms: u64) -> u64 {
+    let timeout = u64::from(engine.config().session.timeout_minutes) * 60_000;
+    match &engine.state().profile.session {
+        Some(s) if now_ms.saturating_sub(s.last_ms) <= timeout => s.started_ms,
+        _ => now_ms,
+    }
+}
+
+/// The start of the rolling day that `max_per_day` counts shows in: shows after it count.
+pub fn day_start(now_ms: u64) -> u64 {
+    // `> now - 24h` as `>= now - 24h + 1` (no overflow: `now - 24h <= u64::MAX - DAY_MS`).
+    now_ms.saturating_sub(DAY_MS) + 1
 }
 
 /// Why a prompt was passed over when its experiment holds the visitor out.
@@ -223,7 +250,7 @@ impl Engine {
 }
 
 /// The experiment testing prompt `id`, decided for this visitor.
-fn prompt_experiment(ctx: &Context<'_>, id: &str) -> Option<ExperimentDecision> {
+pub fn prompt_experiment(ctx: &Context<'_>, id: &str) -> Option<ExperimentDecision> {
     experiment_on(ctx, id, false)
 }
 
@@ -277,13 +304,7 @@ impl Engine {
         let config = self.config();
         let ctx = Context::new(config, self.state(), now_ms, page);
         let state = self.state();
-        // A session that timed out is over: the `Prompt Shown` that follows starts the next one,
-        // so nothing shown before counts against it.
-        let timeout = u64::from(config.session.timeout_minutes) * 60_000;
-        let session_start = match &state.profile.session {
-            Some(s) if now_ms.saturating_sub(s.last_ms) <= timeout => s.started_ms,
-            _ => now_ms,
-        };
+        let session_start = session_start(self, now_ms);
         let used = state.decisions.shown_since(session_start) as u32;
         let budget = config.fatigue.max_per_session;
 
