@@ -220,8 +220,8 @@ async function sample(browser, origin, subject, warmOnly = false) {
       Object.assign(s, await inTask(page, async (n) => {
         const tm = window.trailmark;
         // prompts.js decides prompts (from the engine's facts); fetched at start-up on a page
-        // whose config has prompts.
-        const prompts = tm._promptsJs && (await tm._promptsJs);
+        // whose config has prompts, so this is the runtime's own instance of it.
+        const prompts = tm._rt && tm._config && tm._config.decide ? await import('/trailmark/prompts.js') : null;
         const time = (f) => {
           const t0 = performance.now();
           for (let i = 0; i < n; i++) f();

@@ -222,76 +222,85 @@ function matches(c, key) {
   return c.slice(0, i) === key[0] && key[1] >= Number(c.slice(i + 1));
 }
 
-/** Why prompt `p` (a decision-table row) cannot be shown now, given its facts `x`; '' when it can. */
-function blocked(p, x, now) {
-  if (!x.holds) return 'condition not met';
-  if (p.survey && x.answered) return 'already answered';
-  if (x.session >= p.session) return 'shown enough this session';
-  if (p.day != null && x.day >= p.day) return 'shown enough today';
-  if (p.total != null && x.total >= p.total) return 'shown enough in all';
-  if (x.dismissed != null && Math.max(0, now - x.dismissed) < p.cooldown_hours * 3600000) return 'dismissed recently (cooling down)';
+/**
+ * Why prompt `p` (a decision-table row) cannot be shown now, given its facts (`promptFacts`'s
+ * six numbers from `n[i]`); '' when it can.
+ */
+function blocked(p, n, i, now) {
+  if (!n[i]) return 'condition not met';
+  if (p.survey && n[i + 1]) return 'already answered';
+  if (n[i + 2] >= p.session) return 'shown enough this session';
+  if (p.day != null && n[i + 3] >= p.day) return 'shown enough today';
+  if (p.total != null && n[i + 4] >= p.total) return 'shown enough in all';
+  if (n[i + 5] >= 0 && Math.max(0, now - n[i + 5]) < p.cooldown_hours * 3600000) return 'dismissed recently (cooling down)';
   return '';
 }
 
 /**
  * The prompt or survey to show now that `trigger` fired: the browser's port of the engine's
- * `Engine::decide_prompt` (src/core/prompt/decide.rs, the reference; `tests/cases/prompts.json`
- * holds both to the same answers). The compiled config's decision table gives each prompt's
- * triggers, priority, caps and cool-down; the engine gives, for those whose trigger matched,
- * their condition, shows, dismissal and experiment (`promptFacts`). Among them the highest
- * priority (ties: the lower id) that passes its condition, "not answered yet" (surveys), caps,
- * cool-down, experiment (a held-out visitor sees nothing) and the fatigue budget is shown;
- * every other one is passed over with the reason. Returns `{prompt, kind, template, survey,
- * experiment, held_out, explanation}`, or `{prompt: null, passed_over, held_out}`; `held_out`
- * lists the prompt experiments whose holdout exposure the caller tracks.
+ * `Engine::decide_prompt` (src/core/prompt/decide.rs, the reference; the whole decisions in
+ * `tests/cases/prompt-decisions.json` hold both to the same answers). The compiled config's
+ * decision table gives each prompt's triggers, priority, caps and cool-down; the engine gives,
+ * for those whose trigger matched, their condition, shows, dismissal and experiment
+ * (`promptFacts`). Among them the highest priority (ties: the lower id) that passes its
+ * condition, "not answered yet" (surveys), caps, cool-down, experiment (a held-out visitor sees
+ * nothing) and the fatigue budget is shown; every other one is passed over with the reason.
+ * Returns `{prompt, kind, template, survey, experiment, held_out, explanation}`, or `{prompt:
+ * null, passed_over, held_out}`; `held_out` lists the prompt experiments whose holdout exposure
+ * the caller tracks.
  */
 export function decide(tm, now, page, trigger) {
   const [text, key] = fired(tm, trigger);
   const table = tm._config.decide;
   const rows = table.prompts.filter((p) => p.on.some((c) => matches(c, key)));
-  const f = rows.length ? tm._rt.promptFacts(now, page, rows.map((p) => p.id).join('\n')) : { prompts: {} };
+  const f = rows.length ? tm._rt.promptFacts(now, page, rows.map((p) => p.id).join('\n'), false) : { facts: [0], experiments: {} };
+  const n = f.facts;
+  const used = n[0];
   const passed = [];
   let best = null;
-  for (const p of rows) {
-    const x = f.prompts[p.id];
-    const why = x ? blocked(p, x, now) : 'condition not met';
+  rows.forEach((p, r) => {
+    const why = blocked(p, n, 1 + 6 * r, now);
+    const x = f.experiments[p.id];
     if (why) passed.push([p.id, why]);
-    else if (x.experiment && x.experiment.holdout) passed.push([p.id, HELD_OUT]);
-    else if (f.used >= table.fatigue) passed.push([p.id, 'fatigue budget used up this session']);
-    else if (best && (best.p.priority > p.priority || (best.p.priority === p.priority && best.p.id < p.id))) passed.push([p.id, HIGHER]);
+    else if (x && x.holdout) passed.push([p.id, HELD_OUT]);
+    else if (used >= table.fatigue) passed.push([p.id, 'fatigue budget used up this session']);
+    else if (best && (best.priority > p.priority || (best.priority === p.priority && best.id < p.id))) passed.push([p.id, HIGHER]);
     else {
-      if (best) passed.push([best.p.id, HIGHER]);
-      best = { p, x };
+      if (best) passed.push([best.id, HIGHER]);
+      best = p;
     }
-  }
+  });
   const passed_over = passed.map(([prompt, reason]) => ({ prompt, reason }));
   const held_out = [];
   for (const [id, why] of passed) {
-    const e = why === HELD_OUT && f.prompts[id].experiment;
-    if (e && e.expose) held_out.push(e);
+    const x = why === HELD_OUT && f.experiments[id];
+    if (x && x.expose) held_out.push(x);
   }
   if (!best) return { prompt: null, passed_over, held_out };
-  const { p, x } = best;
-  const e = x.experiment;
+  const p = best;
+  // The chosen one's facts again, with its explanation (asked for it alone: the costly part).
+  const w = tm._rt.promptFacts(now, page, p.id, true);
+  const x = w.experiments[p.id] || null;
+  const [shown, total] = [w.facts[3], w.facts[5]];
   return {
     prompt: p.id,
     kind: p.kind,
-    template: e && e.variant != null ? e.variant : p.template,
+    template: x && x.variant != null ? x.variant : p.template,
     survey: p.survey,
-    experiment: e,
+    experiment: x,
     held_out,
     explanation: {
-      text: text + ': ' + (x.text || 'everyone') + '; shown ' + x.session + ' this session, ' + x.total + ' in all; ' + f.used + ' of ' + table.fatigue + ' prompts this session',
+      text: text + ': ' + (w.text || 'everyone') + '; shown ' + shown + ' this session, ' + total + ' in all; ' + used + ' of ' + table.fatigue + ' prompts this session',
       trigger: text,
       condition: p.when,
-      reads: x.reads || [],
-      shown_session: x.session,
-      shown_total: x.total,
-      budget_used: f.used,
+      reads: w.reads || [],
+      shown_session: shown,
+      shown_total: total,
+      budget_used: used,
       budget: table.fatigue,
-      top_stage: f.top_stage,
-      probability: f.probability,
-      evidence: f.evidence,
+      top_stage: w.top_stage,
+      probability: w.probability,
+      evidence: w.evidence,
       passed_over,
     },
   };

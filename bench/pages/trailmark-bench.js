@@ -33,7 +33,8 @@
       for (i = 0; i < 1000; i++) tm._rt.decide(Date.now(), tm._pageContext());
       r.engine_decide_us = (performance.now() - a) * 1000 / 1000;
     }
-    var prompts = tm._promptsJs && await tm._promptsJs; // prompts.js decides prompts
+    // prompts.js decides prompts: the runtime's own instance of it (fetched at start-up)
+    var prompts = tm._rt && tm._config && tm._config.decide ? await import('/trailmark/prompts.js') : null;
     if (tm._rt && prompts && prompts.decide) { // 20 prompts, all on exit intent (never fired here)
       var ctx = tm._pageContext();
       r.prompts = Object.keys(tm._config.prompts || {}).length;

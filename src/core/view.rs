@@ -478,56 +478,73 @@ pub fn prompt_decision<J: Json>(
 
 /// What `js/prompts.js` needs to decide which prompt to show (the browser's port of
 /// [`Engine::decide_prompt`]) for the prompts and surveys `ids` (`\n`-separated; those whose
-/// trigger matched): `{used, top_stage, probability, evidence, prompts: {id: {holds, text, reads,
-/// answered, session, day, total, dismissed, experiment}}}`. `used` counts prompts shown this
-/// session; per prompt, `holds` is its condition (true without one), `text` the condition with
-/// the values it read, `session` / `day` / `total` its shows this session, in the last 24 hours
-/// and ever, `dismissed` when it was last dismissed, `experiment` the experiment on it.
-pub fn prompt_facts<J: Json>(engine: &Engine, now_ms: u64, page: &PageContext, ids: &str) -> J {
+/// trigger matched): `{facts, experiments}`. `facts` is flat numbers, so a decision over many
+/// prompts crosses into JavaScript as one array rather than an object per prompt: the shows this
+/// session (prompts and surveys together), then six per id: its condition holds (1 or 0; 1
+/// without one), it was answered (a survey), its shows this session, in the last 24 hours and
+/// ever, and when it was last dismissed (-1: never). An id the config does not name holds no
+/// condition. `experiments` has the experiment on each prompt that has one. With `explain`
+/// (asked again for the prompt chosen), the result also has `text` (its condition with the values
+/// it read; absent without one), `reads`, `top_stage`, `probability` and `evidence`: the
+/// explanation costs a decision more than the rest, so only the chosen prompt pays for it.
+pub fn prompt_facts<J: Json>(
+    engine: &Engine,
+    now_ms: u64,
+    page: &PageContext,
+    ids: &str,
+    explain: bool,
+) -> J {
     let state = engine.state();
     let ctx = Context::new(engine.config(), state, now_ms, page);
     let start = decide::session_start(engine, now_ms);
-    let mut prompts = J::object();
+    let mut facts = J::array();
+    let mut experiments = J::object();
+    let mut out = J::object();
+    facts.push(Item::Int(state.decisions.shown_since(start) as u64));
     for id in crate::core::text::split(ids, b'\n') {
-        let Some(def) = engine.config().prompt(id) else {
-            continue;
-        };
-        let eval = def.when.as_ref().map(|c| (c, c.evaluate(&ctx)));
+        let def = engine.config().prompt(id);
         let empty = PromptHistory::default();
         let h = state.decisions.prompts.get(id).unwrap_or(&empty);
-        let x = decide::prompt_experiment(&ctx, id);
         let mut answered = false;
         for a in &state.profile.surveys {
             answered |= a.survey == id;
         }
-        prompts.set(
-            id,
-            Item::Node(obj!(
-                ("holds", eval.as_ref().is_none_or(|(_, e)| e.matched)),
-                (
-                    "text",
-                    eval.as_ref()
-                        .map(|(c, e)| crate::core::decide::with_reads(c.text(), &e.reads))
-                        .as_ref()
-                ),
-                ("reads", eval.as_ref().map(|(_, e)| reads::<J>(&e.reads))),
-                ("answered", answered),
-                ("session", h.shown_since(start)),
-                ("day", h.shown_since(decide::day_start(now_ms))),
-                ("total", h.total),
-                ("dismissed", h.dismissed_ms),
-                ("experiment", x.as_ref().map(experiment::<J>)),
-            )),
+        let when = def.and_then(|d| d.when.as_ref());
+        let holds = def.is_some() && when.is_none_or(|c| c.is_true(&ctx));
+        for n in [
+            u64::from(holds),
+            u64::from(answered),
+            u64::from(h.shown_since(start)),
+            u64::from(h.shown_since(decide::day_start(now_ms))),
+            u64::from(h.total),
+        ] {
+            facts.push(Item::Int(n));
+        }
+        facts.push(h.dismissed_ms.map_or(Item::Float(-1.0), Item::Int));
+        if let Some(x) = decide::prompt_experiment(&ctx, id) {
+            experiments.set(id, Item::Node(experiment::<J>(&x)));
+        }
+        if let (true, Some(c)) = (explain, when) {
+            let e = c.evaluate(&ctx);
+            out.set(
+                "text",
+                Item::Text(&crate::core::decide::with_reads(c.text(), &e.reads)),
+            );
+            out.set("reads", Item::Node(reads::<J>(&e.reads)));
+        }
+    }
+    if explain {
+        let (top, probability) = ctx.top_stage().unwrap_or(("", 0.0));
+        out.set("top_stage", Item::Text(top));
+        out.set("probability", Item::Float(probability));
+        out.set(
+            "evidence",
+            Item::Node(evidence::<J>(&decide::top_evidence(&ctx))),
         );
     }
-    let (top, probability) = ctx.top_stage().unwrap_or(("", 0.0));
-    obj!(
-        ("used", state.decisions.shown_since(start)),
-        ("top_stage", top),
-        ("probability", probability),
-        ("evidence", evidence::<J>(&decide::top_evidence(&ctx))),
-        ("prompts", prompts),
-    )
+    out.set("facts", Item::Node(facts));
+    out.set("experiments", Item::Node(experiments));
+    out
 }
 
 /// An effect as JSON: `{type: "session_started" | "stage_changed" | "journey_changed", ...}`.

@@ -27,10 +27,17 @@ impl Runtime {
     }
 
     /// What `js/prompts.js` decides a prompt from, for the prompts and surveys `ids`
-    /// (`\n`-separated) on `page` (as for `decide`): see [`view::prompt_facts`].
+    /// (`\n`-separated) on `page` (as for `decide`), with the explanation when `explain`: see
+    /// [`view::prompt_facts`].
     #[wasm_bindgen(js_name = promptFacts)]
-    pub fn prompt_facts(&self, now: f64, page: JsValue, ids: &str) -> JsValue {
-        view::prompt_facts(&self.engine, millis(now), &page_context(&page), ids)
+    pub fn prompt_facts(&self, now: f64, page: JsValue, ids: &str, explain: bool) -> JsValue {
+        view::prompt_facts(
+            &self.engine,
+            millis(now),
+            &page_context(&page),
+            ids,
+            explain,
+        )
     }
 
     /// The canonical name of a known event name or alias (`add_to_cart` gives `Product
