@@ -175,7 +175,7 @@ export function installCapture(win, tm, cap, extra) {
         pending = false;
         const root = doc.documentElement;
         const depth = ((win.scrollY + win.innerHeight) / Math.max(root.scrollHeight, 1)) * 100;
-        for (const t of crossed(cap.scroll, tm._pv.scroll, Math.ceil(depth))) tm._capture('Scroll Depth Reached', { depth: t });
+        for (const t of crossed(cap.scroll, tm._pv._scroll, Math.ceil(depth))) tm._capture('Scroll Depth Reached', { depth: t });
       }));
     }, { passive: true });
   }
@@ -187,12 +187,12 @@ export function installCapture(win, tm, cap, extra) {
     const update = guard(() => {
       const p = tm._pv;
       const now = Date.now();
-      if (since !== null) p.engaged += now - since;
+      if (since !== null) p._engaged += now - since;
       since = doc.visibilityState === 'visible' && doc.hasFocus() ? now : null;
-      for (const t of crossed(cap.engagement_seconds, p.engagedDone, p.engaged / 1000)) tm._capture('Engaged', { seconds: t });
+      for (const t of crossed(cap.engagement_seconds, p._engagedDone, p._engaged / 1000)) tm._capture('Engaged', { seconds: t });
       clearTimeout(timer);
-      const next = cap.engagement_seconds.find((t) => !p.engagedDone.has(t));
-      if (since !== null && next !== undefined) timer = setTimeout(update, next * 1000 - p.engaged + 5);
+      const next = cap.engagement_seconds.find((t) => !p._engagedDone.has(t));
+      if (since !== null && next !== undefined) timer = setTimeout(update, next * 1000 - p._engaged + 5);
     });
     tm._onPage = update; // a new page view restarts the count
     for (const t of ['visibilitychange', 'focus', 'blur', 'pagehide', 'pageshow']) listen(t === 'visibilitychange' ? doc : win, t, update);

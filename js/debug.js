@@ -42,7 +42,7 @@ export function openDebug(tm) {
   // Its history is kept for the tab only with storage consent (`functional`); else for the page.
   const session = (() => {
     try {
-      return tm._store && tm._store.durable ? globalThis.sessionStorage : null;
+      return tm._store && tm._store._durable ? globalThis.sessionStorage : null;
     } catch (e) {
       return null;
     }

@@ -156,7 +156,7 @@ export class Exporter {
     this.aborts = new Set();
     // Stored only with storage consent (not in a cross-site frame, not after a refusal): else
     // the queue lives in this page's memory.
-    const durable = !tm._store || tm._store.durable;
+    const durable = !tm._store || tm._store._durable;
     this.db = g.indexedDB && durable ? openQueue(g).catch((e) => (this.report('storage/unavailable', 'the export queue cannot be stored (' + e.message + '); it is kept in memory'), null)) : Promise.resolve(null);
     this.schedule(this.cfg.flush_seconds * 1000); // what earlier pages left
   }

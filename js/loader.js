@@ -1,4 +1,4 @@
-/*! Trailmark head loader; documented in js/README.md */
+// Trailmark head loader; documented in js/README.md
 ((w, d) => {
  let s = d.currentScript, t = w.trailmark, A = (e, a) => e.getAttribute(a), E = CSS.escape, plan, facts = {}, mo
  if (!t) {

@@ -38,7 +38,7 @@ const domReady = (doc) =>
 const device = (w) => (w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop');
 const round2 = (n) => (typeof n === 'number' ? Math.round(n * 100) / 100 : n);
 // What capture (scroll depth, engaged time), prompts and experiments count in one page view.
-const pageView = (url) => ({ url, scroll: new Set(), engaged: 0, engagedDone: new Set(), exposed: new Set() });
+const pageView = (url) => ({ url, _scroll: new Set(), _engaged: 0, _engagedDone: new Set(), _exposed: new Set() });
 // A queued touchpoint's own fields (without its queue state), to store or queue again.
 const touchpoint = ({ id, name, props, url, referrer, at }) => ({ id, name, props, url, referrer, at });
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -222,7 +222,7 @@ export class Trailmark {
     this._defaults = Object.assign({}, this._priv.consent, o.consent);
     this._gpc = g.navigator?.globalPrivacyControl === true;
     this._frame = crossSiteFrame(g);
-    this._store.persist = !(this._frame && !this._priv.iframe_storage);
+    this._store._persist = !(this._frame && !this._priv.iframe_storage);
     this._choice = this._json('consent') || {};
     const dl = capture.data_layer || 'dataLayer';
     // The CMPs call these from their own code: a problem here is ours to report, never theirs.
@@ -242,7 +242,7 @@ export class Trailmark {
     let rec;
     let problem;
     this._gen = null;
-    const db = this._store.durable ? await this._openDb() : null;
+    const db = this._store._durable ? await this._openDb() : null;
     this._readStored = !!db; // else this page's touchpoints are kept (_memLog) for when storage is allowed
     if (db) {
       try {
@@ -437,7 +437,7 @@ export class Trailmark {
     const needs = (it) => this._needsSources(it);
     if (!leaving && (this._pending.some(needs) || (!this._srcDone && this._outbox(new Set(), true).list.some(needs)))) await this._sources();
     if (this.failed || !this._rt || !this._pending.length) return;
-    const db = this._store.durable && !this._memOnly ? await this._openDb() : null;
+    const db = this._store._durable && !this._memOnly ? await this._openDb() : null;
     const items = this._pending.splice(0);
     let requeued = false;
     let box;
@@ -489,7 +489,7 @@ export class Trailmark {
       for (const it of items) this._live.delete(it);
       const drop = box.keys.concat(this._live.size || this._pending.length ? [] : this._boxes.splice(0));
       try {
-        for (const k of drop) this._store.ls.removeItem(k);
+        for (const k of drop) this._store._ls.removeItem(k);
       } catch (e) {
         /* the next batch removes them */
       }
@@ -517,7 +517,7 @@ export class Trailmark {
     const list = [];
     const pre = storageKey(this._ns, 'outbox:');
     try {
-      const ls = this._store.ls;
+      const ls = this._store._ls;
       for (let i = 0; i < ls.length; i++) {
         const k = ls.key(i);
         if (!k || !k.startsWith(pre) || k.startsWith(pre + this._tabId + '.')) continue;
@@ -562,9 +562,9 @@ export class Trailmark {
         }
       });
       const v = '[' + tps + ']';
-      if (tps.length && v !== this._boxed && this._dbp && this._store.durable && !this._memOnly) {
+      if (tps.length && v !== this._boxed && this._dbp && this._store._durable && !this._memOnly) {
         const k = storageKey(this._ns, 'outbox:' + this._tabId + '.' + ++this._seq);
-        this._store.ls.setItem(k, v);
+        this._store._ls.setItem(k, v);
         this._boxed = v;
         this._boxes.push(k);
       }
@@ -823,8 +823,8 @@ export class Trailmark {
     for (const d of decisions) {
       const x = d.experiment;
       if (!x?.expose || !this._doc?.querySelector('[data-tm-slot="' + CSS.escape(d.slot) + '"]:not(template)')) continue;
-      if (!this._pv.exposed.has(x.id)) {
-        this._pv.exposed.add(x.id);
+      if (!this._pv._exposed.has(x.id)) {
+        this._pv._exposed.add(x.id);
         this._track('Experiment Viewed', { experiment_id: x.id, variant_id: x.arm });
       }
     }
@@ -971,10 +971,10 @@ export class Trailmark {
    */
   _saveChoice() {
     const s = this._store;
-    const was = s.persist;
-    s.persist = !(this._frame && !this._priv.iframe_storage);
+    const was = s._persist;
+    s._persist = !(this._frame && !this._priv.iframe_storage);
     s.write('consent', JSON.stringify(this._choice));
-    s.persist = was;
+    s._persist = was;
   }
 
   /** A CMP signal changed (`tcf` or `gcm`, consent.js). */
@@ -1002,15 +1002,15 @@ export class Trailmark {
     const before = this._purposes;
     const now = (this._purposes = this._resolve());
     const s = this._store;
-    const was = s.persist;
-    s.persist = now.functional !== false;
-    if (!s.persist) {
+    const was = s._persist;
+    s._persist = now.functional !== false;
+    if (!s._persist) {
       // A CMP still deciding neither stores nor erases; a decision against storage erases.
       if (this._signals.tcf !== PENDING && !this._wiped) this._wipe();
     } else {
       this._wiped = false;
     }
-    if (s.persist && !was && this._rt) {
+    if (s._persist && !was && this._rt) {
       // After a memory-only start (a CMP answering late) the stored traits are the visitor's,
       // with this page's identify() on top, not to be written over.
       if (!this._readStored) this._traits = Object.assign({}, this._json('traits'), this._traits);
@@ -1042,9 +1042,9 @@ export class Trailmark {
   _wipe() {
     const s = this._store;
     this._wiped = true;
-    for (const k of s.mem.keys()) if (k !== 'consent') s.mem.delete(k);
+    for (const k of s._mem.keys()) if (k !== 'consent') s._mem.delete(k);
     const pre = storageKey(this._ns, '');
-    eraseAll(s.ls, pre, ['consent']);
+    eraseAll(s._ls, pre, ['consent']);
     eraseAll(webStorage('sessionStorage'), pre);
     this._boxes.length = 0;
     // The export queue is stored data too: kept in memory by a running exporter, else dropped.
@@ -1052,7 +1052,7 @@ export class Trailmark {
     else if (this._priv.export) clearExportQueue(this._ns);
     this._chain = (this._chain || Promise.resolve()).then(async () => {
       // Only a database that exists is opened (opening would create one).
-      const idb = s.ls && globalThis.indexedDB;
+      const idb = s._ls && globalThis.indexedDB;
       const there = this._dbp || (idb && typeof idb.databases === 'function' && (await idb.databases()).some((d) => d.name === 'trailmark'));
       const db = there ? await this._openDb() : null;
       if (db) await updateProfile(db, this._ns, () => null);
@@ -1099,7 +1099,7 @@ export class Trailmark {
         consent_mode: this._signals.gcm ? 'present' : 'absent',
         global_privacy_control: this._gpc,
         cross_site_frame: this._frame,
-        storage: this._store.durable ? 'browser' : 'memory',
+        storage: this._store._durable ? 'browser' : 'memory',
         export: this._priv.export ? { url: this._priv.export.url, active: !!(this._exp || this._expWait) } : null,
       },
     });
@@ -1144,7 +1144,7 @@ export class Trailmark {
     this._promptsJs?.then((m) => m.closeAll());
     for (const it of this._pending.splice(0)) it.done();
     this._exp?.clear(false);
-    if (this._store) this._store.mem.clear();
+    if (this._store) this._store._mem.clear();
     this._boxes.length = 0;
     this._rt?.forget();
     this._gen = null;

@@ -76,50 +76,50 @@ export class Store {
    * @param fail called with the thrown error when storage misbehaves
    */
   constructor(ns, ls, fail) {
-    this.ns = ns;
-    this.ls = ls;
-    this.fail = fail;
-    this.persist = true; // false without storage consent: memory only
-    this.mem = new Map();
-    this.unreadable = new Set();
+    this._ns = ns;
+    this._ls = ls;
+    this._onFail = fail;
+    this._persist = true; // false without storage consent: memory only
+    this._mem = new Map();
+    this._unreadable = new Set();
   }
 
-  get durable() {
-    return !!this.ls && this.persist;
+  get _durable() {
+    return !!this._ls && this._persist;
   }
 
   read(k) {
-    if (this.durable && !this.unreadable.has(k)) {
+    if (this._durable && !this._unreadable.has(k)) {
       try {
-        return this.ls.getItem(storageKey(this.ns, k));
+        return this._ls.getItem(storageKey(this._ns, k));
       } catch (e) {
-        this.unreadable.add(k);
-        this.fail(e);
+        this._unreadable.add(k);
+        this._onFail(e);
       }
     }
-    return this.mem.has(k) ? this.mem.get(k) : null;
+    return this._mem.has(k) ? this._mem.get(k) : null;
   }
 
   /** Returns true when the value reached durable storage. */
   write(k, v) {
-    this.mem.set(k, v);
-    if (!this.durable || this.unreadable.has(k)) return false;
+    this._mem.set(k, v);
+    if (!this._durable || this._unreadable.has(k)) return false;
     try {
-      this.ls.setItem(storageKey(this.ns, k), v);
+      this._ls.setItem(storageKey(this._ns, k), v);
       return true;
     } catch (e) {
-      this.fail(e); // quota: the value lives on in memory
+      this._onFail(e); // quota: the value lives on in memory
       return false;
     }
   }
 
   remove(k) {
-    this.mem.delete(k);
-    if (!this.durable) return;
+    this._mem.delete(k);
+    if (!this._durable) return;
     try {
-      this.ls.removeItem(storageKey(this.ns, k));
+      this._ls.removeItem(storageKey(this._ns, k));
     } catch (e) {
-      this.fail(e);
+      this._onFail(e);
     }
   }
 }

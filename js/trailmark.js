@@ -1,4 +1,4 @@
-/*! Trailmark script tag: <script async src="/trailmark/trailmark.js" data-config="/trailmark.json"></script>. Documented in js/README.md */
+// Trailmark script tag: <script async src="/trailmark/trailmark.js" data-config="/trailmark.json"></script>. Documented in js/README.md
 ((w, d) => {
   let s = d.currentScript || d.querySelector('script[src*="trailmark.js"]'),
     t = w.trailmark,

@@ -68,7 +68,7 @@ import { Exporter } from '../exporter.js';
 
 function fakeTm() {
   const errors = [];
-  return { errors, _ns: 'n', _traits: { user_id: 'u1' }, _store: { durable: true, read: () => 'anon', write() {} }, _report: (e) => errors.push(e.code) };
+  return { errors, _ns: 'n', _traits: { user_id: 'u1' }, _store: { _durable: true, read: () => 'anon', write() {} }, _report: (e) => errors.push(e.code) };
 }
 function fakeGlobal(answer) {
   const g = { location: { href: 'https://shop.test/p' }, navigator: {}, calls: [], beacons: [] };
@@ -188,7 +188,7 @@ test('exporter: without storage consent (or in a cross-site frame) the queue is 
   const g = fakeGlobal(() => new Promise(() => {}));
   let opened = 0;
   g.indexedDB = { open: () => (opened++, {}) };
-  const x = new Exporter({ ...fakeTm(), _store: { durable: false, read: () => 'anon', write() {} } }, cfg, g);
+  const x = new Exporter({ ...fakeTm(), _store: { _durable: false, read: () => 'anon', write() {} } }, cfg, g);
   try {
     x.add(tp(1));
     await settle();

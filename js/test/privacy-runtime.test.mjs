@@ -83,7 +83,7 @@ test('forget() keeps a refusal: the stored choice survives, so storage does not 
   const tm = instance([]);
   tm._store = new Store('test', ls, () => {});
   tm.consent({ functional: false });
-  assert.equal(tm._store.persist, false);
+  assert.equal(tm._store._persist, false);
   m.set('trailmark:test:plan', '{}');
   globalThis.localStorage = ls; // forget() erases the page's localStorage
   try {
@@ -124,7 +124,7 @@ test('forget() drops touchpoints still waiting for the exporter, a CMP or storag
   const tm = instance(log);
   tm._priv.export = { url: '/c' };
   tm._readStored = false; // memory only so far: this page's touchpoints are kept for a later grant
-  tm._store.persist = false;
+  tm._store._persist = false;
   const loading = (tm._expWait = []); // the exporter is loading
   await tm.track('Before Forget');
   assert.equal(loading.length, 1);

@@ -49,7 +49,7 @@ test('a full storage falls back to memory without throwing', () => {
 test('without storage consent nothing reaches storage', () => {
   const ls = new FakeStorage();
   const s = new Store('ns', ls, () => {});
-  s.persist = false;
+  s._persist = false;
   s.write('state', 'x');
   assert.equal(ls.length, 0);
   assert.equal(s.read('state'), 'x');

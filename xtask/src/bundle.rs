@@ -24,7 +24,8 @@
 //! browser is the code the tests run, minified. Besides local names, the bundled modules' private
 //! properties (`_name`) are renamed consistently across all of them (`--mangle-props`), except
 //! those [`KEPT_PROPS`] lists and the API methods' implementations (`_track`, ... :
-//! `runtime.js` finds them by name, `this['_' + name]` for each key of its `API` table).
+//! `runtime.js` finds them by name, `this['_' + name]` for each key of its `API` table); so is
+//! the bundled glue's `__wbg_ptr`, which only its `Runtime` class reads.
 
 use crate::cmd;
 use crate::{Failure, Outcome};
@@ -77,16 +78,22 @@ const ENGINE_BUNDLED: &str = "import init, { Runtime } from './pkg/trailmark.js'
 /// - code the runtime never reaches, dropped: the init's handling of parameters not passed as
 ///   `{ module_or_path }` (the runtime's `instantiate` always passes that object), the string
 ///   passing's branch for a call without `realloc` (every call passes it), the module and
-///   instance variables nothing reads, and `Runtime`'s `Symbol.dispose` (the runtime never
-///   holds one with `using`).
+///   instance variables nothing reads, `Runtime`'s `Symbol.dispose` (the runtime never
+///   holds one with `using`) and its `free` (never called: the runtime keeps its one `Runtime`
+///   for the page);
+/// - `Runtime`'s `FinalizationRegistry`: its only work is freeing a `Runtime` the runtime has
+///   let go of, which happens only after a fatal error (a trap), when the instance is done
+///   with; its engine is never dropped anyway (`ManuallyDrop`, `src/web/runtime.rs`), and a
+///   trapped instance is better not entered again from a finaliser.
 ///
 /// Measured: the long warnings said shorter, -80 B brotli (when the init's warning was still
 /// kept, shortened); the unreachable code, -101 B together (the `realloc` branch -39, the init
-/// parameters -44, the rest about -20).
+/// parameters -44, the rest about -20); `free` -52 B, the finaliser -53 B more.
 ///
 /// Each must be found exactly once: a wasm-bindgen that writes them otherwise fails the build,
-/// to have the edit updated or dropped.
-const GLUE_EDITS: [(&str, &str); 5] = [
+/// to have the edit updated or dropped. [`EXPORT`] in a text stands for any name of a wasm
+/// export, which `names.rs` has shortened by then (`wasm.r`).
+const GLUE_EDITS: [(&str, &str); 8] = [
     (
         "console.warn(\"`WebAssembly.instantiateStreaming` failed because your server does not \
          serve Wasm with `application/wasm` MIME type. Falling back to \
@@ -127,6 +134,32 @@ const GLUE_EDITS: [(&str, &str); 5] = [
     ),
     (
         "if (Symbol.dispose) Runtime.prototype[Symbol.dispose] = Runtime.prototype.free;
+",
+        "",
+    ),
+    (
+        "    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        RuntimeFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.<export>(ptr, 0);
+    }
+",
+        "",
+    ),
+    (
+        "        RuntimeFinalization.register(this, this.__wbg_ptr, this);
+",
+        "",
+    ),
+    (
+        "const RuntimeFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.<export>(ptr, 1));
 ",
         "",
     ),
@@ -198,7 +231,7 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
                 "--legal-comments=none",
                 "--chunk-names=chunk-[hash]",
                 "--log-level=warning",
-                "--mangle-props=^_[a-zA-Z]",
+                "--mangle-props=^(_[a-zA-Z]|__wbg_ptr$)",
             ])
             .arg(format!("--reserve-props=^_({})$", kept.join("|")))
             .arg(format!("--external:{EXTERNAL_GLUE}"))
@@ -275,19 +308,50 @@ fn stage(dist: &Path, sources: &[(String, String)]) -> Outcome<PathBuf> {
     Ok(stage)
 }
 
+/// In a [`GLUE_EDITS`] text: any export name (`[A-Za-z0-9_$]+`).
+const EXPORT: &str = "<export>";
+
 /// `glue` with [`GLUE_EDITS`] made, or which one it does not hold exactly once.
 fn edit_glue(mut glue: String) -> Result<String, String> {
     for (from, to) in GLUE_EDITS {
-        let found = glue.matches(from).count();
-        if found != 1 {
+        let found = occurrences(&glue, from);
+        let [(start, end)] = found[..] else {
             return Err(format!(
-                "wasm-bindgen's glue holds {found} times, not once, the text GLUE_EDITS in \
-                 xtask/src/bundle.rs replaces: `{from}`; update or drop that edit"
+                "wasm-bindgen's glue holds {} times, not once, the text GLUE_EDITS in \
+                 xtask/src/bundle.rs replaces: `{from}`; update or drop that edit",
+                found.len()
             ));
-        }
-        glue = glue.replacen(from, to, 1);
+        };
+        glue.replace_range(start..end, to);
     }
     Ok(glue)
+}
+
+/// Where `pattern` occurs in `text` (start and end), its [`EXPORT`]s matching any name.
+fn occurrences(text: &str, pattern: &str) -> Vec<(usize, usize)> {
+    let mut parts = pattern.split(EXPORT);
+    let first = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    let mut out = Vec::new();
+    for (start, _) in text.match_indices(first) {
+        let mut at = start + first.len();
+        let matched = rest.iter().all(|part| {
+            let name = text[at..]
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
+                .count();
+            at += name;
+            let hit = name > 0 && text[at..].starts_with(part);
+            if hit {
+                at += part.len();
+            }
+            hit
+        });
+        if matched {
+            out.push((start, at));
+        }
+    }
+    out
 }
 
 /// The engine's glue inside `runtime.js`, not imported from `pkg/`, and the wasm named beside
@@ -419,7 +483,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n-\n")
         };
-        let glue = format!("a\n{}\nb\n", all(|e| e.0.to_string()));
+        let glue = format!("a\n{}\nb\n", all(|e| e.0.replace(super::EXPORT, "r")));
         let edited = super::edit_glue(glue).unwrap();
         assert_eq!(edited, format!("a\n{}\nb\n", all(|e| e.1.to_string())));
         let twice = format!("{0}{0}{1}", super::GLUE_EDITS[0].0, super::GLUE_EDITS[1].0);
@@ -427,6 +491,15 @@ mod tests {
         assert!(err.contains("2 times"), "{err}");
         let err = super::edit_glue(String::from("no such text")).unwrap_err();
         assert!(err.contains("0 times"), "{err}");
+    }
+
+    #[test]
+    fn an_export_placeholder_matches_any_export_name() {
+        let found = super::occurrences(
+            "x wasm.r(1); wasm.(1); wasm.ab$(1) wasm.c(2)",
+            "wasm.<export>(1)",
+        );
+        assert_eq!(found, [(2, 11), (23, 34)]);
     }
 
     #[test]
