@@ -40,8 +40,9 @@ pub const FORMAT: u8 = 1;
 #[derive(Default)]
 pub(crate) struct Out(Vec<u8>);
 
-/// Reads compiled values: the persisted state's [`Reader`] (one copy of its byte, length and
-/// slice reads in the wasm), with this format's own varints. Malformed input marks it failed and
+/// Reads compiled values: the persisted state's [`Reader`] (one copy of its byte, varint,
+/// length and slice reads in the wasm; its varints are strict, refusing encodings longer than
+/// needed, which `Out` never writes). Malformed input marks it failed and
 /// reads as zeros and empties from then on, rather than returning early: early returns from
 /// half-built structs cost the wasm a drop path per field (about 10 KB over the whole config).
 /// Which error the reader records does not matter: any makes the config "damaged".
@@ -98,16 +99,7 @@ impl<'a> In<'a> {
     }
 
     pub(crate) fn varint(&mut self) -> u64 {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte();
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return v;
-            }
-        }
-        self.fail();
-        0
+        self.0.varint()
     }
 
     /// A length, refused when fewer bytes are left than items (every item takes at least one
@@ -151,11 +143,7 @@ impl Wire for u32 {
         o.varint(u64::from(*self));
     }
     fn get(r: &mut In<'_>) -> u32 {
-        let v = r.varint();
-        u32::try_from(v).unwrap_or_else(|_| {
-            r.fail();
-            0
-        })
+        r.0.u32()
     }
 }
 
