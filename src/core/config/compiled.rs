@@ -245,7 +245,19 @@ impl<A: Wire, B: Wire> Wire for (A, B) {
     }
 }
 
-impl<K: Wire + Ord, V: Wire> Wire for SortedMap<K, V> {
+/// A map key, refused (the input marked malformed) unless greater than the key before it:
+/// keys were written in order, once each, and anything else is not our encoding. One function
+/// for every map's keys.
+#[inline(never)]
+fn map_key(r: &mut In<'_>, last: Option<&String>) -> String {
+    let k = String::get(r);
+    if last.is_some_and(|last| *last >= k) {
+        r.fail();
+    }
+    k
+}
+
+impl<V: Wire> Wire for SortedMap<String, V> {
     fn put(&self, o: &mut Out) {
         o.varint(self.len() as u64);
         for (k, v) in self {
@@ -254,15 +266,11 @@ impl<K: Wire + Ord, V: Wire> Wire for SortedMap<K, V> {
         }
     }
     #[inline(never)]
-    fn get(r: &mut In<'_>) -> SortedMap<K, V> {
+    fn get(r: &mut In<'_>) -> SortedMap<String, V> {
         let n = r.len();
         let mut m = SortedMap::new();
         for _ in 0..n {
-            let k = K::get(r);
-            // Keys were written in order, once each: anything else is not our encoding.
-            if m.last_key_value().is_some_and(|(last, _)| *last >= k) {
-                r.fail();
-            }
+            let k = map_key(r, m.last_key_value().map(|(last, _)| last));
             let v = V::get(r);
             if r.bad() {
                 // Leaked in the browser, like the damaged config in `from_compiled`: this was
