@@ -581,7 +581,9 @@ fn map<K, V>(
     }
 }
 
-/// Reads a map written by [`map`]; keys must be strictly increasing (canonical form).
+/// Reads a map written by [`map`]; keys must be strictly increasing (canonical form). Not
+/// inlined: 72 B brotli less than a copy in each reader.
+#[inline(never)]
 fn read_map<'a, K: Ord, V>(
     r: &mut Reader<'a>,
     key: impl Fn(&mut Reader<'a>) -> K,

@@ -151,7 +151,7 @@ impl<'a> Reader<'a> {
 
     /// Unsigned LEB128. Rejects encodings longer than needed (so every value has exactly one
     /// encoding) and values that do not fit in 64 bits.
-    pub(super) fn varint(&mut self) -> u64 {
+    pub(crate) fn varint(&mut self) -> u64 {
         let mut v: u64 = 0;
         for i in 0..10 {
             let b = self.byte();
@@ -184,7 +184,7 @@ impl<'a> Reader<'a> {
         v
     }
 
-    pub(super) fn u32(&mut self) -> u32 {
+    pub(crate) fn u32(&mut self) -> u32 {
         self.bounded(u32::MAX.into()) as u32
     }
 

@@ -40,8 +40,9 @@ pub const FORMAT: u8 = 1;
 #[derive(Default)]
 pub(crate) struct Out(Vec<u8>);
 
-/// Reads compiled values: the persisted state's [`Reader`] (one copy of its byte, length and
-/// slice reads in the wasm), with this format's own varints. Malformed input marks it failed and
+/// Reads compiled values: the persisted state's [`Reader`] (one copy of its byte, varint,
+/// length and slice reads in the wasm; its varints are strict, refusing encodings longer than
+/// needed, which `Out` never writes). Malformed input marks it failed and
 /// reads as zeros and empties from then on, rather than returning early: early returns from
 /// half-built structs cost the wasm a drop path per field (about 10 KB over the whole config).
 /// Which error the reader records does not matter: any makes the config "damaged".
@@ -49,6 +50,11 @@ pub(crate) struct In<'a>(Reader<'a>);
 
 /// A type with a compiled form. `get` never panics; on malformed input it marks the reader
 /// failed ([`In::fail`]) and returns some value, which the caller then discards.
+///
+/// The `get`s of structs, `Option`s, `Vec`s and maps are `#[inline(never)]`: inlined, each
+/// field's reading was repeated in every struct holding that type, and the whole config's
+/// decoder grew into one 7 KB function (1.0 KB brotli more). Enums' and primitives' `get`s
+/// stay inlinable (never inlining the field-less enums' cost 0.1 KB).
 pub(crate) trait Wire: Sized {
     fn put(&self, o: &mut Out);
     fn get(r: &mut In<'_>) -> Self;
@@ -98,16 +104,7 @@ impl<'a> In<'a> {
     }
 
     pub(crate) fn varint(&mut self) -> u64 {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte();
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return v;
-            }
-        }
-        self.fail();
-        0
+        self.0.varint()
     }
 
     /// A length, refused when fewer bytes are left than items (every item takes at least one
@@ -151,11 +148,7 @@ impl Wire for u32 {
         o.varint(u64::from(*self));
     }
     fn get(r: &mut In<'_>) -> u32 {
-        let v = r.varint();
-        u32::try_from(v).unwrap_or_else(|_| {
-            r.fail();
-            0
-        })
+        r.0.u32()
     }
 }
 
@@ -208,6 +201,7 @@ impl<T: Wire> Wire for Option<T> {
             }
         }
     }
+    #[inline(never)]
     fn get(r: &mut In<'_>) -> Option<T> {
         (r.tag(2) == 1).then(|| T::get(r))
     }
@@ -229,6 +223,7 @@ impl<T: Wire> Wire for Vec<T> {
             v.put(o);
         }
     }
+    #[inline(never)]
     fn get(r: &mut In<'_>) -> Vec<T> {
         let n = r.len();
         let mut v = Vec::with_capacity(n);
@@ -250,7 +245,19 @@ impl<A: Wire, B: Wire> Wire for (A, B) {
     }
 }
 
-impl<K: Wire + Ord, V: Wire> Wire for SortedMap<K, V> {
+/// A map key, refused (the input marked malformed) unless greater than the key before it:
+/// keys were written in order, once each, and anything else is not our encoding. One function
+/// for every map's keys.
+#[inline(never)]
+fn map_key(r: &mut In<'_>, last: Option<&String>) -> String {
+    let k = String::get(r);
+    if last.is_some_and(|last| *last >= k) {
+        r.fail();
+    }
+    k
+}
+
+impl<V: Wire> Wire for SortedMap<String, V> {
     fn put(&self, o: &mut Out) {
         o.varint(self.len() as u64);
         for (k, v) in self {
@@ -258,15 +265,12 @@ impl<K: Wire + Ord, V: Wire> Wire for SortedMap<K, V> {
             v.put(o);
         }
     }
-    fn get(r: &mut In<'_>) -> SortedMap<K, V> {
+    #[inline(never)]
+    fn get(r: &mut In<'_>) -> SortedMap<String, V> {
         let n = r.len();
         let mut m = SortedMap::new();
         for _ in 0..n {
-            let k = K::get(r);
-            // Keys were written in order, once each: anything else is not our encoding.
-            if m.last_key_value().is_some_and(|(last, _)| *last >= k) {
-                r.fail();
-            }
+            let k = map_key(r, m.last_key_value().map(|(last, _)| last));
             let v = V::get(r);
             if r.bad() {
                 // Leaked in the browser, like the damaged config in `from_compiled`: this was
@@ -291,6 +295,7 @@ macro_rules! wire_struct {
             fn put(&self, o: &mut Out) {
                 $(self.$f.put(o);)*
             }
+            #[inline(never)]
             fn get(r: &mut In<'_>) -> $t {
                 $t { $($f: Wire::get(r),)* }
             }
