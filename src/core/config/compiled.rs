@@ -549,6 +549,9 @@ pub fn compiled_document(source: &Value, config: &Config) -> Value {
 /// with its canonical name (`event:add_to_cart` as `event:Product Added`), since triggers match
 /// by event kind.
 pub fn decide_table(config: &Config) -> Value {
+    // Values built directly rather than with `json!`, whose generic serialisation of each field
+    // cost the compiler wasm 0.9 KB brotli.
+    let opt = |n: Option<u32>| n.map_or(Value::Null, Value::from);
     let mut prompts = Vec::new();
     for (id, def) in config.prompts.iter().chain(config.surveys.iter()) {
         let mut on = Vec::new();
@@ -557,21 +560,31 @@ pub fn decide_table(config: &Config) -> Value {
                 t,
             )));
         }
-        prompts.push(serde_json::json!({
-            "id": id,
-            "on": on,
-            "priority": def.priority,
-            "session": def.max_per_session.unwrap_or(1),
-            "day": def.max_per_day,
-            "total": def.max_total,
-            "cooldown_hours": def.cooldown_hours,
-            "kind": def.kind.name(),
-            "template": def.template_or(id),
-            "survey": def.survey.is_some(),
-            "when": def.when.as_ref().map(|c| c.text()),
-        }));
+        let mut p = serde_json::Map::new();
+        for (k, v) in [
+            ("id", Value::from(id.as_str())),
+            ("on", Value::Array(on)),
+            ("priority", Value::from(def.priority)),
+            ("session", Value::from(def.max_per_session.unwrap_or(1))),
+            ("day", opt(def.max_per_day)),
+            ("total", opt(def.max_total)),
+            ("cooldown_hours", Value::from(def.cooldown_hours)),
+            ("kind", Value::from(def.kind.name())),
+            ("template", Value::from(def.template_or(id))),
+            ("survey", Value::Bool(def.survey.is_some())),
+            (
+                "when",
+                def.when.as_ref().map_or(Value::Null, |c| c.text().into()),
+            ),
+        ] {
+            p.insert(k.into(), v);
+        }
+        prompts.push(Value::Object(p));
     }
-    serde_json::json!({"fatigue": config.fatigue.max_per_session, "prompts": prompts})
+    let mut table = serde_json::Map::new();
+    table.insert("fatigue".into(), config.fatigue.max_per_session.into());
+    table.insert("prompts".into(), Value::Array(prompts));
+    Value::Object(table)
 }
 
 /// Standard base64 with padding (what the browser's `atob` reads).
