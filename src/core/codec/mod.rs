@@ -309,6 +309,7 @@ fn profile(w: &mut Writer, p: &Profile) {
     );
 }
 
+#[inline(never)]
 fn read_profile(r: &mut Reader<'_>) -> Profile {
     Profile {
         first_seen_ms: r.time(),
@@ -370,6 +371,7 @@ fn session(w: &mut Writer, s: &Session) {
     );
 }
 
+#[inline(never)]
 fn read_session(r: &mut Reader<'_>) -> Session {
     Session {
         number: r.u32(),
@@ -456,6 +458,7 @@ fn stages(w: &mut Writer, s: &StageState) {
     }
 }
 
+#[inline(never)]
 fn read_stages(r: &mut Reader<'_>, v2: bool) -> StageState {
     StageState {
         stage_ids: r.list(Reader::string),
@@ -514,6 +517,7 @@ fn decisions(w: &mut Writer, d: &DecisionState) {
 }
 
 /// Reads a decisions section; fields a later build appended after these are ignored.
+#[inline(never)]
 fn read_decisions(r: &mut Reader<'_>) -> DecisionState {
     DecisionState {
         seed: r.u64_le(),
@@ -547,6 +551,7 @@ fn journey(w: &mut Writer, j: &MicroJourneyState) {
     }
 }
 
+#[inline(never)]
 fn read_journey(r: &mut Reader<'_>) -> MicroJourneyState {
     let id = r.string();
     let code = r.byte();

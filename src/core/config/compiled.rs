@@ -51,10 +51,11 @@ pub(crate) struct In<'a>(Reader<'a>);
 /// A type with a compiled form. `get` never panics; on malformed input it marks the reader
 /// failed ([`In::fail`]) and returns some value, which the caller then discards.
 ///
-/// The `get`s of structs, `Option`s, `Vec`s and maps are `#[inline(never)]`: inlined, each
-/// field's reading was repeated in every struct holding that type, and the whole config's
-/// decoder grew into one 7 KB function (1.0 KB brotli more). Enums' and primitives' `get`s
-/// stay inlinable (never inlining the field-less enums' cost 0.1 KB).
+/// The `get`s of structs, `Option`s, `Vec`s, maps and the enums with payloads are
+/// `#[inline(never)]`: inlined, each field's reading was repeated in every struct holding that
+/// type, and the whole config's decoder grew into one 7 KB function (1.0 KB brotli more).
+/// Field-less enums' and primitives' `get`s stay inlinable (never inlining the field-less
+/// enums' cost 0.1 KB).
 pub(crate) trait Wire: Sized {
     fn put(&self, o: &mut Out);
     fn get(r: &mut In<'_>) -> Self;
@@ -404,6 +405,7 @@ impl Wire for PromptTrigger {
             }
         }
     }
+    #[inline(never)]
     fn get(r: &mut In<'_>) -> PromptTrigger {
         match r.tag(6) {
             0 => PromptTrigger::PageView,
@@ -429,6 +431,7 @@ impl Wire for Thresholds {
             }
         }
     }
+    #[inline(never)]
     fn get(r: &mut In<'_>) -> Thresholds {
         match r.tag(2) {
             0 => Thresholds::Off(Wire::get(r)),
@@ -450,6 +453,7 @@ impl Wire for DataLayer {
             }
         }
     }
+    #[inline(never)]
     fn get(r: &mut In<'_>) -> DataLayer {
         match r.tag(2) {
             0 => DataLayer::Enabled(Wire::get(r)),
