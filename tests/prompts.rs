@@ -49,15 +49,21 @@ fn run(input: &Value, name: &str) -> (Engine, u64) {
     (engine, at)
 }
 
+/// A prompt case run up to its decision: the engine, the time, the page and the trigger.
+fn prompt_case(input: &Value, name: &str) -> (Engine, u64, PageContext, Trigger) {
+    let (engine, at) = run(input, name);
+    let trigger = Trigger::parse(input["trigger"].as_str().unwrap()).unwrap();
+    let page = input
+        .get("page")
+        .map(|p| PageContext::from_json(p).unwrap())
+        .unwrap_or_default();
+    (engine, at, page, trigger)
+}
+
 #[test]
 fn prompt_cases() {
     for (name, input, expected) in cases("prompts.json") {
-        let (engine, at) = run(&input, &name);
-        let trigger = Trigger::parse(input["trigger"].as_str().unwrap()).unwrap();
-        let page: PageContext = input
-            .get("page")
-            .map(|p| PageContext::from_json(p).unwrap())
-            .unwrap_or_default();
+        let (engine, at, page, trigger) = prompt_case(&input, &name);
         let (shown, passed) = engine.decide_prompt(at, &page, &trigger);
         let shown = shown.map(|d| d.prompt);
         assert_eq!(
@@ -84,12 +90,7 @@ fn prompt_cases() {
 fn prompt_decisions_match_their_golden_file() {
     let mut all = serde_json::Map::new();
     for (name, input, _) in cases("prompts.json") {
-        let (engine, at) = run(&input, &name);
-        let trigger = Trigger::parse(input["trigger"].as_str().unwrap()).unwrap();
-        let page: PageContext = input
-            .get("page")
-            .map(|p| PageContext::from_json(p).unwrap())
-            .unwrap_or_default();
+        let (engine, at, page, trigger) = prompt_case(&input, &name);
         let (shown, passed) = engine.decide_prompt(at, &page, &trigger);
         let held = engine.held_out_exposures(at, &page, &passed);
         let view: Value = trailmark::core::view::prompt_decision(shown.as_ref(), &passed, &held);
