@@ -482,8 +482,8 @@ pub fn prompt_decision<J: Json>(
 /// prompts crosses into JavaScript as one array rather than an object per prompt: the shows this
 /// session (prompts and surveys together), then six per id: its condition holds (1 or 0; 1
 /// without one), it was answered (a survey), its shows this session, in the last 24 hours and
-/// ever, and when it was last dismissed (-1: never). An id the config does not name holds no
-/// condition. `experiments` has the experiment on each prompt that has one. With `explain`
+/// ever, and when it was last dismissed (-1: never). An id the config does not name reads as a
+/// condition not met. `experiments` has the experiment on each prompt that has one. With `explain`
 /// (asked again for the prompt chosen), the result also has `text` (its condition with the values
 /// it read; absent without one), `reads`, `top_stage`, `probability` and `evidence`: the
 /// explanation costs a decision more than the rest, so only the chosen prompt pays for it.

@@ -1,6 +1,6 @@
 //! Prompts, surveys and experiments as the JavaScript runtime sees them (`js/prompts.js` renders
 //! them): the experiment seed the browser draws, and the facts `js/prompts.js` decides a prompt
-//! from (its port of `Engine::decide_prompt`, held to it by `tests/cases/prompts.json`). Converts
+//! from (its port of `Engine::decide_prompt`, held to it by `tests/cases/prompt-decisions.json`). Converts
 //! and calls the engine; decides nothing.
 
 use alloc::string::String;

@@ -250,7 +250,7 @@ impl Engine {
 }
 
 /// The experiment testing prompt `id`, decided for this visitor.
-pub fn prompt_experiment(ctx: &Context<'_>, id: &str) -> Option<ExperimentDecision> {
+pub(crate) fn prompt_experiment(ctx: &Context<'_>, id: &str) -> Option<ExperimentDecision> {
     experiment_on(ctx, id, false)
 }
 
