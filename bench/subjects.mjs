@@ -35,7 +35,7 @@ export const SUBJECTS = [
   {
     id: 'trailmark',
     label: 'Trailmark',
-    form: 'dist/loader.js (head) + trailmark.js + runtime.js (bundled by esbuild, wasm-bindgen glue included) + wasm',
+    form: 'dist/loader.js (head) + trailmark.js + runtime.js (bundled by esbuild, compressed again by terser, wasm-bindgen glue included) + wasm',
     trailmark: true,
     files: [], // the page includes /trailmark/loader.js itself; sizes come from what was requested
     init: `window.__bench={track(i){return trailmark.track('Product Viewed',__ev(i))},decide(){return trailmark.decide()}};`,

@@ -20,8 +20,10 @@
 //! - `index.js`, the npm entry, only re-exports `runtime.js`: minified on its own;
 //! - every other file (`index.d.ts`, `package.json`, `README.md`) is copied.
 //!
-//! Only names and whitespace change: no syntax is lowered (no `--target`), so what runs in the
-//! browser is the code the tests run, minified. Besides local names, the bundled modules' private
+//! Then terser (`xtask/terser.mjs`, pinned in `package-lock.json` too) compresses every file
+//! again with its default, semantics-preserving transforms ([`compress`]). No syntax is lowered
+//! (no `--target`, no terser `ecma`), so what runs in the browser is the code the tests run,
+//! minified; the browser e2e tests run against `dist/`. Besides local names, the bundled modules' private
 //! properties (`_name`) are renamed consistently across all of them (`--mangle-props`), except
 //! those [`KEPT_PROPS`] lists and the API methods' implementations (`_track`, ... :
 //! `runtime.js` finds them by name, `this['_' + name]` for each key of its `API` table); so is
@@ -258,6 +260,7 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
             minify(&esbuild, &glue, &glue, true)?;
         }
     }
+    compress(dist)?;
 
     // Modules only imported statically are inside an entry already; other files are copied.
     for name in files.iter().filter(|name| !name.ends_with(".js")) {
@@ -416,6 +419,30 @@ fn minify(esbuild: &Path, from: &Path, to: &Path, module: bool) -> Outcome {
         command.arg("--format=esm");
     }
     cmd::run(&mut command)
+}
+
+/// Runs terser (`xtask/terser.mjs`) over every JavaScript file esbuild wrote to `dist/` and
+/// `dist/pkg/`: its compressor finds what esbuild's minifier leaves (−0.4 KB brotli on the
+/// first load, −0.37 KB of it in `runtime.js`, measured on esbuild 0.28 and terser 5.51). Run
+/// after esbuild, not instead of it: terser over esbuild's unminified bundle came out 0.1 KB
+/// larger.
+fn compress(dist: &Path) -> Outcome {
+    let mut files = Vec::new();
+    for dir in [dist.to_path_buf(), dist.join("pkg")] {
+        for name in top_level_files(&dir)? {
+            if name.ends_with(".js") {
+                let path = dir.join(&name).display().to_string();
+                let classic = dir == dist && CLASSIC.contains(&name.as_str());
+                files.push(if classic {
+                    format!("script:{path}")
+                } else {
+                    path
+                });
+            }
+        }
+    }
+    let script = crate::root().join("xtask").join("terser.mjs");
+    cmd::run(cmd::new("node").arg(script).args(files))
 }
 
 /// Names of the regular files at the top of `dir`, sorted.

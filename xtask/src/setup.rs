@@ -155,7 +155,7 @@ fn locked_version(lock: &str, name: &str) -> Option<String> {
 }
 
 fn npm_packages() -> Outcome {
-    let thing = "npm devDependencies (wasm-opt, esbuild, playwright-core)";
+    let thing = "npm devDependencies (wasm-opt, esbuild, terser, playwright-core)";
     let root = crate::root();
     let lock = root.join("package-lock.json");
     let installed = root.join("node_modules").join(".package-lock.json");
@@ -168,7 +168,11 @@ fn npm_packages() -> Outcome {
         (Some(installed_at), Some(locked_at)) => installed_at >= locked_at,
         _ => false,
     };
-    if fresh && cmd::npm_bin("wasm-opt").is_file() && cmd::npm_bin("esbuild").is_file() {
+    if fresh
+        && ["wasm-opt", "esbuild", "terser"]
+            .iter()
+            .all(|b| cmd::npm_bin(b).is_file())
+    {
         present(thing);
         return Ok(());
     }
