@@ -314,9 +314,9 @@ fn stage(dist: &Path, sources: &[(String, String)]) -> Outcome<PathBuf> {
 /// Text replaced in the bundled engine glue at each of its occurrences, which must be exactly
 /// as many as said: `Runtime.ingest` and `Runtime.needsSources` pass three strings into the
 /// wasm inside a `try` whose `catch` frees the strings already passed when passing a later one
-/// throws, and rethrows. Only a string argument that is not a string throws there (no caller
-/// passes one but a corrupt outbox entry's `url` or `referrer`, which fails its batch either
-/// way) or an allocation that traps (after which the engine is done with), so the `catch` is
+/// throws, and rethrows. Only an argument that is not a string can throw there (no caller
+/// passes one but a corrupt outbox entry's `url` or `referrer`, whose batch fails either way)
+/// or an allocation that traps (after which the engine is done with), so the `catch` is
 /// dropped: the same error is thrown, without freeing those few bytes first. Measured: −50 B
 /// brotli.
 const GLUE_EDITS_EACH: [(&str, &str, usize); 2] = [
