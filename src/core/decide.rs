@@ -102,10 +102,9 @@ impl Engine {
     /// ```
     pub fn decide(&self, now_ms: u64, page: &PageContext) -> Vec<SlotDecision> {
         let ctx = Context::new(self.config(), self.state(), now_ms, page);
-        let evidence = top_evidence(&ctx);
         let mut out = Vec::with_capacity(self.config().slots.len());
         for (id, slot) in &self.config().slots {
-            out.push(decide_slot(&ctx, id, slot, &evidence));
+            out.push(decide_slot(&ctx, id, slot));
         }
         out
     }
@@ -114,16 +113,11 @@ impl Engine {
     pub fn decide_slot(&self, slot: &str, now_ms: u64, page: &PageContext) -> Option<SlotDecision> {
         let def = self.config().slots.get(slot)?;
         let ctx = Context::new(self.config(), self.state(), now_ms, page);
-        Some(decide_slot(&ctx, slot, def, &top_evidence(&ctx)))
+        Some(decide_slot(&ctx, slot, def))
     }
 }
 
-fn decide_slot(
-    ctx: &Context<'_>,
-    id: &str,
-    slot: &SlotDef,
-    evidence: &[(String, f64)],
-) -> SlotDecision {
+fn decide_slot(ctx: &Context<'_>, id: &str, slot: &SlotDef) -> SlotDecision {
     let (top_stage, probability) = ctx
         .top_stage()
         .map_or((String::new(), 0.0), |(s, p)| (s.to_owned(), p));
@@ -160,7 +154,9 @@ fn decide_slot(
             reads,
             top_stage,
             probability,
-            evidence: evidence.to_vec(),
+            // Read again for each slot (the top stage's trail, at most five causes kept) rather
+            // than cloned from one list: the wasm then has no clone code for the list.
+            evidence: top_evidence(ctx),
         },
     }
 }

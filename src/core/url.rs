@@ -23,8 +23,10 @@ pub struct Url<'a> {
     pub scheme: &'a str,
     /// Host, ASCII-lowercased, trailing dot removed; empty for URLs without an authority.
     pub host: Cow<'a, str>,
-    /// Port, when one is written and valid.
-    pub port: Option<u16>,
+    /// What follows the host's `:`, when there is one: the port as written, read by
+    /// [`Url::port`] only when asked (classification never reads it, so the wasm has no port
+    /// reader).
+    port_text: Option<&'a str>,
     /// Path, still percent-encoded (starts with `/` when present).
     pub path: &'a str,
     /// Query string without `?` and without the fragment, still encoded.
@@ -38,7 +40,7 @@ impl<'a> Url<'a> {
     /// use trailmark::core::url::Url;
     /// let u = Url::parse("https://WWW.Example.com:8080/a/b?q=running+shoes#top");
     /// assert_eq!(u.host, "www.example.com");
-    /// assert_eq!(u.port, Some(8080));
+    /// assert_eq!(u.port(), Some(8080));
     /// assert_eq!(u.path, "/a/b");
     /// assert_eq!(u.param("Q").as_deref(), Some("running shoes"));
     /// ```
@@ -59,7 +61,7 @@ impl<'a> Url<'a> {
             ("", rest) // `mailto:x`, `about:blank`: no authority
         };
         let authority = text::rsplit_once(authority, b'@').map_or(authority, |(_, h)| h);
-        let (host, port) = split_port(authority);
+        let (host, port_text) = split_port(authority);
         let host = host.strip_suffix(".").unwrap_or(host);
         let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(host.to_ascii_lowercase())
@@ -69,10 +71,15 @@ impl<'a> Url<'a> {
         Url {
             scheme,
             host,
-            port,
+            port_text,
             path,
             query,
         }
+    }
+
+    /// The port, when one is written and valid.
+    pub fn port(&self) -> Option<u16> {
+        self.port_text.and_then(port)
     }
 
     /// The host without a leading `www.`.
@@ -183,7 +190,7 @@ fn split_at_slash(s: &str) -> (&str, &str) {
     }
 }
 
-fn split_port(authority: &str) -> (&str, Option<u16>) {
+fn split_port(authority: &str) -> (&str, Option<&str>) {
     let host_end = if authority.starts_with("[") {
         text::find(authority, b']').map_or(authority.len(), |i| i + 1)
     } else {
@@ -196,8 +203,7 @@ fn split_port(authority: &str) -> (&str, Option<u16>) {
     let (host, rest) = authority
         .split_at_checked(host_end)
         .unwrap_or((authority, ""));
-    let port = rest.strip_prefix(":").and_then(port);
-    (host, port)
+    (host, rest.strip_prefix(":"))
 }
 
 /// `p` as a port, as `p.parse::<u16>().ok()` reads it (an optional `+`, then decimal digits),
@@ -225,7 +231,7 @@ mod tests {
         let u = Url::parse("HTTPS://user:pw@Shop.Example.COM.:443/p%20ath?a=1&b=x+y%21&c#frag?d=2");
         assert_eq!(u.scheme, "HTTPS");
         assert_eq!(u.host, "shop.example.com");
-        assert_eq!(u.port, Some(443));
+        assert_eq!(u.port(), Some(443));
         assert_eq!(u.path, "/p%20ath");
         assert_eq!(u.param("b").as_deref(), Some("x y!"));
         assert_eq!(u.param("c").as_deref(), Some(""));
@@ -243,7 +249,7 @@ mod tests {
     #[test]
     fn schemeless_and_opaque_inputs() {
         assert_eq!(Url::parse("example.com/a?x=1").host, "example.com");
-        assert_eq!(Url::parse("example.com:8080/a").port, Some(8080));
+        assert_eq!(Url::parse("example.com:8080/a").port(), Some(8080));
         assert_eq!(Url::parse("//cdn.example/a").host, "cdn.example");
         let mail = Url::parse("mailto:someone@example.com");
         assert_eq!(mail.host, "");
@@ -257,8 +263,8 @@ mod tests {
     fn ipv6_and_bad_ports() {
         let u = Url::parse("http://[::1]:8080/");
         assert_eq!(u.host, "[::1]");
-        assert_eq!(u.port, Some(8080));
-        assert_eq!(Url::parse("http://a.example:99999/").port, None);
+        assert_eq!(u.port(), Some(8080));
+        assert_eq!(Url::parse("http://a.example:99999/").port(), None);
     }
 
     #[test]

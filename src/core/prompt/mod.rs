@@ -152,10 +152,18 @@ pub fn observe(config: &Config, state: &mut State, tp: &Touchpoint, now_ms: u64)
             let session = state.profile.session.as_ref().map_or(0, |s| s.number);
             let exp = tp.str_prop("experiment_id");
             let arm = tp.str_prop("variant_id").or_else(|| tp.str_prop("variant"));
-            if let (Some(exp), Some(arm)) = (exp, arm) {
+            if let (Some(exp), Some(mut arm)) = (exp, arm) {
                 let configured = config.experiments.contains_key(&exp);
                 if let Some(a) = remembered(&mut state.decisions.assignments, &exp, configured) {
-                    a.arm = arm.chars().take(100).collect();
+                    // The first 100 characters, counted on bytes (a character starts at each
+                    // byte that is not 0x80..=0xBF): no `char` decoding in the wasm.
+                    let mut chars = 0;
+                    let end = arm.bytes().position(|b| {
+                        chars += usize::from((b as i8) >= -0x40);
+                        chars > 100
+                    });
+                    arm.truncate(end.unwrap_or(arm.len()));
+                    a.arm = arm;
                     a.exposed_session = session;
                 }
             }
@@ -298,6 +306,33 @@ mod tests {
                 exposed_session: 1
             }
         );
+    }
+
+    #[test]
+    fn an_arm_is_kept_to_its_first_100_characters() {
+        let config = Config::from_json(
+            r#"{"slots": {"hero": {"rules": [{"variant": "a", "when": "true"}]}},
+                "experiments": {"hero": {"slot": "hero",
+                    "arms": [{"id": "a"}, {"id": "b", "variant": "a"}]}}}"#,
+        )
+        .unwrap();
+        for arm in [
+            "b",
+            "é€😀x",
+            &"é".repeat(100),
+            &"a€😀".repeat(40),
+            &"x".repeat(101),
+        ] {
+            let mut e = Engine::new(config.clone());
+            e.ingest(
+                &Touchpoint::new("Experiment Viewed", Default::default())
+                    .with("experiment_id", "hero")
+                    .with("variant_id", arm),
+                1_000,
+            );
+            let want: String = arm.chars().take(100).collect();
+            assert_eq!(e.state().decisions.assignments["hero"].arm, want);
+        }
     }
 
     #[test]
