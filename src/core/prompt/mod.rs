@@ -283,22 +283,28 @@ mod tests {
         assert_eq!(e.state().decisions.prompts.len(), 1);
     }
 
-    #[test]
-    fn exposures_are_remembered_per_session() {
-        let config = Config::from_json(
+    /// A config with one experiment, `hero`, of two arms on the slot `hero`.
+    fn hero_experiment() -> Config {
+        Config::from_json(
             r#"{"slots": {"hero": {"rules": [{"variant": "a", "when": "true"}]}},
                 "experiments": {"hero": {"slot": "hero",
                     "arms": [{"id": "a"}, {"id": "b", "variant": "a"}]}}}"#,
         )
-        .unwrap();
-        let mut e = Engine::new(config);
+        .unwrap()
+    }
+
+    /// The `Experiment Viewed` touchpoint of `hero`'s arm `arm`.
+    fn hero_viewed(arm: &str) -> Touchpoint {
+        Touchpoint::new("Experiment Viewed", Default::default())
+            .with("experiment_id", "hero")
+            .with("variant_id", arm)
+    }
+
+    #[test]
+    fn exposures_are_remembered_per_session() {
+        let mut e = Engine::new(hero_experiment());
         e.ingest(&Touchpoint::page("https://shop.example/", None), 0);
-        e.ingest(
-            &Touchpoint::new("Experiment Viewed", Default::default())
-                .with("experiment_id", "hero")
-                .with("variant_id", "b"),
-            1_000,
-        );
+        e.ingest(&hero_viewed("b"), 1_000);
         assert_eq!(
             e.state().decisions.assignments["hero"],
             Assignment {
@@ -310,12 +316,6 @@ mod tests {
 
     #[test]
     fn an_arm_is_kept_to_its_first_100_characters() {
-        let config = Config::from_json(
-            r#"{"slots": {"hero": {"rules": [{"variant": "a", "when": "true"}]}},
-                "experiments": {"hero": {"slot": "hero",
-                    "arms": [{"id": "a"}, {"id": "b", "variant": "a"}]}}}"#,
-        )
-        .unwrap();
         for arm in [
             "b",
             "é€😀x",
@@ -323,13 +323,8 @@ mod tests {
             &"a€😀".repeat(40),
             &"x".repeat(101),
         ] {
-            let mut e = Engine::new(config.clone());
-            e.ingest(
-                &Touchpoint::new("Experiment Viewed", Default::default())
-                    .with("experiment_id", "hero")
-                    .with("variant_id", arm),
-                1_000,
-            );
+            let mut e = Engine::new(hero_experiment());
+            e.ingest(&hero_viewed(arm), 1_000);
             let want: String = arm.chars().take(100).collect();
             assert_eq!(e.state().decisions.assignments["hero"].arm, want);
         }
