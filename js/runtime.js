@@ -217,7 +217,9 @@ export class Trailmark {
 
     // The engine starts from the compiled config (validated when it was compiled, privacy
     // settings included); the stored profile is read only once consent says it may be.
-    this._rt = new wasm.Runtime(fromBase64(compiled.engine), Date.now());
+    // `Runtime`'s static methods are the engine (one per wasm instance: src/web/runtime.rs).
+    wasm.Runtime.start(fromBase64(compiled.engine), Date.now());
+    this._rt = wasm.Runtime;
     this._priv = compiled.privacy;
     this._defaults = Object.assign({}, this._priv.consent, o.consent);
     this._gpc = g.navigator?.globalPrivacyControl === true;
@@ -630,9 +632,11 @@ export class Trailmark {
         try {
           r = rt.ingest(it.name, it.props, it.url, it.referrer, it.at);
         } catch (e) {
-          const err = toError(e);
-          if (err.code !== 'input/invalid') throw e;
-          this._report(err);
+          // Properties the engine refuses, or whose getter throws as it reads them, cost this
+          // touchpoint alone; only a trap ends the engine.
+          const err = toError(e, 'input/invalid');
+          if (err.code === 'wasm/trap') throw e;
+          this._report(new TrailmarkError(err.code, it.name + ': ' + err.message));
           continue;
         }
       }

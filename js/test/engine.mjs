@@ -15,7 +15,11 @@ let engine;
 let compiler;
 let exports;
 
-/** Loads both modules once; returns `{Runtime, compile, newRuntime(config, now = 0), memory}`. */
+/**
+ * Loads both modules once; returns `{Runtime, compile, newRuntime(config, now = 0), memory}`.
+ * `newRuntime` starts the engine and returns `Runtime`, whose static methods use it: the last
+ * one started (the wasm holds one), so a test uses one at a time.
+ */
 export async function load() {
   if (!engine) {
     engine = await import(files[0].href);
@@ -25,16 +29,17 @@ export async function load() {
   }
   const newRuntime = (config = {}, now = 0) => {
     const doc = compiler.compile(config);
-    const rt = new engine.Runtime(engineBytes(doc), now);
-    docs.set(rt, doc);
-    return rt;
+    // One engine per wasm instance: a new one replaces (and leaks) the last.
+    engine.Runtime.start(engineBytes(doc), now);
+    docs.set(engine.Runtime, doc);
+    return engine.Runtime;
   };
   // The engine's linear memory (its export name is minified, so found by type).
   const memory = Object.values(exports).find((v) => v instanceof WebAssembly.Memory);
   return { Runtime: engine.Runtime, compile: compiler.compile, newRuntime, memory };
 }
 
-/** Each runtime `newRuntime` made, with its compiled document. */
+/** The compiled document of the engine `newRuntime` started last. */
 const docs = new WeakMap();
 
 /**

@@ -94,7 +94,6 @@ test('the visitor derived from export() matches the Rust derivation', { skip: en
   assert.deepEqual(v.viewed, ['a', 'b']);
   assert.deepEqual(v.purchased, ['b']);
   assert.deepEqual(v.cart, ['c']);
-  rt.free();
 });
 
 test('arbitrary catalog documents and requests give TrailmarkErrors, never other exceptions', () => {

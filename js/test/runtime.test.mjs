@@ -11,6 +11,7 @@ function fakeEngine(log, { trapOn } = {}) {
     ingest(name, props, url, referrer, at) {
       if (name === trapOn) throw new WebAssembly.RuntimeError('unreachable');
       if (name === 'bad') throw { code: 'input/invalid', message: 'properties is not plain JSON data' };
+      for (const k in props) props[k]; // the engine reads every property (a getter may throw)
       log.push([name, props, at]);
       return { effects: name === 'Checkout Started' ? [{ type: 'journey_changed', journey: 'checkout', status: 'started', step: 0 }] : [], persist: true };
     },
@@ -71,13 +72,15 @@ test('bad calls never throw; they are reported as TrailmarkError', async () => {
     assert.doesNotThrow(() => tm.track(42));
     assert.doesNotThrow(() => tm.track('x', 'not an object'));
     await tm.track('bad', {});
+    await tm.track('odd', { get price() { throw new Error('price unavailable'); } });
     assert.doesNotThrow(() => tm.on('nope', () => {}));
     await tm.track('ok');
   } finally {
     console.error = origError;
   }
   assert.ok(errors.every((e) => e instanceof TrailmarkError && e.code === 'input/invalid'), errors.map(String).join());
-  assert.equal(errors.length, 4);
+  assert.equal(errors.length, 5);
+  assert.equal(errors[3].message, 'odd: price unavailable');
   assert.deepEqual(log.map((l) => l[0]), ['ok']);
   assert.equal(tm.failed, undefined);
 });

@@ -101,6 +101,5 @@ test('scenarios replay the same in wasm as natively', { skip: engine.skip }, asy
       i++;
     }
     assert.equal(i, golden.length, `${name}: step count`);
-    rt.free();
   }
 });

@@ -7,14 +7,14 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::millis;
-use super::runtime::Runtime;
+use super::runtime::{engine, Runtime};
 
 #[wasm_bindgen]
 impl Runtime {
     /// Applies the retention limits now. Returns true when something was dropped (the caller
     /// stores the state).
     #[wasm_bindgen(js_name = applyRetention)]
-    pub fn apply_retention(&mut self, now: f64) -> bool {
-        self.engine.apply_retention(millis(now)).persist
+    pub fn apply_retention(now: f64) -> bool {
+        engine().apply_retention(millis(now)).persist
     }
 }

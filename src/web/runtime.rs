@@ -12,14 +12,62 @@ use crate::core::props::Prop;
 use crate::core::view::{self, Item, Json};
 use crate::core::{Config, Effects, Engine, Touchpoint};
 
-/// One visitor's engine, driven from JavaScript.
+/// One visitor's engine, driven from JavaScript: `Runtime.start` makes it and the other static
+/// methods use it. A wasm instance holds one engine (`js/runtime.js` starts one per page, the
+/// node tests one per case), kept in `ENGINE` rather than behind an object handle, whose
+/// borrow checks and `free` cost 0.7 KB of the engine's brotli.
 #[wasm_bindgen]
-pub struct Runtime {
-    /// Never dropped, so the wasm carries no drop code for a whole `Config` and `Engine` (0.3 KB
-    /// brotli). `js/runtime.js` makes one `Runtime` per page and keeps it; it lets go of it only
-    /// after a trap, when the instance is done with, so the glue's finaliser then leaks memory
-    /// nothing uses any more.
-    pub(super) engine: core::mem::ManuallyDrop<Engine>,
+pub struct Runtime {}
+
+/// The engine `Runtime.start` made, and whether a call holds it ([`Held`]). Never dropped, so
+/// the wasm carries no drop code for a whole `Config` and `Engine` (0.3 KB brotli): a second
+/// `start` leaks the first engine (only the node tests start more than one).
+static mut ENGINE: (Option<Engine>, bool) = (None, false);
+
+/// The engine, held by one call until this drops.
+///
+/// Architecture invariant: a call converts every value the page hands over (properties, the
+/// page context) before it holds the engine, so the page's own code (a getter, a proxy) never
+/// runs while the engine is held and a throwing getter cannot leave it held. Only the
+/// conversion of the engine's answers back to JavaScript runs while it is held; should the
+/// page have patched `Array.prototype.push` to call Trailmark, that call throws rather than
+/// aliasing the engine.
+pub(super) struct Held(&'static mut Engine);
+
+impl core::ops::Deref for Held {
+    type Target = Engine;
+    fn deref(&self) -> &Engine {
+        self.0
+    }
+}
+
+impl core::ops::DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut Engine {
+        self.0
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        // SAFETY: single-threaded wasm; only the flag is touched.
+        unsafe { (*core::ptr::addr_of_mut!(ENGINE)).1 = false }
+    }
+}
+
+/// The engine for one call (see [`Held`]); throws when another call holds it or `start` has not
+/// succeeded.
+#[inline(never)]
+pub(super) fn engine() -> Held {
+    // SAFETY: single-threaded wasm, and the flag makes the `&mut` handed out the only one until
+    // its `Held` drops (the engine is never moved or dropped: see `ENGINE`).
+    let (engine, busy) = unsafe { &mut *core::ptr::addr_of_mut!(ENGINE) };
+    match engine {
+        Some(e) if !*busy => {
+            *busy = true;
+            Held(e)
+        }
+        _ => wasm_bindgen::throw_str("Trailmark: the engine is not started, or is busy"),
+    }
 }
 
 /// `{effects, persist}`.
@@ -38,21 +86,23 @@ fn effects_js(fx: &Effects) -> JsValue {
 impl Runtime {
     /// Starts the engine from a compiled config (`compiled_document`'s `engine` bytes). The
     /// stored profile is handed over later with `reload`, once consent allows reading it.
-    #[wasm_bindgen(constructor)]
-    pub fn new(config: &[u8], now: f64) -> Result<Runtime, JsValue> {
+    pub fn start(config: &[u8], now: f64) -> Result<(), JsValue> {
         let config =
             Config::from_compiled(config).map_err(|e| core_error(&Error::Config(vec![e])))?;
-        let mut engine = Engine::new(config);
-        engine.apply_retention(millis(now));
-        Ok(Runtime {
-            engine: core::mem::ManuallyDrop::new(engine),
-        })
+        let mut fresh = Engine::new(config);
+        fresh.apply_retention(millis(now));
+        // SAFETY: single-threaded wasm; an engine a call holds is not replaced.
+        let (engine, busy) = unsafe { &mut *core::ptr::addr_of_mut!(ENGINE) };
+        if *busy {
+            wasm_bindgen::throw_str("Trailmark: the engine is busy");
+        }
+        core::mem::forget(engine.replace(fresh));
+        Ok(())
     }
 
     /// Records a touchpoint. `props` must be a plain object (or undefined). Returns
     /// `{effects, persist}`.
     pub fn ingest(
-        &mut self,
         name: &str,
         props: JsValue,
         url: Option<String>,
@@ -73,58 +123,61 @@ impl Runtime {
         let mut tp = Touchpoint::with_props(name, props);
         tp.url = url;
         tp.referrer = referrer;
-        Ok(effects_js(&self.engine.ingest(&tp, millis(now))))
+        let fx = engine().ingest(&tp, millis(now));
+        Ok(effects_js(&fx))
     }
 
     /// Advances time (micro-journey deadlines). Returns `{effects, persist}`.
-    pub fn tick(&mut self, now: f64) -> JsValue {
-        effects_js(&self.engine.tick(millis(now)))
+    pub fn tick(now: f64) -> JsValue {
+        let fx = engine().tick(millis(now));
+        effects_js(&fx)
     }
 
     /// When `tick` should next be called, if ever.
     #[wasm_bindgen(js_name = nextDeadline)]
-    pub fn next_deadline(&self) -> Option<f64> {
-        self.engine.next_deadline().map(|d| d as f64)
+    pub fn next_deadline() -> Option<f64> {
+        engine().next_deadline().map(|d| d as f64)
     }
 
     /// Stage estimates with evidence, in config order.
-    pub fn stage(&self, now: f64) -> JsValue {
-        view::stages(&self.engine, millis(now))
+    pub fn stage(now: f64) -> JsValue {
+        view::stages(&engine(), millis(now))
     }
 
     /// Micro journeys by id.
-    pub fn journey(&self) -> JsValue {
-        view::journeys(&self.engine)
+    pub fn journey() -> JsValue {
+        view::journeys(&engine())
     }
 
     /// Lifecycle facts and channels.
-    pub fn lifecycle(&self, now: f64) -> JsValue {
-        view::lifecycle(&self.engine, millis(now))
+    pub fn lifecycle(now: f64) -> JsValue {
+        view::lifecycle(&engine(), millis(now))
     }
 
     /// Everything kept about the visitor, as readable JSON.
-    pub fn export(&self, now: f64) -> JsValue {
-        view::export(&self.engine, millis(now))
+    pub fn export(now: f64) -> JsValue {
+        view::export(&engine(), millis(now))
     }
 
     /// Slot decisions for a page: `page` is `{url, path, device, hour, weekday, consent}` (all
     /// optional). Returns `[{slot, variant, rule, explanation}]` sorted by slot.
-    pub fn decide(&self, now: f64, page: JsValue) -> JsValue {
-        let decisions = self.engine.decide(millis(now), &page_context(&page));
+    pub fn decide(now: f64, page: JsValue) -> JsValue {
+        let page = page_context(&page);
+        let decisions = engine().decide(millis(now), &page);
         view::decisions(&decisions)
     }
 
     /// The persisted form of the state.
-    pub fn encode(&self) -> Vec<u8> {
-        self.engine.encode()
+    pub fn encode() -> Vec<u8> {
+        engine().encode()
     }
 
     /// Replaces the state with bytes another tab stored. Returns the reason if they could not be
     /// read (the current state is then kept).
-    pub fn reload(&mut self, bytes: Vec<u8>) -> Option<String> {
+    pub fn reload(bytes: Vec<u8>) -> Option<String> {
         match crate::core::codec::decode(&bytes) {
             Ok(state) => {
-                self.engine.set_state(state);
+                engine().set_state(state);
                 None
             }
             Err(e) => Some(e.message()),
@@ -132,8 +185,9 @@ impl Runtime {
     }
 
     /// Forgets the visitor: a fresh state.
-    pub fn forget(&mut self) {
-        let fresh = State::new(self.engine.config());
-        self.engine.set_state(fresh);
+    pub fn forget() {
+        let mut engine = engine();
+        let fresh = State::new(engine.config());
+        engine.set_state(fresh);
     }
 }

@@ -80,13 +80,10 @@ const ENGINE_BUNDLED: &str = "import init, { Runtime } from './pkg/trailmark.js'
 /// - code the runtime never reaches, dropped: the init's handling of parameters not passed as
 ///   `{ module_or_path }` (the runtime's `instantiate` always passes that object), the string
 ///   passing's branch for a call without `realloc` (every call passes it), the module and
-///   instance variables nothing reads, `Runtime`'s `Symbol.dispose` (the runtime never
-///   holds one with `using`) and its `free` (never called: the runtime keeps its one `Runtime`
-///   for the page);
-/// - `Runtime`'s `FinalizationRegistry`: its only work is freeing a `Runtime` the runtime has
-///   let go of, which happens only after a fatal error (a trap), when the instance is done
-///   with; its engine is never dropped anyway (`ManuallyDrop`, `src/web/runtime.rs`), and a
-///   trapped instance is better not entered again from a finaliser.
+///   instance variables nothing reads, and the instance side of `Runtime`, which wasm-bindgen
+///   writes for every exported struct: its `Symbol.dispose`, `free` and `FinalizationRegistry`
+///   (the engine is reached through `Runtime`'s static methods only, no `Runtime` object is ever
+///   made: `src/web/runtime.rs`).
 ///
 /// Measured: the long warnings said shorter, -80 B brotli (when the init's warning was still
 /// kept, shortened); the unreachable code, -101 B together (the `realloc` branch -39, the init
@@ -95,7 +92,7 @@ const ENGINE_BUNDLED: &str = "import init, { Runtime } from './pkg/trailmark.js'
 /// Each must be found exactly once: a wasm-bindgen that writes them otherwise fails the build,
 /// to have the edit updated or dropped. [`EXPORT`] in a text stands for any name of a wasm
 /// export, which `names.rs` has shortened by then (`wasm.r`).
-const GLUE_EDITS: [(&str, &str); 8] = [
+const GLUE_EDITS: [(&str, &str); 7] = [
     (
         "console.warn(\"`WebAssembly.instantiateStreaming` failed because your server does not \
          serve Wasm with `application/wasm` MIME type. Falling back to \
@@ -150,11 +147,6 @@ const GLUE_EDITS: [(&str, &str); 8] = [
         const ptr = this.__destroy_into_raw();
         wasm.<export>(ptr, 0);
     }
-",
-        "",
-    ),
-    (
-        "        RuntimeFinalization.register(this, this.__wbg_ptr, this);
 ",
         "",
     ),
