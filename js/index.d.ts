@@ -8,6 +8,7 @@ export type TrailmarkErrorCode =
   | 'wasm/load'
   | 'wasm/blocked'
   | 'wasm/trap'
+  | 'load/twice'
   | 'input/invalid'
   | 'storage/unavailable'
   | 'storage/full'
@@ -334,7 +335,11 @@ export interface Recommendation {
 }
 
 export class Trailmark {
-  /** Always resolves: on failure to a no-op instance whose `failed` says why. */
+  /**
+   * Always resolves: on failure to a no-op instance whose `failed` says why. One instance runs
+   * per page: a second `load` while one runs resolves to a failed instance (`load/twice`) and
+   * leaves the first alone.
+   */
   static load(options?: LoadOptions): Promise<Trailmark>;
   /** True once started (first page view processed and slots rendered). */
   readonly ready: boolean;

@@ -25,6 +25,8 @@ const DONE = 500; // ids of stored touchpoints kept in the profile record
 const RETENTION_MS = 3600000; // retention limits are applied at start-up and hourly
 const EVENTS = ['stage', 'journey', 'session', 'decision', 'prompt', 'error'];
 const logged = new Set();
+/** The instance whose engine runs: the wasm holds one engine (src/web/runtime.rs). */
+let running;
 
 function log(err) {
   if (logged.has(err.code)) return;
@@ -159,6 +161,9 @@ export class Trailmark {
   // ---- start-up -------------------------------------------------------------------------------
 
   async _init(o) {
+    // A second instance would drive the same engine: refused before it touches the page, so the
+    // first goes on undisturbed (and one that failed may be replaced).
+    if (running && !running.failed) throw new TrailmarkError('load/twice', 'Trailmark already runs on this page; use that instance');
     const g = globalThis;
     this._doc = g.document;
     this._stub = o.stub;
@@ -220,6 +225,7 @@ export class Trailmark {
     // `Runtime`'s static methods are the engine (one per wasm instance: src/web/runtime.rs).
     wasm.Runtime.start(fromBase64(compiled.engine), Date.now());
     this._rt = wasm.Runtime;
+    running = this;
     this._priv = compiled.privacy;
     this._defaults = Object.assign({}, this._priv.consent, o.consent);
     this._gpc = g.navigator?.globalPrivacyControl === true;

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, SHOP_DIR } from './server.mjs';
+import { startServer, SHOP_DIR, DIST_DIR } from './server.mjs';
 import { launch, visitor, assertClean, waitReady, waitForVariant, slotVariant, visibleVariant, trailmarkErrors, lastLoadErrors } from './harness.mjs';
 
 let browser;
@@ -337,6 +337,54 @@ test(`no CSP violation under "${CSP}"`, async () => {
     const consoleCsp = log.console.filter((m) => /Content Security Policy|Refused to/i.test(m.text)).map((m) => m.text);
     assert.deepEqual(violations, [], 'securitypolicyviolation events');
     assert.deepEqual(consoleCsp, [], 'CSP messages in the console');
+    assertClean(log);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('a second Trailmark.load on a page that runs one fails with load/twice and leaves the first alone', async () => {
+  const server = await startServer();
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url, { referer: 'https://www.google.com/' });
+    await waitReady(page);
+    const hero = await slotVariant(page, 'hero');
+    const second = await page.evaluate(async () => {
+      const { Trailmark } = await import('/trailmark/runtime.js');
+      const tm = await Trailmark.load({ configUrl: '/trailmark.compiled.json' });
+      return { code: tm.failed?.code, stage: tm.stage(), same: tm === window.trailmark };
+    });
+    assert.deepEqual(second, { code: 'load/twice', stage: [], same: false });
+    // The first instance still runs its engine, and the page is as it showed it.
+    assert.equal(await slotVariant(page, 'hero'), hero);
+    const counts = async () => page.evaluate(() => window.trailmark.export().touchpoints.length);
+    const before = await counts();
+    await page.evaluate(() => window.trailmark.track('Product Viewed', { product_id: 'summit-28' }));
+    assert.equal(await counts(), before + 1);
+    assert.equal(await page.evaluate(() => window.trailmark.failed), undefined);
+    assertClean(log, { maxTrailmarkErrors: 1, expect: /^Trailmark: load\/twice/ });
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('a wasm served with another MIME type than application/wasm still starts, with one warning', async () => {
+  const server = await startServer();
+  const wasm = readFileSync(join(DIST_DIR, 'pkg', 'trailmark_bg.wasm'));
+  server.override('/trailmark/pkg/trailmark_bg.wasm', { body: wasm, type: 'application/octet-stream' });
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url, { referer: 'https://www.google.com/' });
+    assert.equal((await waitReady(page)).ready, true);
+    await waitForVariant(page, 'hero', 'discovery');
+    const warnings = log.console.filter((m) => m.type === 'warning' && /^Trailmark/.test(m.text));
+    assert.equal(warnings.length, 1, JSON.stringify(warnings));
+    assert.match(warnings[0].text, /not served as application\/wasm/);
     assertClean(log);
   } finally {
     await context.close();

@@ -75,31 +75,19 @@ const ENGINE_BUNDLED: &str = "import init, { Runtime } from './pkg/trailmark.js'
                               export const engine = async () => ({ default: init, Runtime });\n";
 /// Text replaced in the engine's glue that is bundled (not in `dist/pkg/`):
 ///
-/// - wasm-bindgen's long console warning for a wasm served with another MIME type than
-///   `application/wasm`, said shorter;
-/// - code the runtime never reaches, dropped: the init's handling of parameters not passed as
-///   `{ module_or_path }` (the runtime's `instantiate` always passes that object), the string
-///   passing's branch for a call without `realloc` (every call passes it), the module and
-///   instance variables nothing reads, and the instance side of `Runtime`, which wasm-bindgen
-///   writes for every exported struct: its `Symbol.dispose`, `free` and `FinalizationRegistry`
-///   (the engine is reached through `Runtime`'s static methods only, no `Runtime` object is ever
-///   made: `src/web/runtime.rs`).
+/// - code the runtime never reaches, dropped: the string passing's branch for a call without
+///   `realloc` (every call passes it), the module and instance variables nothing reads, and the
+///   instance side of `Runtime`, which wasm-bindgen writes for every exported struct: its
+///   `Symbol.dispose`, `free` and `FinalizationRegistry` (the engine is reached through
+///   `Runtime`'s static methods only, no `Runtime` object is ever made: `src/web/runtime.rs`).
 ///
-/// Measured: the long warnings said shorter, -80 B brotli (when the init's warning was still
-/// kept, shortened); the unreachable code, -101 B together (the `realloc` branch -39, the init
-/// parameters -44, the rest about -20); `free` -52 B, the finaliser -53 B more.
+/// Measured: the unreachable code, -57 B brotli together (the `realloc` branch -39, the rest
+/// about -20); `free` -52 B and the finaliser -53 B more, when `Runtime` objects existed.
 ///
 /// Each must be found exactly once: a wasm-bindgen that writes them otherwise fails the build,
 /// to have the edit updated or dropped. [`EXPORT`] in a text stands for any name of a wasm
 /// export, which `names.rs` has shortened by then (`wasm.r`).
-const GLUE_EDITS: [(&str, &str); 7] = [
-    (
-        "console.warn(\"`WebAssembly.instantiateStreaming` failed because your server does not \
-         serve Wasm with `application/wasm` MIME type. Falling back to \
-         `WebAssembly.instantiate` which is slower. Original error:\\n\", e);",
-        "console.warn('Trailmark: the wasm is not served as application/wasm; compiling it the \
-         slower way:', e);",
-    ),
+const GLUE_EDITS: [(&str, &str); 5] = [
     (
         "    if (realloc === undefined) {
         const buf = cachedTextEncoder.encode(arg);
@@ -110,18 +98,6 @@ const GLUE_EDITS: [(&str, &str); 7] = [
     }
 ",
         "",
-    ),
-    (
-        "    if (module_or_path !== undefined) {
-        if (Object.getPrototypeOf(module_or_path) === Object.prototype) {
-            ({module_or_path} = module_or_path)
-        } else {
-            console.warn('using deprecated parameters for the initialization function; pass a single object instead')
-        }
-    }
-",
-        "    if (module_or_path !== undefined) ({module_or_path} = module_or_path);
-",
     ),
     (
         "    wasmInstance = instance;
@@ -303,6 +279,42 @@ fn stage(dist: &Path, sources: &[(String, String)]) -> Outcome<PathBuf> {
     Ok(stage)
 }
 
+/// The bundled glue's start-up, from the first text to the second (each found exactly once),
+/// replaced by [`GLUE_INIT`]'s third: `js/runtime.js` calls the init once per instance with
+/// `{ module_or_path }` (a URL, `Request`, `Response`, bytes or a `Module`: `LoadOptions.wasm`),
+/// so wasm-bindgen's handling of other parameters, of an init already done or under way
+/// (a second one after a failure gets a fresh instance, not one that trapped) and its
+/// `initSync` are not needed; what it does with each kind of `module_or_path` is kept, with its
+/// long MIME-type warning said shorter. Measured: −136 B brotli.
+const GLUE_INIT: (&str, &str, &str) = (
+    "async function __wbg_load(module, imports) {",
+    "export { initSync, __wbg_init as default };",
+    "async function __wbg_init({ module_or_path: m }) {
+    const imports = __wbg_get_imports();
+    if (typeof m === 'string' || m instanceof URL || m instanceof Request) m = fetch(m);
+    m = await m;
+    let r;
+    if (m instanceof Response) {
+        if (!m.ok) throw new Error(`failed to fetch Wasm: ${m.status} ${m.statusText} fetching '${m.url}'`);
+        try {
+            r = await WebAssembly.instantiateStreaming(m, imports);
+        } catch (e) {
+            // A browser without it, or a server that does not say application/wasm: the
+            // bytes are compiled instead.
+            if (WebAssembly.instantiateStreaming) {
+                if (m.headers.get('Content-Type') === 'application/wasm') throw e;
+                console.warn('Trailmark: the wasm is not served as application/wasm; compiling it the slower way:', e);
+            }
+            r = await WebAssembly.instantiate(await m.arrayBuffer(), imports);
+        }
+    } else {
+        r = await WebAssembly.instantiate(m, imports);
+    }
+    return __wbg_finalize_init(r.instance || r);
+}
+export { __wbg_init as default };",
+);
+
 /// Text replaced in the bundled engine glue at each of its occurrences, which must be exactly
 /// as many as said: `Runtime.ingest` and `Runtime.needsSources` pass three strings into the
 /// wasm inside a `try` whose `catch` frees the strings already passed when passing a later one
@@ -330,8 +342,8 @@ const GLUE_EDITS_EACH: [(&str, &str, usize); 2] = [
 /// In a [`GLUE_EDITS`] text: any export name (`[A-Za-z0-9_$]+`).
 const EXPORT: &str = "<export>";
 
-/// `glue` with [`GLUE_EDITS`] and [`GLUE_EDITS_EACH`] made, or which one it does not hold as
-/// many times as it should (once for each of [`GLUE_EDITS`]).
+/// `glue` with [`GLUE_EDITS`], [`GLUE_EDITS_EACH`] and [`GLUE_INIT`] made, or which one it
+/// does not hold as many times as it should (once for each of [`GLUE_EDITS`]).
 fn edit_glue(mut glue: String) -> Result<String, String> {
     let once = GLUE_EDITS.iter().map(|&(from, to)| (from, to, 1));
     for (from, to, times) in once.chain(GLUE_EDITS_EACH) {
@@ -346,6 +358,17 @@ fn edit_glue(mut glue: String) -> Result<String, String> {
         for &(start, end) in found.iter().rev() {
             glue.replace_range(start..end, to);
         }
+    }
+    let (first, last, to) = GLUE_INIT;
+    match (
+        &occurrences(&glue, first)[..],
+        &occurrences(&glue, last)[..],
+    ) {
+        (&[(start, _)], &[(_, end)]) if start < end => glue.replace_range(start..end, to),
+        _ => return Err(format!(
+            "wasm-bindgen's glue does not hold `{first}` once, then `{last}` once, the start-up \
+                 GLUE_INIT in xtask/src/bundle.rs replaces; update or drop that edit"
+        )),
     }
     Ok(glue)
 }
@@ -538,8 +561,9 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n-\n")
         };
+        let (first, last, init) = super::GLUE_INIT;
         let glue = format!(
-            "a\n{}\n{}\nb\n",
+            "a\n{}\n{}\n{first}\nanything\n{last}\nb\n",
             all(|e| e.0.replace(super::EXPORT, "r")),
             each(|e| e.0.replace(super::EXPORT, "r"))
         );
@@ -547,11 +571,18 @@ mod tests {
         assert_eq!(
             edited,
             format!(
-                "a\n{}\n{}\nb\n",
+                "a\n{}\n{}\n{init}\nb\n",
                 all(|e| e.1.to_string()),
                 each(|e| e.1.to_string())
             )
         );
+        let init_twice = format!(
+            "{}\n{}\n{first}{last}{first}{last}",
+            all(|e| e.0.replace(super::EXPORT, "r")),
+            each(|e| e.0.replace(super::EXPORT, "r"))
+        );
+        let err = super::edit_glue(init_twice).unwrap_err();
+        assert!(err.contains("GLUE_INIT"), "{err}");
         let twice = format!("{0}{0}{1}", super::GLUE_EDITS[0].0, super::GLUE_EDITS[1].0);
         let err = super::edit_glue(twice).unwrap_err();
         assert!(err.contains("2 times, not 1"), "{err}");
