@@ -35,8 +35,9 @@
   t._loading = 1;
   try {
     let c = (s && s.getAttribute('data-config')) || (d.querySelector('script[data-config]') || s).getAttribute('data-config'),
-      // Fetch everything start-up needs at once rather than one file after another: the runtime
-      // (the wasm-bindgen glue inside), the wasm and the config (as the fetches that use them will ask).
+      // Fetch everything start-up needs at once rather than one file after another: the wasm and
+      // the config (as the fetches that use them will ask) while the runtime (the wasm-bindgen
+      // glue inside), imported below, arrives.
       link = (f, rel, as) => {
         let l = d.createElement('link');
         l.rel = rel;
@@ -44,7 +45,6 @@
         if (as) (l.as = as), (l.crossOrigin = '');
         d.head.append(l);
       };
-    link('runtime.js', 'modulepreload');
     link('pkg/trailmark_bg.wasm', 'preload', 'fetch');
     if (c) link(new URL(c, d.baseURI), 'preload', 'fetch');
     import(new URL('runtime.js', s.src))

@@ -417,7 +417,7 @@ fn runtime_has_the_engine(dist: &Path) -> Outcome {
     Ok(())
 }
 
-/// `trailmark.js` preloads `runtime.js` and the wasm, not chunks: the lazy modules import what
+/// `trailmark.js` fetches `runtime.js` and the wasm at once, not chunks: the lazy modules import what
 /// they share with the runtime from `./runtime.js` (external to them), so esbuild has nothing
 /// to split out of it. Should that change, this fails the build rather than let every page
 /// fetch a chunk only after `runtime.js` has arrived.
