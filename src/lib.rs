@@ -9,8 +9,9 @@
 // our own handler below, that formatting is dead code at every panic site. Native builds (CLI,
 // tests, benches) keep std.
 #![cfg_attr(target_arch = "wasm32", no_std)]
-// `unsafe` is for wasm32 alone: wasm-bindgen's generated glue, the allocator below, and
-// `core::text::utf8_prefix`'s conversion of bytes it has checked. Native builds have none.
+// `unsafe` is for wasm32 alone: wasm-bindgen's generated glue, the allocator below, the one
+// engine `web::Runtime` keeps in a static, and `core::text::utf8_prefix`'s conversion of bytes
+// it has checked. Native builds have none.
 #![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
 
 extern crate alloc;

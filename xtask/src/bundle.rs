@@ -365,10 +365,12 @@ fn edit_glue(mut glue: String) -> Result<String, String> {
         &occurrences(&glue, last)[..],
     ) {
         (&[(start, _)], &[(_, end)]) if start < end => glue.replace_range(start..end, to),
-        _ => return Err(format!(
+        _ => {
+            return Err(format!(
             "wasm-bindgen's glue does not hold `{first}` once, then `{last}` once, the start-up \
                  GLUE_INIT in xtask/src/bundle.rs replaces; update or drop that edit"
-        )),
+        ))
+        }
     }
     Ok(glue)
 }
