@@ -58,16 +58,20 @@ impl Drop for Held {
 /// succeeded.
 #[inline(never)]
 pub(super) fn engine() -> Held {
-    // SAFETY: single-threaded wasm, and the flag makes the `&mut` handed out the only one until
-    // its `Held` drops (the engine is never moved or dropped: see `ENGINE`).
-    let (engine, busy) = unsafe { &mut *core::ptr::addr_of_mut!(ENGINE) };
-    match engine {
-        Some(e) if !*busy => {
-            *busy = true;
-            Held(e)
+    let slot = core::ptr::addr_of_mut!(ENGINE);
+    // SAFETY: single-threaded wasm. The flag is read and written through the raw pointer, so
+    // no reference to the engine is made while a `Held` may have one; when it is clear, the
+    // `&mut` handed out is the only one until its `Held` drops (the engine is never moved or
+    // dropped: see `ENGINE`).
+    unsafe {
+        if !(*slot).1 {
+            if let Some(e) = &mut (*slot).0 {
+                (*slot).1 = true;
+                return Held(e);
+            }
         }
-        _ => wasm_bindgen::throw_str("Trailmark: the engine is not started, or is busy"),
     }
+    wasm_bindgen::throw_str("Trailmark: the engine is not started, or is busy")
 }
 
 /// `{effects, persist}`.
@@ -91,12 +95,15 @@ impl Runtime {
             Config::from_compiled(config).map_err(|e| core_error(&Error::Config(vec![e])))?;
         let mut fresh = Engine::new(config);
         fresh.apply_retention(millis(now));
-        // SAFETY: single-threaded wasm; an engine a call holds is not replaced.
-        let (engine, busy) = unsafe { &mut *core::ptr::addr_of_mut!(ENGINE) };
-        if *busy {
-            wasm_bindgen::throw_str("Trailmark: the engine is busy");
+        let slot = core::ptr::addr_of_mut!(ENGINE);
+        // SAFETY: single-threaded wasm; the flag is read through the raw pointer, and an engine
+        // a call holds is not replaced.
+        unsafe {
+            if (*slot).1 {
+                wasm_bindgen::throw_str("Trailmark: the engine is busy");
+            }
+            core::mem::forget((*slot).0.replace(fresh));
         }
-        core::mem::forget(engine.replace(fresh));
         Ok(())
     }
 
