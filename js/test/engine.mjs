@@ -31,7 +31,7 @@ export async function load() {
     const doc = compiler.compile(config);
     // One engine per wasm instance: a new one replaces (and leaks) the last.
     engine.Runtime.start(engineBytes(doc), now);
-    docs.set(engine.Runtime, doc);
+    lastDoc = doc;
     return engine.Runtime;
   };
   // The engine's linear memory (its export name is minified, so found by type).
@@ -40,13 +40,13 @@ export async function load() {
 }
 
 /** The compiled document of the engine `newRuntime` started last. */
-const docs = new WeakMap();
+let lastDoc;
 
 /**
  * A prompt decision as the browser makes it: js/prompts.js's `decide`, from the facts of a
  * runtime `newRuntime` made and its compiled document's decision table.
  */
-export const decidePrompt = (rt, now, page, trigger) => decide({ _rt: rt, _config: docs.get(rt) }, now, page, trigger);
+export const decidePrompt = (rt, now, page, trigger) => decide({ _rt: rt, _config: lastDoc }, now, page, trigger);
 
 /** The compiled document's engine bytes (base64, as the browser's runtime decodes them). */
 export function engineBytes(doc) {

@@ -26,8 +26,7 @@
 //! minified; the browser e2e tests run against `dist/`. Besides local names, the bundled modules' private
 //! properties (`_name`) are renamed consistently across all of them (`--mangle-props`), except
 //! those [`KEPT_PROPS`] lists and the API methods' implementations (`_track`, ... :
-//! `runtime.js` finds them by name, `this['_' + name]` for each key of its `API` table); so is
-//! the bundled glue's `__wbg_ptr`, which only its `Runtime` class reads.
+//! `runtime.js` finds them by name, `this['_' + name]` for each key of its `API` table).
 
 use crate::cmd;
 use crate::{Failure, Outcome};
@@ -201,7 +200,7 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
                 "--legal-comments=none",
                 "--chunk-names=chunk-[hash]",
                 "--log-level=warning",
-                "--mangle-props=^(_[a-zA-Z]|__wbg_ptr$)",
+                "--mangle-props=^_[a-zA-Z]",
             ])
             .arg(format!("--reserve-props=^_({})$", kept.join("|")))
             .arg(format!("--external:{EXTERNAL_GLUE}"))
