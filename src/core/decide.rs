@@ -104,7 +104,20 @@ impl Engine {
         let ctx = Context::new(self.config(), self.state(), now_ms, page);
         let mut out = Vec::with_capacity(self.config().slots.len());
         for (id, slot) in &self.config().slots {
-            out.push(decide_slot(&ctx, id, slot));
+            let mut d = rules_slot(&ctx, id, slot);
+            with_experiment(&ctx, &mut d);
+            out.push(d);
+        }
+        out
+    }
+
+    /// [`Engine::decide`] without the slots' experiments (`experiment` always `None`): the
+    /// browser applies them in `js/experiments.js`, loaded only by sites that have some.
+    pub fn decide_rules(&self, now_ms: u64, page: &PageContext) -> Vec<SlotDecision> {
+        let ctx = Context::new(self.config(), self.state(), now_ms, page);
+        let mut out = Vec::with_capacity(self.config().slots.len());
+        for (id, slot) in &self.config().slots {
+            out.push(rules_slot(&ctx, id, slot));
         }
         out
     }
@@ -113,11 +126,25 @@ impl Engine {
     pub fn decide_slot(&self, slot: &str, now_ms: u64, page: &PageContext) -> Option<SlotDecision> {
         let def = self.config().slots.get(slot)?;
         let ctx = Context::new(self.config(), self.state(), now_ms, page);
-        Some(decide_slot(&ctx, slot, def))
+        let mut d = rules_slot(&ctx, slot, def);
+        with_experiment(&ctx, &mut d);
+        Some(d)
     }
 }
 
-fn decide_slot(ctx: &Context<'_>, id: &str, slot: &SlotDef) -> SlotDecision {
+/// Applies the slot's experiment to its rules' decision `d`: an arm with a variant replaces the
+/// rules' choice, the control keeps it, a held-out visitor keeps the default content.
+fn with_experiment(ctx: &Context<'_>, d: &mut SlotDecision) {
+    let experiment = slot_experiment(ctx, &d.slot);
+    match &experiment {
+        Some(x) if x.holdout => d.variant = None,
+        Some(x) if x.variant.is_some() => d.variant.clone_from(&x.variant),
+        _ => {}
+    }
+    d.experiment = experiment;
+}
+
+fn rules_slot(ctx: &Context<'_>, id: &str, slot: &SlotDef) -> SlotDecision {
     let (top_stage, probability) = ctx
         .top_stage()
         .map_or((String::new(), 0.0), |(s, p)| (s.to_owned(), p));
@@ -138,17 +165,11 @@ fn decide_slot(ctx: &Context<'_>, id: &str, slot: &SlotDef) -> SlotDecision {
         }
         None => (None, None, None, Vec::new()),
     };
-    let experiment = slot_experiment(ctx, id);
-    let variant = match &experiment {
-        Some(x) if x.holdout => None,
-        Some(x) if x.variant.is_some() => x.variant.clone(),
-        _ => variant,
-    };
     SlotDecision {
         slot: id.to_owned(),
         variant,
         rule,
-        experiment,
+        experiment: None,
         explanation: Explanation {
             condition,
             reads,

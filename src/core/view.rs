@@ -16,7 +16,7 @@ use super::engine::{Effect, Engine};
 use super::experiment::ExperimentDecision;
 use super::profile::Profile;
 use super::prompt::decide;
-use super::prompt::{PromptDecision, PromptHistory};
+use super::prompt::PromptDecision;
 
 /// Where a view writes: a `serde_json::Value` tree (the CLI, the tests) or, in the browser,
 /// JavaScript objects built directly (`src/web/convert.rs`), so there is one view code and no
@@ -430,7 +430,7 @@ pub fn decisions<J: Json>(decisions: &[SlotDecision]) -> J {
 /// {text, trigger, condition, reads, shown_session, shown_total, budget_used, budget, top_stage,
 /// probability, evidence, passed_over: [{prompt, reason}]}}`, or, when nothing is shown,
 /// `{prompt: null, passed_over}`; either way `held_out`, the experiments whose holdout exposure
-/// the caller tracks. The browser computes this in `js/prompts.js` from [`prompt_facts`];
+/// the caller tracks. The browser computes this in `js/prompts.js` from [`memory`] and [`conditions`];
 /// `tests/cases/prompt-decisions.json` holds this form for every prompt case, and both to it.
 pub fn prompt_decision<J: Json>(
     shown: Option<&PromptDecision>,
@@ -476,63 +476,76 @@ pub fn prompt_decision<J: Json>(
     )
 }
 
-/// What `js/prompts.js` needs to decide which prompt to show (the browser's port of
-/// [`Engine::decide_prompt`]) for the prompts and surveys `ids` (`\n`-separated; those whose
-/// trigger matched): `{facts, experiments}`. `facts` is flat numbers, so a decision over many
-/// prompts crosses into JavaScript as one array rather than an object per prompt: the shows this
-/// session (prompts and surveys together), then six per id: its condition holds (1 or 0; 1
-/// without one), it was answered (a survey), its shows this session, in the last 24 hours and
-/// ever, and when it was last dismissed (-1: never). An id the config does not name reads as a
-/// condition not met. `experiments` has the experiment on each prompt that has one. With `explain`
-/// (asked again for the prompt chosen), the result also has `text` (its condition with the values
-/// it read; absent without one), `reads`, `top_stage`, `probability` and `evidence`: the
-/// explanation costs a decision more than the rest, so only the chosen prompt pays for it.
-pub fn prompt_facts<J: Json>(
+/// What the engine remembers for deciding prompts and experiments in `js/prompts.js` and
+/// `js/experiments.js` (the browser's ports of [`Engine::decide_prompt`] and
+/// `experiment::decide`): [`export`]'s `decisions` (`{experiment_seed, experiments: {id: {arm,
+/// exposed_session}}, prompts: {id: {shown, total, clicks, dismissed}}}`) with `session` (the
+/// current session's number, 0 before the first), `session_start` (when the session that
+/// `now_ms` falls in started: `now_ms` when it would be a new one) and `answered` (the ids of
+/// the surveys answered, oldest first, repeats kept).
+pub fn memory<J: Json>(engine: &Engine, now_ms: u64) -> J {
+    let p = engine.profile();
+    let mut out = decision_memory::<J>(engine);
+    out.set(
+        "session",
+        Item::Int(p.session.as_ref().map_or(0, |s| u64::from(s.number))),
+    );
+    out.set(
+        "session_start",
+        Item::Int(decide::session_start(engine, now_ms)),
+    );
+    out.set("answered", Item::Node(list(&p.surveys, |a| &a.survey)));
+    out
+}
+
+/// Whether the conditions of `ids` hold on `page` at `now_ms`, for `js/prompts.js` and
+/// `js/experiments.js`: `ids` are prompt and survey ids and, after a `*`, experiment ids,
+/// `\n`-separated. Returns `{holds, top_stage, probability, evidence}`: `holds` has, for each
+/// id, `null` when its condition does not hold or the config does not name it, else an object
+/// (one without a condition always holds). An experiment's object has `reads`, the values its
+/// condition read (empty without one). With `explain` every object has `reads`, and `text` (the
+/// condition with those values, absent without one), and the result has the likeliest stage,
+/// its probability and the evidence behind it as slot decisions give them; without `explain`,
+/// a prompt's object is empty (its reads are the costly part, asked for the prompt chosen).
+pub fn conditions<J: Json>(
     engine: &Engine,
     now_ms: u64,
     page: &PageContext,
     ids: &str,
     explain: bool,
 ) -> J {
-    let state = engine.state();
-    let ctx = Context::new(engine.config(), state, now_ms, page);
-    let start = decide::session_start(engine, now_ms);
-    let mut facts = J::array();
-    let mut experiments = J::object();
-    let mut out = J::object();
-    facts.push(Item::Int(state.decisions.shown_since(start) as u64));
+    let config = engine.config();
+    let ctx = Context::new(config, engine.state(), now_ms, page);
+    let mut holds = J::array();
     for id in crate::core::text::split(ids, b'\n') {
-        let def = engine.config().prompt(id);
-        let empty = PromptHistory::default();
-        let h = state.decisions.prompts.get(id).unwrap_or(&empty);
-        let mut answered = false;
-        for a in &state.profile.surveys {
-            answered |= a.survey == id;
+        let x = id.strip_prefix('*');
+        let (known, when) = match x {
+            Some(x) => {
+                let def = config.experiments.get(x);
+                (def.is_some(), def.and_then(|d| d.when.as_ref()))
+            }
+            None => {
+                let def = config.prompt(id);
+                (def.is_some(), def.and_then(|d| d.when.as_ref()))
+            }
+        };
+        if !known || when.is_some_and(|c| !c.is_true(&ctx)) {
+            holds.push(Item::Null);
+            continue;
         }
-        let when = def.and_then(|d| d.when.as_ref());
-        let holds = def.is_some() && when.is_none_or(|c| c.is_true(&ctx));
-        for n in [
-            u64::from(holds),
-            u64::from(answered),
-            u64::from(h.shown_since(start)),
-            u64::from(h.shown_since(decide::day_start(now_ms))),
-            u64::from(h.total),
-        ] {
-            facts.push(Item::Int(n));
+        let mut fact = J::object();
+        if explain || x.is_some() {
+            let reads = when.map_or(Vec::new(), |c| c.evaluate(&ctx).reads);
+            if let (true, Some(c)) = (explain, when) {
+                let text = crate::core::decide::with_reads(c.text(), &reads);
+                fact.set("text", Item::Text(&text));
+            }
+            fact.set("reads", Item::Node(self::reads::<J>(&reads)));
         }
-        facts.push(h.dismissed_ms.map_or(Item::Float(-1.0), Item::Int));
-        if let Some(x) = decide::prompt_experiment(&ctx, id) {
-            experiments.set(id, Item::Node(experiment::<J>(&x)));
-        }
-        if let (true, Some(c)) = (explain, when) {
-            let e = c.evaluate(&ctx);
-            out.set(
-                "text",
-                Item::Text(&crate::core::decide::with_reads(c.text(), &e.reads)),
-            );
-            out.set("reads", Item::Node(reads::<J>(&e.reads)));
-        }
+        holds.push(Item::Node(fact));
     }
+    let mut out = J::object();
+    out.set("holds", Item::Node(holds));
     if explain {
         let (top, probability) = ctx.top_stage().unwrap_or(("", 0.0));
         out.set("top_stage", Item::Text(top));
@@ -542,8 +555,6 @@ pub fn prompt_facts<J: Json>(
             Item::Node(evidence::<J>(&decide::top_evidence(&ctx))),
         );
     }
-    out.set("facts", Item::Node(facts));
-    out.set("experiments", Item::Node(experiments));
     out
 }
 
@@ -606,5 +617,42 @@ mod tests {
         let x: Value = export(&e, 2_000);
         assert_eq!(x["touchpoints"].as_array().unwrap().len(), 2);
         assert_eq!(x["format"], "trailmark-export/1");
+    }
+
+    #[test]
+    fn memory_and_conditions_are_what_the_browser_decides_from() {
+        let config = Config::from_json(
+            r#"{"slots": {"hero": {"rules": []}},
+                "prompts": {"p": {"kind": "toast", "when": "visits >= 2"}, "q": {"kind": "banner"}},
+                "surveys": {"s": {"kind": "modal", "type": "nps", "question": "?"}},
+                "experiments": {"x": {"slot": "hero", "when": "new_visitor", "arms": [{"id": "a"}]}}}"#,
+        )
+        .unwrap();
+        let mut e = Engine::new(config);
+        e.seed(7);
+        e.ingest(&Touchpoint::page("https://shop.example/", None), 1_000);
+        let answer = Touchpoint::new("Survey Answered", Default::default())
+            .with("survey_id", "s")
+            .with("score", 9);
+        e.ingest(&answer, 2_000);
+        let m: Value = memory(&e, 3_000);
+        assert_eq!(m["experiment_seed"], 7);
+        assert_eq!(m["session"], 1);
+        assert_eq!(m["session_start"], 1_000);
+        assert_eq!(m["answered"], serde_json::json!(["s"]));
+        // A new session would start two hours later.
+        let later: Value = memory(&e, 2_000 + 7_200_000);
+        assert_eq!(later["session_start"], 2_000 + 7_200_000);
+
+        let page = PageContext::default();
+        let c: Value = conditions(&e, 3_000, &page, "p\nq\n*x\nnone\n*p", false);
+        assert_eq!(
+            c,
+            serde_json::json!({"holds": [null, {}, {"reads": [{"name": "new_visitor", "value": true}]}, null, null]})
+        );
+        let c: Value = conditions(&e, 3_000, &page, "q", true);
+        assert_eq!(c["holds"], serde_json::json!([{"reads": []}]));
+        assert_eq!(c["top_stage"], "discovery");
+        assert!(c["evidence"].is_array());
     }
 }

@@ -1,7 +1,8 @@
-//! Prompts, surveys and experiments as the JavaScript runtime sees them (`js/prompts.js` renders
-//! them): the experiment seed the browser draws, and the facts `js/prompts.js` decides a prompt
-//! from (its port of `Engine::decide_prompt`, held to it by `tests/cases/prompt-decisions.json`). Converts
-//! and calls the engine; decides nothing.
+//! Prompts, surveys and experiments as the JavaScript runtime sees them: the experiment seed the
+//! browser draws, and the facts `js/prompts.js` and `js/experiments.js` decide from (their ports
+//! of `Engine::decide_prompt` and `experiment::decide`, held to them by
+//! `tests/cases/prompt-decisions.json` and `tests/cases/experiments.json`): what the engine
+//! remembers, and which conditions hold. Converts and calls the engine; decides nothing.
 
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
@@ -26,13 +27,15 @@ impl Runtime {
         engine().state().decisions.seed == 0
     }
 
-    /// What `js/prompts.js` decides a prompt from, for the prompts and surveys `ids`
-    /// (`\n`-separated) on `page` (as for `decide`), with the explanation when `explain`: see
-    /// [`view::prompt_facts`].
-    #[wasm_bindgen(js_name = promptFacts)]
-    pub fn prompt_facts(now: f64, page: JsValue, ids: &str, explain: bool) -> JsValue {
+    /// What the engine remembers for prompts and experiments: see [`view::memory`].
+    pub fn memory(now: f64) -> JsValue {
+        view::memory(&engine(), millis(now))
+    }
+
+    /// Which conditions hold: see [`view::conditions`].
+    pub fn conditions(now: f64, page: JsValue, ids: &str, explain: bool) -> JsValue {
         let page = page_context(&page);
-        view::prompt_facts(&engine(), millis(now), &page, ids, explain)
+        view::conditions(&engine(), millis(now), &page, ids, explain)
     }
 
     /// The canonical name of a known event name or alias (`add_to_cart` gives `Product

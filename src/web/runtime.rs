@@ -170,7 +170,7 @@ impl Runtime {
     /// optional). Returns `[{slot, variant, rule, explanation}]` sorted by slot.
     pub fn decide(now: f64, page: JsValue) -> JsValue {
         let page = page_context(&page);
-        let decisions = engine().decide(millis(now), &page);
+        let decisions = engine().decide_rules(millis(now), &page);
         view::decisions(&decisions)
     }
 

@@ -547,11 +547,13 @@ pub fn compiled_document(source: &Value, config: &Config) -> Value {
 }
 
 /// What `js/prompts.js` needs to decide a prompt as [`crate::core::Engine::decide_prompt`]
-/// does, from the validated config with its defaults filled: `{fatigue, prompts: [{id, on,
-/// priority, session, day, total, cooldown_hours, kind, template, survey, when}]}`, prompts then
-/// surveys, each by id (the engine's order). An `event:` trigger naming a known event is written
-/// with its canonical name (`event:add_to_cart` as `event:Product Added`), since triggers match
-/// by event kind.
+/// does, and `js/experiments.js` an experiment as `experiment::decide` does, from the validated
+/// config with its defaults filled: `{fatigue, prompts: [{id, on, priority, session, day, total,
+/// cooldown_hours, kind, template, survey, when}], experiments: [{id, slot, prompt, holdout,
+/// arms: [{id, weight, variant}]}]}`, prompts then surveys, each by id, and experiments by id
+/// (the engine's orders). An `event:` trigger naming a known event is written with its
+/// canonical name (`event:add_to_cart` as `event:Product Added`), since triggers match by
+/// event kind.
 pub fn decide_table(config: &Config) -> Value {
     // Values built directly rather than with `json!`, whose generic serialisation of each field
     // cost the compiler wasm 0.9 KB brotli.
@@ -585,9 +587,33 @@ pub fn decide_table(config: &Config) -> Value {
         }
         prompts.push(Value::Object(p));
     }
+    let text = |t: &Option<String>| t.as_deref().map_or(Value::Null, Value::from);
+    let mut experiments = Vec::new();
+    for (id, def) in &config.experiments {
+        let mut arms = Vec::new();
+        for a in &def.arms {
+            let mut arm = serde_json::Map::new();
+            arm.insert("id".into(), Value::from(a.id.as_str()));
+            arm.insert("weight".into(), Value::from(a.weight()));
+            arm.insert("variant".into(), text(&a.variant));
+            arms.push(Value::Object(arm));
+        }
+        let mut x = serde_json::Map::new();
+        for (k, v) in [
+            ("id", Value::from(id.as_str())),
+            ("slot", text(&def.slot)),
+            ("prompt", text(&def.prompt)),
+            ("holdout", Value::from(def.holdout)),
+            ("arms", Value::Array(arms)),
+        ] {
+            x.insert(k.into(), v);
+        }
+        experiments.push(Value::Object(x));
+    }
     let mut table = serde_json::Map::new();
     table.insert("fatigue".into(), config.fatigue.max_per_session.into());
     table.insert("prompts".into(), Value::Array(prompts));
+    table.insert("experiments".into(), Value::Array(experiments));
     Value::Object(table)
 }
 
@@ -738,7 +764,12 @@ mod tests {
                       "max_per_day": 4, "max_total": 9, "cooldown_hours": 1.5, "template": "t", "when": "visits >= 2"},
                 "a": {"kind": "banner"}
             },
-            "surveys": {"nps": {"kind": "modal", "type": "nps", "question": "?"}}
+            "surveys": {"nps": {"kind": "modal", "type": "nps", "question": "?"}},
+            "slots": {"hero": {"rules": []}},
+            "experiments": {
+                "y": {"prompt": "b", "holdout": 0.25, "when": "visits >= 2", "arms": [{"id": "t2", "variant": "t2", "weight": 3}]},
+                "x": {"slot": "hero", "arms": [{"id": "control"}, {"id": "bold", "variant": "bold"}]}
+            }
         });
         let table = decide_table(&Config::parse(&src).unwrap());
         assert_eq!(
@@ -751,6 +782,14 @@ mod tests {
                  "when": "visits >= 2"},
                 {"id": "nps", "on": ["page_view"], "priority": 0, "session": 1, "day": null, "total": null,
                  "cooldown_hours": 24.0, "kind": "modal", "template": "nps", "survey": true, "when": null}
+            ], "experiments": [
+                {"id": "x", "slot": "hero", "prompt": null, "holdout": 0.0, "arms": [
+                    {"id": "control", "weight": 1.0, "variant": null},
+                    {"id": "bold", "weight": 1.0, "variant": "bold"}
+                ]},
+                {"id": "y", "slot": null, "prompt": "b", "holdout": 0.25, "arms": [
+                    {"id": "t2", "weight": 3.0, "variant": "t2"}
+                ]}
             ]})
         );
     }
