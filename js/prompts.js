@@ -19,6 +19,7 @@
 // or nowhere in particular. Without personalisation consent nothing is decided or shown.
 
 import { fillText, TrailmarkError } from './runtime.js';
+import { decideFor } from './experiments.js';
 
 const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
 const SCALES = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
@@ -222,17 +223,21 @@ function matches(c, key) {
   return c.slice(0, i) === key[0] && key[1] >= Number(c.slice(i + 1));
 }
 
+/** Times shown at or after `since` (a prompt's history in `Runtime.memory`), as `PromptHistory::shown_since`. */
+const since = (h, t) => (h ? h.shown.filter((x) => x >= t).length : 0);
+
 /**
- * Why prompt `p` (a decision-table row) cannot be shown now, given its facts (`promptFacts`'s
- * six numbers from `n[i]`); '' when it can.
+ * Why prompt `p` (a decision-table row) cannot be shown now, given whether its condition holds
+ * and the engine's memory; '' when it can.
  */
-function blocked(p, n, i, now) {
-  if (!n[i]) return 'condition not met';
-  if (p.survey && n[i + 1]) return 'already answered';
-  if (n[i + 2] >= p.session) return 'shown enough this session';
-  if (p.day != null && n[i + 3] >= p.day) return 'shown enough today';
-  if (p.total != null && n[i + 4] >= p.total) return 'shown enough in all';
-  if (n[i + 5] >= 0 && Math.max(0, now - n[i + 5]) < p.cooldown_hours * 3600000) return 'dismissed recently (cooling down)';
+function blocked(p, held, mem, now) {
+  const h = mem.prompts[p.id];
+  if (!held) return 'condition not met';
+  if (p.survey && mem.answered.includes(p.id)) return 'already answered';
+  if (since(h, mem.session_start) >= p.session) return 'shown enough this session';
+  if (p.day != null && since(h, Math.max(0, now - 864e5) + 1) >= p.day) return 'shown enough today';
+  if (p.total != null && h && h.total >= p.total) return 'shown enough in all';
+  if (h && h.dismissed != null && Math.max(0, now - h.dismissed) < p.cooldown_hours * 3600000) return 'dismissed recently (cooling down)';
   return '';
 }
 
@@ -240,9 +245,10 @@ function blocked(p, n, i, now) {
  * The prompt or survey to show now that `trigger` fired: the browser's port of the engine's
  * `Engine::decide_prompt` (src/core/prompt/decide.rs, the reference; the whole decisions in
  * `tests/cases/prompt-decisions.json` hold both to the same answers). The compiled config's
- * decision table gives each prompt's triggers, priority, caps and cool-down; the engine gives,
- * for those whose trigger matched, their condition, shows, dismissal and experiment
- * (`promptFacts`). Among them the highest priority (ties: the lower id) that passes its
+ * decision table gives each prompt's triggers, priority, caps and cool-down; the engine gives
+ * its shows, dismissals and answers (`Runtime.memory`) and, for those whose trigger matched,
+ * whether their condition holds (`Runtime.conditions`); experiments.js decides their
+ * experiments. Among them the highest priority (ties: the lower id) that passes its
  * condition, "not answered yet" (surveys), caps, cool-down, experiment (a held-out visitor sees
  * nothing) and the fatigue budget is shown; every other one is passed over with the reason.
  * Returns `{prompt, kind, template, survey, experiment, held_out, explanation}`, or `{prompt:
@@ -252,15 +258,19 @@ function blocked(p, n, i, now) {
 export function decide(tm, now, page, trigger) {
   const [text, key] = fired(tm, trigger);
   const table = tm._config.decide;
+  const rt = tm._rt;
   const rows = table.prompts.filter((p) => p.on.some((c) => matches(c, key)));
-  const f = rows.length ? tm._rt.promptFacts(now, page, rows.map((p) => p.id).join('\n'), false) : { facts: [0], experiments: {} };
-  const n = f.facts;
-  const used = n[0];
+  const mem = rt.memory(now);
+  const ids = rows.map((p) => p.id);
+  const held = rows.length ? rt.conditions(now, page, ids.join('\n'), false).holds : [];
+  const xs = decideFor(rt, table, 'prompt', ids, now, page, mem);
+  let used = 0;
+  for (const id in mem.prompts) used += since(mem.prompts[id], mem.session_start);
   const passed = [];
   let best = null;
   rows.forEach((p, r) => {
-    const why = blocked(p, n, 1 + 6 * r, now);
-    const x = f.experiments[p.id];
+    const why = blocked(p, held[r], mem, now);
+    const x = xs[p.id];
     if (why) passed.push([p.id, why]);
     else if (x && x.holdout) passed.push([p.id, HELD_OUT]);
     else if (used >= table.fatigue) passed.push([p.id, 'fatigue budget used up this session']);
@@ -273,15 +283,17 @@ export function decide(tm, now, page, trigger) {
   const passed_over = passed.map(([prompt, reason]) => ({ prompt, reason }));
   const held_out = [];
   for (const [id, why] of passed) {
-    const x = why === HELD_OUT && f.experiments[id];
+    const x = why === HELD_OUT && xs[id];
     if (x && x.expose) held_out.push(x);
   }
   if (!best) return { prompt: null, passed_over, held_out };
   const p = best;
-  // The chosen one's facts again, with its explanation (asked for it alone: the costly part).
-  const w = tm._rt.promptFacts(now, page, p.id, true);
-  const x = w.experiments[p.id] || null;
-  const [shown, total] = [w.facts[3], w.facts[5]];
+  // The chosen one's condition again, with its explanation (asked for it alone: the costly part).
+  const w = rt.conditions(now, page, p.id, true);
+  const c = w.holds[0] || {};
+  const x = xs[p.id] || null;
+  const h = mem.prompts[p.id];
+  const [shown, total] = [since(h, mem.session_start), h ? h.total : 0];
   return {
     prompt: p.id,
     kind: p.kind,
@@ -290,10 +302,10 @@ export function decide(tm, now, page, trigger) {
     experiment: x,
     held_out,
     explanation: {
-      text: text + ': ' + (w.text || 'everyone') + '; shown ' + shown + ' this session, ' + total + ' in all; ' + used + ' of ' + table.fatigue + ' prompts this session',
+      text: text + ': ' + (c.text || 'everyone') + '; shown ' + shown + ' this session, ' + total + ' in all; ' + used + ' of ' + table.fatigue + ' prompts this session',
       trigger: text,
       condition: p.when,
-      reads: w.reads || [],
+      reads: c.reads || [],
       shown_session: shown,
       shown_total: total,
       budget_used: used,

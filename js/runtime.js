@@ -179,9 +179,9 @@ export class Trailmark {
       compiled = await (await needed(import('./compile.js'), 'compile.js')).compile(config, o.compilerWasm);
     }
     this._promptsOn = [compiled.prompts, compiled.surveys].some((m) => isObject(m) && Object.keys(m).length > 0);
-    // prompts.js decides prompts from the compiled decision table (a compiled file from before
-    // it had one is refused with the same advice).
-    for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)], ['decide', !this._promptsOn || (isObject(compiled.decide) && Array.isArray(compiled.decide.prompts))]]) {
+    // prompts.js and experiments.js decide from the compiled decision table (a compiled file
+    // from before it had one, or its experiments, is refused with the same advice).
+    for (const [key, ok] of [['engine', typeof compiled.engine === 'string'], ['privacy', isObject(compiled.privacy)], ['decide', Array.isArray(compiled.decide?.prompts) && Array.isArray(compiled.decide.experiments)]]) {
       if (!ok) throw new TrailmarkError('config/invalid', 'the compiled config has no "' + key + '"; compile trailmark.json again', [{ path: '$.' + key, message: 'missing' }]);
     }
     // `$.capture` is checked by the compiler; a compiled file edited into a shape it never
@@ -200,6 +200,9 @@ export class Trailmark {
     this._config = compiled;
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
+    // So are the slots' experiments (experiments.js), only on sites that have some.
+    const xm = compiled.decide.experiments.some((x) => x.slot != null) ? needed(import('./experiments.js'), 'experiments.js') : null;
+    if (xm) xm.catch(() => {});
 
     // The engine is part of the first load: in dist/ its glue is inside this file (engine.js),
     // and `xtask size` follows the `new URL` to its wasm, which is named here for that reason
@@ -281,6 +284,7 @@ export class Trailmark {
     await domReady(this._doc);
     if (this.failed) return;
     const more = extra && (await extra);
+    this._xm = xm && (await xm);
     if (this.failed) return;
 
     const first = this._doc.referrer || undefined;
@@ -817,7 +821,9 @@ export class Trailmark {
     if (this._undecided()) return;
     this._seed();
     // Without personalization consent every slot keeps its default content.
-    const decisions = this._purposes.personalization === false ? [] : rt.decide(Date.now(), this._pageContext()) || [];
+    const [now, page] = [Date.now(), this._pageContext()];
+    const decisions = this._purposes.personalization === false ? [] : rt.decide(now, page) || [];
+    this._xm?.slots(rt, this._config.decide, decisions, now, page);
     const before = {};
     for (const d of this._decisions) before[d.slot] = d.variant;
     const first = !this._decisions.length;
@@ -830,14 +836,7 @@ export class Trailmark {
     for (const d of decisions) if (first || before[d.slot] !== d.variant) this._emit('decision', d);
     // Experiments on slots in this page: one exposure per experiment per session (the engine
     // remembers it).
-    for (const d of decisions) {
-      const x = d.experiment;
-      if (!x?.expose || !this._doc?.querySelector('[data-tm-slot="' + CSS.escape(d.slot) + '"]:not(template)')) continue;
-      if (!this._pv._exposed.has(x.id)) {
-        this._pv._exposed.add(x.id);
-        this._track('Experiment Viewed', { experiment_id: x.id, variant_id: x.arm });
-      }
-    }
+    this._xm?.expose(this, decisions);
   }
 
   _write(k, v) {
