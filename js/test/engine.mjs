@@ -3,6 +3,7 @@
 // the browser runtime does for a JSON source config.
 import { existsSync, readFileSync } from 'node:fs';
 import { decide } from '../prompts.js';
+import { slots } from '../experiments.js';
 
 const root = new URL('../../', import.meta.url);
 const files = ['trailmark.js', 'trailmark_bg.wasm', 'trailmark_compiler.js', 'trailmark_compiler_bg.wasm'].map((f) => new URL(`dist/pkg/${f}`, root));
@@ -52,3 +53,9 @@ export const decidePrompt = (rt, now, page, trigger) => decide({ _rt: rt, _confi
 export function engineBytes(doc) {
   return new Uint8Array(Buffer.from(doc.engine, 'base64'));
 }
+
+/**
+ * Slot decisions as the browser makes them: the engine's rules (`Runtime.decide`), then
+ * js/experiments.js's slot experiments from the compiled document's decision table.
+ */
+export const decideSlots = (rt, now, page) => slots(rt, lastDoc.decide, rt.decide(now, page), now, page);

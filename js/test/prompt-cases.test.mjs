@@ -51,7 +51,7 @@ test('experiment cases bucket the same in wasm', { skip }, async () => {
   await load();
   for (const [name, input, want] of cases('experiments.json')) {
     const { rt, at } = run(input);
-    const decisions = rt.decide(at, {});
+    const decisions = engine.decideSlots(rt, at, {});
     for (const [slot, w] of Object.entries(want)) {
       const d = decisions.find((x) => x.slot === slot);
       assert.equal(d.experiment ? d.experiment.arm : null, w.arm, `${name}: arm`);

@@ -123,12 +123,13 @@ test('a bad config leaves a no-op instance with the JSON path', async () => {
   assert.doesNotThrow(() => tm.track('x'));
 });
 
-test('a compiled config with prompts but no decision table (compiled before it had one) is refused with its path', async () => {
+test('a compiled config without the decision table, or its experiments (compiled before it had them), is refused with its path', async () => {
   const origError = console.error;
   console.error = () => {};
   try {
-    for (const decide of [undefined, { fatigue: 2 }]) {
-      const tm = await Trailmark.load({ config: { trailmark_compiled: 1, engine: '', privacy: {}, prompts: { p: { kind: 'toast' } }, decide } });
+    // Without prompts too: experiments.js would otherwise find no experiments the engine has.
+    for (const [decide, prompts] of [[undefined, { p: { kind: 'toast' } }], [{ fatigue: 2 }, { p: { kind: 'toast' } }], [{ fatigue: 2, prompts: [] }, undefined], ['x', undefined]]) {
+      const tm = await Trailmark.load({ config: { trailmark_compiled: 1, engine: '', privacy: {}, prompts, decide } });
       assert.equal(tm.failed.code, 'config/invalid', JSON.stringify(decide));
       assert.equal(tm.failed.path, '$.decide');
       assert.doesNotThrow(() => tm.track('x'));
@@ -143,7 +144,7 @@ test('a compiled config whose capture section was edited into a shape trailmark 
   console.error = () => {};
   try {
     for (const capture of [5, 'all', { scroll: 50 }]) {
-      const tm = await Trailmark.load({ config: { trailmark_compiled: 1, engine: '', privacy: {}, capture } });
+      const tm = await Trailmark.load({ config: { trailmark_compiled: 1, engine: '', privacy: {}, decide: { fatigue: 1, prompts: [], experiments: [] }, capture } });
       assert.equal(tm.failed.code, 'config/invalid', JSON.stringify(capture));
       assert.equal(tm.failed.path, '$.capture');
       assert.doesNotThrow(() => tm.track('x'));

@@ -37,7 +37,7 @@ function* inputs(text) {
 function decisions(rt, at, url, trigger) {
   const exp = (x) => (x ? x.id + ':' + x.arm : null);
   const slots = {};
-  for (const d of rt.decide(at, { url })) slots[d.slot] = { variant: d.variant, experiment: exp(d.experiment), why: d.explanation.text };
+  for (const d of engine.decideSlots(rt, at, { url })) slots[d.slot] = { variant: d.variant, experiment: exp(d.experiment), why: d.explanation.text };
   const p = trigger ? engine.decidePrompt(rt, at, { url }, trigger) : { prompt: null };
   const prompt = p.prompt ? { id: p.prompt, experiment: exp(p.experiment), why: p.explanation.text } : null;
   return { slots, prompt };
