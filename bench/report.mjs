@@ -100,7 +100,7 @@ export function markdown(r) {
     row('decide + render + store the plan, µs', cell(samplesOf(tm, (s) => s.decide_render_us), 1), 'not measured');
     row('wasm memory after start, KiB', cell(samplesOf(tm, (s) => s.wasm_bytes), 0, 1024), cell(pg.map((p) => p.wasm_bytes), 0, 1024));
     row('wasm memory after 10,000 events, KiB', cell(samplesOf(tm, (s) => s.wasm_after_bytes), 0, 1024), cell(pg.map((p) => p.wasm_after_bytes), 0, 1024));
-    row('decision for 20 prompts with caps and explanation (prompts.js `decide` over `Runtime.promptFacts`), µs', cell(samplesOf(tm, (s) => s.engine_prompt_us), 1), cell(pg.map((p) => p.engine_prompt_us), 1));
+    row('decision for 20 prompts with caps and explanation (prompts.js `decide` over `Runtime.memory` and `Runtime.conditions`), µs', cell(samplesOf(tm, (s) => s.engine_prompt_us), 1), cell(pg.map((p) => p.engine_prompt_us), 1));
     row('engine decisions for a page of 10 slots and 20 prompts, µs', cell(samplesOf(tm, (s) => s.engine_page_us), 1), cell(pg.map((p) => p.engine_page_us), 1));
     L.push('');
   }

@@ -38,6 +38,8 @@ const CLASSIC: [&str; 2] = ["loader.js", "trailmark.js"];
 const RUNTIME: &str = "runtime.js";
 /// The npm entry.
 const NPM_ENTRY: &str = "index.js";
+/// The lazy module another lazy module imports statically (`prompts.js` imports it).
+const SHARED_LAZY: &str = "experiments.js";
 /// Private properties that code outside the bundle reads or writes, kept as they are when the
 /// others are renamed: the stub's `_q`, `_i`, `_mo` and `_loading` (`loader.js`, `trailmark.js`),
 /// the slots' `_tmd` and `_tmr` (DOM properties the loaders and the README name), and what the
@@ -205,8 +207,11 @@ pub fn assemble(js: &Path, dist: &Path) -> Outcome {
             .arg(format!("--reserve-props=^_({})$", kept.join("|")))
             .arg(format!("--external:{EXTERNAL_GLUE}"))
             // Lazy modules import what they share with the runtime from `./runtime.js`, kept
-            // as an import of the loaded runtime rather than bundled again or split out.
+            // as an import of the loaded runtime rather than bundled again or split out; and
+            // prompts.js imports `./experiments.js`, which the runtime also loads lazily, as
+            // that file rather than a chunk split out of both.
             .arg(format!("--external:./{RUNTIME}"))
+            .arg(format!("--external:./{SHARED_LAZY}"))
             .arg(format!("--outdir={}", dist.display())),
     )?;
 

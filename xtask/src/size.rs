@@ -322,6 +322,13 @@ fn references(source: &str) -> Vec<(String, bool)> {
             .iter()
             .any(|p| t.starts_with(p));
         if !statement {
+            // terser may hoist a module's functions above its imports, so a minified
+            // module's imports can follow code on its one line: `}from"./x.js"` is one.
+            for (at, _) in t.match_indices("}from") {
+                if let Some(spec) = quoted(&t[at + 5..]) {
+                    out.push((spec, true));
+                }
+            }
             continue;
         }
         // Every `import '...'` and `from '...'` on the line: minified bundles put all their
@@ -518,6 +525,19 @@ mod tests {
                 ("./chunk-B.js".to_string(), true),
                 ("./pkg/glue.js".to_string(), true),
                 ("./side.js".to_string(), true),
+            ]
+        );
+    }
+
+    /// terser hoisted a function above the imports of a minified module.
+    #[test]
+    fn finds_imports_after_hoisted_code() {
+        let source = "function e(t){return t}import{f as s}from\"./runtime.js\";import{d}from\"./experiments.js\";var o={from:\"x\"}\n";
+        assert_eq!(
+            references(source),
+            vec![
+                ("./runtime.js".to_string(), true),
+                ("./experiments.js".to_string(), true),
             ]
         );
     }
