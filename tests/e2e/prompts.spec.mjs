@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, SHOP_DIR } from './server.mjs';
-import { launch, visitor, assertClean, waitReady, slotVariant, addToCart, startCheckout, pay, exportedCounts } from './harness.mjs';
+import { launch, visitor, assertClean, waitReady, slotVariant, addToCart, startCheckout, pay, exportedCounts, lastLoadErrors } from './harness.mjs';
 
 const CONFIG = JSON.parse(readFileSync(join(SHOP_DIR, 'trailmark.json'), 'utf8'));
 let browser;
@@ -249,6 +249,50 @@ test('an experiment bucket is sticky across reloads, re-drawn by forget(), and e
     assertClean(log);
   } finally {
     await context.close();
+  }
+});
+
+const EXPERIMENTS = '/trailmark/experiments.js';
+
+test('experiments.js is fetched once on a site with a slot experiment, never on one without experiments or prompts', async () => {
+  const plain = structuredClone(CONFIG);
+  plain.experiments = {};
+  plain.prompts = {};
+  plain.surveys = {};
+  for (const [config, fetched] of [[CONFIG, 1], [plain, 0]]) {
+    server.reset();
+    if (config === plain) server.override('/trailmark.compiled.json', { body: config });
+    const { context, log } = await visitor(browser);
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await waitReady(page);
+      const usp = await page.evaluate(() => window.trailmark.explain('usp'));
+      assert.equal(usp.experiment ? usp.experiment.id : null, fetched ? 'usp-copy' : null);
+      assert.equal(server.requests.filter((r) => r.path === EXPERIMENTS).length, fetched);
+      assertClean(log);
+    } finally {
+      await context.close();
+      server.reset();
+    }
+  }
+});
+
+test('experiments.js cannot be fetched: Trailmark does not start, one wasm/load error, default content', async () => {
+  server.reset();
+  server.fail(EXPERIMENTS, 404);
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const state = await waitReady(page, 10_000, { allowFailed: true });
+    assert.equal(state.failed, 'wasm/load');
+    assert.equal(await page.$eval('[data-tm-slot="usp"]:not(template)', (el) => el.getAttribute('data-tm-applied')), null);
+    assert.match(lastLoadErrors(log).join('\n'), /experiments\.js/);
+    assertClean(log, { maxTrailmarkErrors: 1, expect: /wasm\/load/, allowFailedLoads: true });
+  } finally {
+    await context.close();
+    server.reset();
   }
 });
 
