@@ -9,7 +9,9 @@
 //!   points, bundled: each carries the modules it imports statically, so the first page view
 //!   fetches one runtime file instead of five. The lazy modules import what they share with
 //!   the runtime from `./runtime.js` itself (kept external: the loaded runtime), so no shared
-//!   chunk is split out of it; code only lazy modules share would go into a `chunk-*.js`.
+//!   chunk is split out of it; code only lazy modules share would go into a `chunk-*.js`, except
+//!   `experiments.js`, which the runtime loads lazily and `prompts.js` imports statically: it is
+//!   kept external too, so both load that one file ([`SHARED_LAZY`]).
 //!   The engine's wasm-bindgen glue (`pkg/trailmark.js`) is bundled into `runtime.js` too: the
 //!   sources reach it through `engine.js`, whose dynamic import keeps it out of the JS tests'
 //!   way; the bundle is made from a copy of `js/` whose `engine.js` imports the glue statically
