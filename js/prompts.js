@@ -236,7 +236,7 @@ function blocked(p, held, mem, now) {
   if (p.survey && mem.answered.includes(p.id)) return 'already answered';
   if (since(h, mem.session_start) >= p.session) return 'shown enough this session';
   if (p.day != null && since(h, Math.max(0, now - 864e5) + 1) >= p.day) return 'shown enough today';
-  if (p.total != null && h && h.total >= p.total) return 'shown enough in all';
+  if (p.total != null && (h ? h.total : 0) >= p.total) return 'shown enough in all';
   if (h && h.dismissed != null && Math.max(0, now - h.dismissed) < p.cooldown_hours * 3600000) return 'dismissed recently (cooling down)';
   return '';
 }
@@ -260,12 +260,14 @@ export function decide(tm, now, page, trigger) {
   const table = tm._config.decide;
   const rt = tm._rt;
   const rows = table.prompts.filter((p) => p.on.some((c) => matches(c, key)));
+  // Most touchpoints' triggers match no prompt: no engine call for them.
+  if (!rows.length) return { prompt: null, passed_over: [], held_out: [] };
   const mem = rt.memory(now);
   const ids = rows.map((p) => p.id);
-  const held = rows.length ? rt.conditions(now, page, ids.join('\n'), false).holds : [];
+  const held = rt.conditions(now, page, ids.join('\n'), false).holds;
   const xs = decideFor(rt, table, 'prompt', ids, now, page, mem);
   let used = 0;
-  for (const id in mem.prompts) used += since(mem.prompts[id], mem.session_start);
+  for (const h of Object.values(mem.prompts)) used += since(h, mem.session_start);
   const passed = [];
   let best = null;
   rows.forEach((p, r) => {

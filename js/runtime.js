@@ -201,7 +201,7 @@ export class Trailmark {
     // Fetch the prompt UI while the wasm loads, not after it: start-up waits for its triggers.
     if (this._promptsOn) this._promptUi().catch(() => {});
     // So are the slots' experiments (experiments.js), only on sites that have some.
-    const xm = compiled.decide.experiments.some((x) => x.slot != null) ? needed(import('./experiments.js'), 'experiments.js') : null;
+    const xm = compiled.decide.experiments.some((x) => x?.slot != null) ? needed(import('./experiments.js'), 'experiments.js') : null;
     if (xm) xm.catch(() => {});
 
     // The engine is part of the first load: in dist/ its glue is inside this file (engine.js),
