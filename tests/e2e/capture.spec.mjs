@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, SHOP_DIR } from './server.mjs';
-import { launch, visitor, assertClean, waitReady, lastLoadErrors } from './harness.mjs';
+import { launch, visitor, assertClean, waitReady, assertModuleFailureKeepsDefaults } from './harness.mjs';
 
 const DEMO = JSON.parse(readFileSync(join(SHOP_DIR, 'trailmark.json'), 'utf8'));
 const EXTRA = '/trailmark/capture-extra.js';
@@ -81,21 +81,5 @@ test('spa on, data_layer and segment off: capture-extra.js is not fetched; navig
   }
 });
 
-test('capture-extra.js cannot be fetched: Trailmark does not start, one wasm/load error, default content', async () => {
-  server.reset();
-  server.override('/trailmark.compiled.json', { body: { ...DEMO, capture: { ...DEMO.capture, segment: true } } });
-  server.fail(EXTRA, 404);
-  const { context, log } = await visitor(browser);
-  try {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    const state = await waitReady(page, 10_000, { allowFailed: true });
-    assert.equal(state.failed, 'wasm/load');
-    assert.equal(await page.$eval('[data-tm-slot="hero"]:not(template)', (el) => el.getAttribute('data-tm-applied')), null);
-    assert.match(lastLoadErrors(log).join('\n'), /capture-extra\.js/);
-    assertClean(log, { maxTrailmarkErrors: 1, expect: /wasm\/load/, allowFailedLoads: true });
-  } finally {
-    await context.close();
-    server.reset();
-  }
-});
+test('capture-extra.js cannot be fetched: Trailmark does not start, one wasm/load error, default content', () =>
+  assertModuleFailureKeepsDefaults(browser, server, EXTRA, 'hero', { ...DEMO, capture: { ...DEMO.capture, segment: true } }));

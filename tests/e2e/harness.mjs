@@ -112,6 +112,31 @@ export function lastLoadErrors(log) {
 }
 
 /**
+ * A lazily loaded module start-up needs (`path` under `/trailmark/`) cannot be fetched: the
+ * visitor opens the demo shop's home page on `server`, and Trailmark must not start (one
+ * `wasm/load` error naming the file) and leave `slot` with its default content. `config` is
+ * served as the compiled config when given (to switch the module on).
+ */
+export async function assertModuleFailureKeepsDefaults(browser, server, path, slot, config) {
+  server.reset();
+  if (config) server.override('/trailmark.compiled.json', { body: config });
+  server.fail(path, 404);
+  const { context, log } = await visitor(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const state = await waitReady(page, 10_000, { allowFailed: true });
+    assert.equal(state.failed, 'wasm/load');
+    assert.equal(await page.$eval(`[data-tm-slot="${slot}"]:not(template)`, (el) => el.getAttribute('data-tm-applied')), null);
+    assert.ok(lastLoadErrors(log).some((e) => e.includes(path.split('/').pop())), JSON.stringify(lastLoadErrors(log)));
+    assertClean(log, { maxTrailmarkErrors: 1, expect: /wasm\/load/, allowFailedLoads: true });
+  } finally {
+    await context.close();
+    server.reset();
+  }
+}
+
+/**
  * A file of the demo shop (`/`) or of Trailmark (anything under `/trailmark/`, where the site
  * serves dist/; a missing one shows up as a failed load in the console instead).
  */

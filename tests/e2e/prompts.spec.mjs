@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, SHOP_DIR } from './server.mjs';
-import { launch, visitor, assertClean, waitReady, slotVariant, addToCart, startCheckout, pay, exportedCounts, lastLoadErrors } from './harness.mjs';
+import { launch, visitor, assertClean, waitReady, slotVariant, addToCart, startCheckout, pay, exportedCounts, assertModuleFailureKeepsDefaults } from './harness.mjs';
 
 const CONFIG = JSON.parse(readFileSync(join(SHOP_DIR, 'trailmark.json'), 'utf8'));
 let browser;
@@ -278,23 +278,8 @@ test('experiments.js is fetched once on a site with a slot experiment, never on 
   }
 });
 
-test('experiments.js cannot be fetched: Trailmark does not start, one wasm/load error, default content', async () => {
-  server.reset();
-  server.fail(EXPERIMENTS, 404);
-  const { context, log } = await visitor(browser);
-  try {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    const state = await waitReady(page, 10_000, { allowFailed: true });
-    assert.equal(state.failed, 'wasm/load');
-    assert.equal(await page.$eval('[data-tm-slot="usp"]:not(template)', (el) => el.getAttribute('data-tm-applied')), null);
-    assert.match(lastLoadErrors(log).join('\n'), /experiments\.js/);
-    assertClean(log, { maxTrailmarkErrors: 1, expect: /wasm\/load/, allowFailedLoads: true });
-  } finally {
-    await context.close();
-    server.reset();
-  }
-});
+test('experiments.js cannot be fetched: Trailmark does not start, one wasm/load error, default content', () =>
+  assertModuleFailureKeepsDefaults(browser, server, EXPERIMENTS, 'usp'));
 
 test("Escape on a toast leaves the page's own Escape alone unless focus is in the toast", async () => {
   const { context, log } = await visitor(browser);
