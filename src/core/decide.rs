@@ -101,12 +101,10 @@ impl Engine {
     /// assert_eq!(decisions[0].explanation.describe(), "new_visitor (new_visitor = true)");
     /// ```
     pub fn decide(&self, now_ms: u64, page: &PageContext) -> Vec<SlotDecision> {
+        let mut out = self.decide_rules(now_ms, page);
         let ctx = Context::new(self.config(), self.state(), now_ms, page);
-        let mut out = Vec::with_capacity(self.config().slots.len());
-        for (id, slot) in &self.config().slots {
-            let mut d = rules_slot(&ctx, id, slot);
-            with_experiment(&ctx, &mut d);
-            out.push(d);
+        for d in &mut out {
+            with_experiment(&ctx, d);
         }
         out
     }
