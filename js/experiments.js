@@ -57,9 +57,12 @@ export function decideExperiment(x, held, mem) {
   let arm = a && (a.arm === 'holdout' ? null : x.arms.find((r) => r.id === a.arm));
   if (arm === undefined) {
     const [h, u] = draws(mem.experiment_seed, x.id);
-    const i = h < x.holdout ? -1 : pick(x.arms, u);
-    if (i < 0 && h >= x.holdout) return null;
-    arm = x.arms[i] || null;
+    arm = null; // held out
+    if (h >= x.holdout) {
+      const i = pick(x.arms, u);
+      if (i < 0) return null;
+      arm = x.arms[i];
+    }
   }
   return { id: x.id, arm: arm ? arm.id : 'holdout', variant: arm ? arm.variant : null, holdout: !arm, expose: !a || a.exposed_session !== mem.session, reads: held.reads };
 }

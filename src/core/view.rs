@@ -430,8 +430,9 @@ pub fn decisions<J: Json>(decisions: &[SlotDecision]) -> J {
 /// {text, trigger, condition, reads, shown_session, shown_total, budget_used, budget, top_stage,
 /// probability, evidence, passed_over: [{prompt, reason}]}}`, or, when nothing is shown,
 /// `{prompt: null, passed_over}`; either way `held_out`, the experiments whose holdout exposure
-/// the caller tracks. The browser computes this in `js/prompts.js` from [`memory`] and [`conditions`];
-/// `tests/cases/prompt-decisions.json` holds this form for every prompt case, and both to it.
+/// the caller tracks. The browser computes this in `js/prompts.js` from [`memory`] and
+/// [`conditions`]; `tests/cases/prompt-decisions.json` holds this form for every prompt case,
+/// and both to it.
 pub fn prompt_decision<J: Json>(
     shown: Option<&PromptDecision>,
     passed: &[(String, &str)],
